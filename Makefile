@@ -1,0 +1,60 @@
+# The two commands of the README: `make run` and `make test`. Both work on a fresh machine and are
+# idempotent: a second run reuses the virtualenv, the Solr build and the running services.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PIP := $(VENV)/bin/pip
+CKAN := $(VENV)/bin/ckan
+SERVICES := bash services/services.sh
+PYTEST_ARGS ?=
+
+.PHONY: run test venv i18n services services-down services-status site-db test-db demo lint benchmarks
+
+$(VENV)/.installed: pyproject.toml dev-requirements.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip setuptools wheel
+	$(PIP) install -q "ckan[requirements]==2.12.0" "ckanext-scheming==3.1.0" "ckanext-dcat==2.4.4"
+	$(PIP) install -q -e . -r dev-requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+i18n: venv
+	@for po in ckanext/dongchang/i18n/*/LC_MESSAGES/ckanext-dongchang.po; do \
+	  $(VENV)/bin/pybabel compile -q -i $$po -o $${po%.po}.mo; done
+
+services: venv
+	$(SERVICES) up
+
+services-down:
+	$(SERVICES) down
+
+services-status:
+	$(SERVICES) status
+
+ckan.ini: | venv
+	bash services/write-site-config.sh $@
+
+site-db: services ckan.ini i18n
+	$(CKAN) -c ckan.ini db upgrade
+	$(CKAN) -c ckan.ini db upgrade -p dongchang
+
+demo: site-db
+	$(CKAN) -c ckan.ini dongchang load-demo demo/catalog.json
+	$(CKAN) -c ckan.ini search-index rebuild -r -q
+
+run: site-db demo
+	@$(CKAN) -c ckan.ini user show admin >/dev/null 2>&1 || \
+	  $(CKAN) -c ckan.ini user add admin email=admin@dongchangfu.example.gov.cn password=dongchang-admin-2026 >/dev/null
+	@$(CKAN) -c ckan.ini sysadmin add admin >/dev/null
+	@echo "CKAN on http://127.0.0.1:5000 — log in as admin / dongchang-admin-2026 (demo users: password dongchang-demo-2026)"
+	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
+
+test: services i18n
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check ckanext tests
+
+benchmarks: services
+	$(VENV)/bin/python benchmarks/run.py

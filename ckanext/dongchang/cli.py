@@ -1,0 +1,28 @@
+"""``ckan dongchang …``: the administrators' chores."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["dongchang"]
+
+
+@click.group(short_help="Dongchangfu catalog administration")
+def dongchang():
+    """Chores of the Dongchangfu District data catalog."""
+
+
+@dongchang.command("load-demo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--password", default=None, help="Password for every demo user (default: random).")
+def load_demo(path: Path, password: str | None):
+    """Load the demo catalog in PATH through the action API (idempotent)."""
+    from ckanext.dongchang.demo import load_catalog
+
+    summary = load_catalog(json.loads(path.read_text("utf-8")), password=password)
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    if summary.get("errors"):
+        sys.exit(1)

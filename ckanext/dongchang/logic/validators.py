@@ -1,0 +1,199 @@
+"""Validators that adapt the pure rules in ``policy/`` to CKAN's navl schemas.
+
+Every error is raised or recorded on the field the publisher has to fix, translated through the
+extension's catalogs, so the form shows it inline and the API returns it under that field's name.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.navl.dictization_functions import missing, unflatten
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+
+from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.policy import classes, publication
+
+__all__ = [
+    "dongchang_max_length",
+    "dongchang_bool_string",
+    "dongchang_resource_code",
+    "dongchang_related_resource_codes",
+    "dongchang_department_name",
+    "dongchang_catalog_entry_rules",
+    "dongchang_department_code",
+    "dongchang_bureau_flag",
+]
+
+_CATALOG_FIELDS = (
+    "share_class", "share_conditions", "share_reason", "share_legal_basis",
+    "open_class", "open_conditions", "open_reason", "open_legal_basis",
+    "confidentiality_review_status", "confidentiality_reviewer", "confidentiality_reviewed_on",
+    "catalog_state", "temporary_collection", "temporary_collection_reason",
+)
+
+
+def dongchang_max_length(limit: int):
+    """Refuse over-long text before it reaches the database (huge payloads get a clear error)."""
+    limit = int(limit)
+
+    def validator(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > limit:
+            raise tk.Invalid(
+                tk._("This text is too long: at most %(limit)s characters.") % {"limit": limit}
+            )
+        return value
+
+    return validator
+
+
+def dongchang_bool_string(value: Any) -> Any:
+    """Accept true/false in every spelling an API client or a form may send; store "true"/"false"."""
+    if value is missing or value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on", "是"):
+        return "true"
+    if text in ("false", "no", "0", "off", "否"):
+        return "false"
+    raise tk.Invalid(tk._("Choose yes or no."))
+
+
+def dongchang_resource_code(key: FlattenKey, data: FlattenDataDict,
+                            errors: FlattenErrorDict, context: Context) -> None:
+    """A resource code follows the configured pattern and names exactly one entry (Art. 14)."""
+    code = data.get(key)
+    if not isinstance(code, str) or not code:
+        return
+    code = code.strip()
+    data[key] = code
+    pattern = dc_config.resource_code_pattern()
+    if not re.fullmatch(pattern, code):
+        errors[key].append(
+            tk._("The resource code %(code)s does not follow the catalog's pattern %(pattern)s.")
+            % {"code": code, "pattern": pattern}
+        )
+        return
+    owner = _entry_ids_by_code([code]).get(code)
+    if owner and owner != _current_package_id(data, context):
+        errors[key].append(
+            tk._("The resource code %(code)s is already used by another catalog entry.")
+            % {"code": code}
+        )
+
+
+def dongchang_related_resource_codes(value: Any, context: Context) -> Any:
+    """Related codes may come as a list or a comma-separated string; each must name an entry."""
+    if value is missing or value is None:
+        return value
+    if isinstance(value, str):
+        codes = [c.strip() for c in re.split(r"[,，;；\s]+", value) if c.strip()]
+    elif isinstance(value, list) and all(isinstance(c, str) for c in value):
+        codes = [c.strip() for c in value if c.strip()]
+    else:
+        raise tk.Invalid(tk._("Give related resource codes as text separated by commas."))
+    known = _entry_ids_by_code(codes)
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise tk.Invalid(
+            tk._("No catalog entry has the resource code %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    return ", ".join(dict.fromkeys(codes))
+
+
+def dongchang_department_name(value: Any, context: Context) -> Any:
+    """An authoritative source must be an existing department (one data, one source, Art. 17)."""
+    if value is missing or value is None or value == "":
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Give the department's URL name."))
+    value = value.strip()
+    exists = (
+        model.Session.query(model.Group.id)
+        .filter(model.Group.name == value, model.Group.is_organization.is_(True),
+                model.Group.state == "active")
+        .first()
+    )
+    if not exists:
+        raise tk.Invalid(tk._("There is no department called %(name)s.") % {"name": value})
+    return value
+
+
+def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
+                                  errors: FlattenErrorDict, context: Context) -> None:
+    """Apply the cross-field rules of Art. 17, 19, 22 and 28, then derive ``private``.
+
+    Runs after every field validator (scheming ``after_validators``). By then scheming has copied
+    custom fields into extras, so values are read from wherever they are.
+    """
+    entry = {name: _flat_value(data, name) for name in _CATALOG_FIELDS}
+    entry["data_items"] = unflatten(data).get("data_items") or []
+    for field, msgids in classes.classification_errors(entry).items():
+        target = (field,)
+        errors.setdefault(target, [])
+        for msgid in msgids:
+            message = tk._(msgid)
+            if field == "data_items" and "%(" in message:
+                message = message % {"position": ""}
+            if message not in errors[target]:
+                errors[target].append(message)
+    data[("private",)] = not publication.metadata_is_public(entry)
+
+
+def _flat_value(data: FlattenDataDict, name: str) -> Any:
+    value = data.get((name,), missing)
+    if value is not missing:
+        return value
+    for flat_key, key_name in data.items():
+        if len(flat_key) == 3 and flat_key[0] == "extras" and flat_key[2] == "key" \
+                and key_name == name:
+            return data.get(("extras", flat_key[1], "value"))
+    return None
+
+
+def _current_package_id(data: FlattenDataDict, context: Context) -> str | None:
+    package = context.get("package")
+    if package is not None:
+        return package.id
+    value = data.get(("id",))
+    return value if isinstance(value, str) else None
+
+
+def _entry_ids_by_code(codes: list[str]) -> dict[str, str]:
+    """Map resource codes to the ids of the live entries that carry them (one query)."""
+    if not codes:
+        return {}
+    code_column = model.Package.extras["resource_code"].astext
+    rows = (
+        model.Session.query(code_column, model.Package.id)
+        .filter(code_column.in_(codes), model.Package.state != "deleted")
+        .all()
+    )
+    return {code: package_id for code, package_id in rows}
+
+
+def dongchang_department_code(value: Any) -> Any:
+    """Department codes appear inside resource codes, so they share that alphabet."""
+    if value is missing or value in (None, ""):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Z]{2,10}", value.strip()):
+        raise tk.Invalid(tk._("A department code is 2 to 10 capital letters or digits."))
+    return value.strip()
+
+
+def dongchang_bureau_flag(key: FlattenKey, data: FlattenDataDict,
+                          errors: FlattenErrorDict, context: Context) -> None:
+    """Only a sysadmin may make a department the Bureau: the flag grants review rights (Art. 6)."""
+    if data.get(key) != "true":
+        return
+    user = context.get("auth_user_obj")
+    if getattr(user, "sysadmin", False) or context.get("ignore_auth"):
+        return
+    group = context.get("group")
+    if group is not None and (group.extras or {}).get("is_bureau") == "true":
+        return
+    errors[key].append(tk._("Only a system administrator may mark a department as the Big Data Bureau."))

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Real PostgreSQL 15, Redis and Solr 9.10.1 on loopback for development and CI, without Docker.
+#
+#   services/services.sh up     [postgres|redis|solr ...]   install what is missing, start, wait
+#   services/services.sh down   [postgres|redis|solr ...]   stop what this script started
+#   services/services.sh status [postgres|redis|solr ...]   say what answers
+#
+# Every "up" is idempotent: a service that already answers on its port is reused. Every wait has a
+# deadline and ends with a message that says what went wrong; nothing hangs silently.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${DONGCHANG_STATE:-$ROOT/.services}
+VENV=${VENV:-$ROOT/.venv}
+PG_PORT=5432
+REDIS_PORT=6379
+SOLR_PORT=8983
+DB_USER=ckan_default
+DB_PASS=pass
+# PostgreSQL refuses to run as root, and a CI clone may sit in a directory only root can enter,
+# so as root the cluster lives where the postgres user can reach it (one per checkout).
+if [ "$(id -u)" = 0 ]; then
+  PG_DIR=/var/tmp/ckanext-dongchang/pg-$(printf '%s' "$ROOT" | md5sum | cut -c1-10)
+else
+  PG_DIR=$STATE/pg
+fi
+PG_BIN=/usr/lib/postgresql/15/bin
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  log "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+  log "$what is ready"
+}
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+pg_as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p $PG_PORT; }
+psql_admin() { PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $PG_PORT -U postgres "$@"; }
+
+postgres_up() {
+  [ -x "$PG_BIN/postgres" ] || apt_install postgresql-15 postgresql-contrib
+  if pg_ready; then
+    psql_admin -c 'select 1' >/dev/null 2>&1 || die "port $PG_PORT answers but is not this project's PostgreSQL (stop it, or free the port)"
+    log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    port_open $PG_PORT && die "port $PG_PORT is taken by something that is not PostgreSQL"
+    if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+      log "creating a private PostgreSQL 15 cluster in $PG_DIR"
+      as_root mkdir -p "$PG_DIR"
+      [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
+      echo postgres > "$PG_DIR.pw" && chmod 644 "$PG_DIR.pw"
+      pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --pwfile="$PG_DIR.pw" \
+        --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+      rm -f "$PG_DIR.pw"
+    fi
+    pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+      -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null || die "PostgreSQL did not start; see $PG_DIR/postgres.log"
+    wait_for 60 "PostgreSQL on 127.0.0.1:$PG_PORT" pg_ready || die "PostgreSQL did not answer; see $PG_DIR/postgres.log"
+  fi
+  psql_admin -tAc "select 1 from pg_roles where rolname='$DB_USER'" | grep -q 1 ||
+    psql_admin -c "create role $DB_USER login password '$DB_PASS'"
+  local db
+  for db in ckan ckan_test; do
+    psql_admin -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 ||
+      psql_admin -c "create database $db owner $DB_USER encoding 'UTF8'"
+    # pg_trgm backs duplicate detection; creating it needs a superuser on first use.
+    psql_admin -d "$db" -c "create extension if not exists pg_trgm" >/dev/null
+  done
+}
+postgres_down() {
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
+  fi
+}
+postgres_status() { pg_ready && echo "postgres: up on 127.0.0.1:$PG_PORT" || echo "postgres: down"; }
+
+# --- Redis -----------------------------------------------------------------------------------
+redis_ping() { [ "$(redis-cli -h 127.0.0.1 -p $REDIS_PORT ping 2>/dev/null)" = PONG ]; }
+redis_up() {
+  command -v redis-server >/dev/null || apt_install redis-server
+  if redis_ping; then log "Redis already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  port_open $REDIS_PORT && die "port $REDIS_PORT is taken by something that is not Redis"
+  mkdir -p "$STATE/redis"
+  redis-server --bind 127.0.0.1 --port $REDIS_PORT --daemonize yes --save '' --appendonly no \
+    --dir "$STATE/redis" --pidfile "$STATE/redis/redis.pid" --logfile "$STATE/redis/redis.log"
+  wait_for 30 "Redis on 127.0.0.1:$REDIS_PORT" redis_ping || die "Redis did not answer; see $STATE/redis/redis.log"
+}
+redis_down() {
+  if redis_ping; then redis-cli -h 127.0.0.1 -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; log "Redis stopped"; fi
+}
+redis_status() { redis_ping && echo "redis: up on 127.0.0.1:$REDIS_PORT" || echo "redis: down"; }
+
+# --- Solr ------------------------------------------------------------------------------------
+SOLR_SRC=$ROOT/services/solr
+SOLR_HOME=$STATE/solr-home
+SOLR_URL=http://127.0.0.1:$SOLR_PORT/solr/ckan
+solr_ping() { curl -fsS "$SOLR_URL/admin/ping" 2>/dev/null | grep -q '"OK"'; }
+ckan_schema() {
+  [ -x "$VENV/bin/python" ] || die "no virtualenv at $VENV: run 'make venv' first (Solr needs CKAN's schema.xml)"
+  "$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))'
+}
+solr_build() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || die "Solr 9 needs Java 17 or newer; found: $(java -version 2>&1 | head -1)"
+  if [ ! -f "$SOLR_SRC/target/classes/SolrLauncher.class" ] || [ ! -d "$SOLR_SRC/target/lib" ] ||
+     [ "$SOLR_SRC/pom.xml" -nt "$SOLR_SRC/target/classes/SolrLauncher.class" ] ||
+     [ "$SOLR_SRC/src/main/java/SolrLauncher.java" -nt "$SOLR_SRC/target/classes/SolrLauncher.class" ]; then
+    log "building the Solr 9.10.1 launcher from Maven Central (first time: a few minutes)"
+    (cd "$SOLR_SRC" && mvn -B -q package -DskipTests) || die "Maven could not build services/solr"
+  fi
+}
+solr_home() {
+  local schema; schema=$(ckan_schema)
+  mkdir -p "$SOLR_HOME/ckan/conf"
+  cp "$SOLR_SRC/conf/solr.xml" "$SOLR_HOME/"
+  cp "$SOLR_SRC/conf/solrconfig.xml" "$SOLR_SRC/conf/protwords.txt" "$SOLR_SRC/conf/synonyms.txt" "$SOLR_HOME/ckan/conf/"
+  cp "$schema" "$SOLR_HOME/ckan/conf/schema.xml"
+  echo "name=ckan" > "$SOLR_HOME/ckan/core.properties"
+}
+solr_up() {
+  if solr_ping; then log "Solr already running at $SOLR_URL"; return; fi
+  port_open $SOLR_PORT && die "port $SOLR_PORT is taken by something that is not this project's Solr"
+  solr_build
+  solr_home
+  log "starting Solr 9.10.1 on 127.0.0.1:$SOLR_PORT"
+  nohup java -Xms256m -Xmx768m -Dsolr.port=$SOLR_PORT \
+    -Dlog4j2.configurationFile="$SOLR_SRC/conf/log4j2.xml" \
+    -cp "$SOLR_SRC/target/classes:$SOLR_SRC/target/lib/*" SolrLauncher "$SOLR_HOME" \
+    >"$STATE/solr.log" 2>&1 </dev/null &
+  echo $! > "$STATE/solr.pid"
+  local deadline=$((SECONDS + 180))
+  until grep -q SOLR_READY "$STATE/solr.log" 2>/dev/null && solr_ping; do
+    if ! kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null || grep -q SOLR_FAILED "$STATE/solr.log"; then
+      tail -n 30 "$STATE/solr.log" >&2
+      die "Solr failed to start (see $STATE/solr.log)"
+    fi
+    [ $SECONDS -lt $deadline ] || die "Solr did not answer within 180 s (see $STATE/solr.log)"
+    sleep 1
+  done
+  log "Solr is ready at $SOLR_URL"
+}
+solr_down() {
+  if [ -f "$STATE/solr.pid" ] && kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null; then
+    kill "$(cat "$STATE/solr.pid")"
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
+    rm -f "$STATE/solr.pid"
+    log "Solr stopped"
+  fi
+}
+solr_status() { solr_ping && echo "solr: up at $SOLR_URL" || echo "solr: down"; }
+
+# --- dispatch --------------------------------------------------------------------------------
+action=${1:-status}; shift || true
+services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr)
+mkdir -p "$STATE"
+case $action in
+  up|down|status) ;;
+  *) die "usage: $0 up|down|status [postgres|redis|solr ...]" ;;
+esac
+for service in "${services[@]}"; do
+  case $service in
+    postgres|redis|solr) "${service}_${action}" ;;
+    *) die "unknown service: $service" ;;
+  esac
+done
