@@ -21,7 +21,7 @@ venv: $(VENV)/.installed
 
 i18n: venv
 	@for po in ckanext/dongchang/i18n/*/LC_MESSAGES/ckanext-dongchang.po; do \
-	  $(VENV)/bin/pybabel compile -q -i $$po -o $${po%.po}.mo; done
+	  [ -f "$$po" ] && $(VENV)/bin/pybabel compile --use-fuzzy -i $$po -o $${po%.po}.mo >/dev/null; done; true
 
 services: venv
 	$(SERVICES) up
@@ -37,11 +37,11 @@ ckan.ini: | venv
 
 site-db: services ckan.ini i18n
 	$(CKAN) -c ckan.ini db upgrade
-	$(CKAN) -c ckan.ini db upgrade -p dongchang
+	$(CKAN) -c ckan.ini db pending-migrations --apply
 
 demo: site-db
 	$(CKAN) -c ckan.ini dongchang load-demo demo/catalog.json
-	$(CKAN) -c ckan.ini search-index rebuild -r -q
+	$(CKAN) -c ckan.ini search-index rebuild --quiet
 
 run: site-db demo
 	@$(CKAN) -c ckan.ini user show admin >/dev/null 2>&1 || \

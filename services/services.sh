@@ -79,7 +79,7 @@ postgres_up() {
     psql_admin -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 ||
       psql_admin -c "create database $db owner $DB_USER encoding 'UTF8'"
     # pg_trgm backs duplicate detection; creating it needs a superuser on first use.
-    psql_admin -d "$db" -c "create extension if not exists pg_trgm" >/dev/null
+    psql_admin -d "$db" -c "set client_min_messages = warning; create extension if not exists pg_trgm" >/dev/null
   done
 }
 postgres_down() {

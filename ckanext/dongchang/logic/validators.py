@@ -50,7 +50,7 @@ def dongchang_max_length(limit: int):
 
 
 def dongchang_bool_string(value: Any) -> Any:
-    """Accept true/false in every spelling an API client or a form may send; store "true"/"false"."""
+    """Accept yes/no in any spelling a form or API client sends; store "true" or "false"."""
     if value is missing or value is None or value == "":
         return value
     if isinstance(value, bool):
@@ -99,9 +99,8 @@ def dongchang_related_resource_codes(value: Any, context: Context) -> Any:
     known = _entry_ids_by_code(codes)
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise tk.Invalid(
-            tk._("No catalog entry has the resource code %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
+        message = tk._("No catalog entry has the resource code %(codes)s.")
+        raise tk.Invalid(message % {"codes": ", ".join(unknown)})
     return ", ".join(dict.fromkeys(codes))
 
 
@@ -196,4 +195,6 @@ def dongchang_bureau_flag(key: FlattenKey, data: FlattenDataDict,
     group = context.get("group")
     if group is not None and (group.extras or {}).get("is_bureau") == "true":
         return
-    errors[key].append(tk._("Only a system administrator may mark a department as the Big Data Bureau."))
+    errors[key].append(
+        tk._("Only a system administrator may mark a department as the Big Data Bureau.")
+    )

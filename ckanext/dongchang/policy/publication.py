@@ -21,8 +21,18 @@ def is_published(entry: Mapping[str, Any]) -> bool:
 
 
 def metadata_is_public(entry: Mapping[str, Any]) -> bool:
-    """True when anonymous visitors may see the entry's metadata; CKAN's ``private`` is the inverse."""
+    """True when anonymous visitors may see the metadata; CKAN's ``private`` is the inverse."""
     return visibility.may_see_metadata(
+        PUBLIC_VIEWER,
+        str(entry.get("share_class") or ""),
+        str(entry.get("open_class") or ""),
+        is_published(entry),
+    )
+
+
+def data_is_public(entry: Mapping[str, Any]) -> bool:
+    """True when anonymous visitors may download the data (unconditionally open, published)."""
+    return visibility.may_see_data(
         PUBLIC_VIEWER,
         str(entry.get("share_class") or ""),
         str(entry.get("open_class") or ""),
