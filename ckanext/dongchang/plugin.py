@@ -10,6 +10,7 @@ from ckanext.dongchang import indexing
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.cli

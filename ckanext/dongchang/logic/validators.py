@@ -10,11 +10,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.navl.dictization_functions import missing, unflatten
+from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.policy import classes, publication
+from ckanext.dongchang.policy.messages import render
 
 __all__ = [
     "dongchang_max_length",
@@ -130,17 +131,25 @@ def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
     custom fields into extras, so values are read from wherever they are.
     """
     entry = {name: _flat_value(data, name) for name in _CATALOG_FIELDS}
-    entry["data_items"] = unflatten(data).get("data_items") or []
-    for field, msgids in classes.classification_errors(entry).items():
-        target = (field,)
-        errors.setdefault(target, [])
-        for msgid in msgids:
-            message = tk._(msgid)
-            if field == "data_items" and "%(" in message:
-                message = message % {"position": ""}
-            if message not in errors[target]:
-                errors[target].append(message)
+    entry["data_items"] = _flat_items(data, "data_items")
+    for field, messages in classes.classification_errors(entry).items():
+        for message in messages:
+            _add_error(errors, _error_key(field, message), render(message, tk._))
     data[("private",)] = not publication.metadata_is_public(entry)
+
+
+def _error_key(field: str, message: Any) -> FlattenKey:
+    """Item errors go on the item's subfield, so the form shows them next to the input."""
+    params = getattr(message, "params", None) or {}
+    if field == "data_items" and "position" in params:
+        return (field, params["position"] - 1, params.get("subfield", "name"))
+    return (field,)
+
+
+def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
+    bucket = errors.setdefault(key, [])
+    if message not in bucket:
+        bucket.append(message)
 
 
 def _flat_value(data: FlattenDataDict, name: str) -> Any:
@@ -152,6 +161,15 @@ def _flat_value(data: FlattenDataDict, name: str) -> Any:
                 and key_name == name:
             return data.get(("extras", flat_key[1], "value"))
     return None
+
+
+def _flat_items(data: FlattenDataDict, name: str) -> list[dict[str, Any]]:
+    """Rebuild a repeating field's items from the flattened keys ``(name, index, subfield)``."""
+    items: dict[int, dict[str, Any]] = {}
+    for flat_key, value in data.items():
+        if len(flat_key) == 3 and flat_key[0] == name and isinstance(flat_key[1], int):
+            items.setdefault(flat_key[1], {})[flat_key[2]] = value
+    return [items[index] for index in sorted(items)]
 
 
 def _current_package_id(data: FlattenDataDict, context: Context) -> str | None:

@@ -181,7 +181,11 @@ def _collection_errors(entry: Mapping[str, Any]) -> Errors:
 
 
 def _data_item_errors(items: object) -> Errors:
-    """Art. 17, one data one source: every data item is named and names its source department."""
+    """Art. 17, one data one source: every data item is named and names its source department.
+
+    Item messages carry ``position`` (1-based, for the text) and ``subfield`` (where a form
+    shows the error).
+    """
     if items is None or items == "":
         return {}
     if not isinstance(items, list | tuple):
@@ -190,16 +194,16 @@ def _data_item_errors(items: object) -> Errors:
     for position, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
             messages.append(Message(N_("Data item %(position)s could not be read."),
-                                    position=position))
+                                    position=position, subfield="name"))
             continue
         if is_blank(item.get("name")):
             messages.append(Message(N_("Data item %(position)s needs a name."),
-                                    position=position))
+                                    position=position, subfield="name"))
         if is_blank(item.get("source_org")):
             messages.append(Message(
                 N_("Data item %(position)s needs the department that is its authoritative"
                    " source."),
-                position=position,
+                position=position, subfield="source_org",
             ))
     return {"data_items": messages} if messages else {}
 

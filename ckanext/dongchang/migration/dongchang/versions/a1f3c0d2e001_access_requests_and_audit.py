@@ -66,7 +66,7 @@ def upgrade():
                     ["object_id", "occurred_at"])
     # Append-only, enforced by the database itself (Art. 29: third-party assessment).
     op.execute("""
-        CREATE FUNCTION dongchang_audit_event_immutable() RETURNS trigger AS $$
+        CREATE OR REPLACE FUNCTION dongchang_audit_event_immutable() RETURNS trigger AS $$
         BEGIN
             RAISE EXCEPTION 'dongchang_audit_event is append-only';
         END;

@@ -1,0 +1,54 @@
+"""Builders for catalog entries that satisfy the schema unless a test says otherwise."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ckan.tests import helpers
+
+_serial = itertools.count(1)
+
+LEGAL_BASIS = "《中华人民共和国个人信息保护法》第十三条"
+
+
+def entry_dict(owner_org: str, **overrides: Any) -> dict[str, Any]:
+    """A published, unconditionally shared and open entry; override fields to vary it."""
+    serial = next(_serial)
+    data = {
+        "name": f"entry-{serial}",
+        "title": f"东昌府区测试目录条目{serial}",
+        "owner_org": owner_org,
+        "notes": "区测试部门采集的测试数据，覆盖全区。",
+        "resource_code": f"371502-TEST-{serial:05d}",
+        "catalog_category": "department",
+        "update_cycle": "monthly",
+        "share_class": "unconditional",
+        "open_class": "unconditional",
+        "security_grade": "general",
+        "confidentiality_review_status": "passed",
+        "confidentiality_reviewer": "王芳",
+        "confidentiality_reviewed_on": "2026-11-02",
+        "catalog_state": "published",
+        "resources": [{"name": "数据文件", "url": f"https://data.example.gov.cn/{serial}.csv",
+                       "format": "CSV"}],
+    }
+    data.update(overrides)
+    return data
+
+
+def conditional(**overrides: Any) -> dict[str, Any]:
+    """Fields for a conditionally shared and conditionally open entry."""
+    fields = {
+        "share_class": "conditional", "share_conditions": "仅限承担监管职能的部门",
+        "share_reason": "含企业经营信息", "share_legal_basis": LEGAL_BASIS,
+        "open_class": "conditional", "open_conditions": "须申请并签署协议",
+        "open_reason": "含个人信息", "open_legal_basis": LEGAL_BASIS,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def create_entry(user: dict, owner_org: str, **overrides: Any) -> dict[str, Any]:
+    return helpers.call_action(
+        "package_create", context={"user": user["name"]}, **entry_dict(owner_org, **overrides)
+    )
