@@ -7,6 +7,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dongchang import indexing
+from ckanext.dongchang.logic import visibility
 
 
 @tk.blanket.config_declarations
@@ -18,6 +19,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -31,3 +33,16 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         return indexing.before_dataset_search(search_params)
+
+    def after_dataset_show(self, context, pkg_dict):
+        visibility.strip_dataset(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        visibility.refresh_activity_labels(pkg_dict["id"])
+
+    # IPermissionLabels
+    def get_dataset_labels(self, dataset_obj):
+        return visibility.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return visibility.user_labels(user_obj)

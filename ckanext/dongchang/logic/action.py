@@ -4,9 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Action, Context, DataDict
 
-__all__ = ["package_create", "package_update"]
+from ckanext.dongchang.logic import visibility
+
+__all__ = [
+    "package_create", "package_update", "package_show", "resource_show",
+    "current_package_list_with_resources", "resource_search",
+    "package_activity_list", "organization_activity_list", "group_activity_list",
+    "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
+    "activity_show", "activity_data_show", "activity_diff",
+]
 
 # Fields whose value navl flattens as a list of objects; any other shape makes CKAN raise a
 # bare "Integrity Error" (HTTP 400) that names no field.
@@ -39,4 +48,100 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
 @tk.chained_action
 def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     _check_shape(data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    if visibility.needs_fresh_read(str(data_dict.get("id") or data_dict.get("name") or "")):
+        context["use_cache"] = False
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    return visibility.strip_resource(context, up_func(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def current_package_list_with_resources(up_func: Action, context: Context,
+                                        data_dict: DataDict) -> Any:
+    datasets = up_func(context, data_dict)
+    for dataset in datasets:
+        visibility.strip_dataset(context, dataset)
+    return datasets
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Core searches resources of public datasets by URL and name: hide gated URLs, and never
+    match on them (a URL query would otherwise confirm a secret one guess at a time)."""
+    result = up_func(context, data_dict)
+    visibility.strip_resources_of_many(context, result["results"])
+    query = data_dict.get("query") or data_dict.get("fields") or ""
+    queries_url = "url" in str(query)
+    if queries_url:
+        result["results"] = [r for r in result["results"]
+                             if not r.get(visibility.RESTRICTED_FLAG)]
+        result["count"] = len(result["results"])
+    return result
+
+
+def _stripping_activity_list(name: str) -> Action:
+    @tk.chained_action
+    @tk.side_effect_free
+    def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+        activities = up_func(context, data_dict)
+        visibility.strip_activities(context, activities)
+        return activities
+
+    action.__name__ = name
+    action.__doc__ = "Activity snapshots without the URLs the viewer may not use."
+    return action
+
+
+package_activity_list = _stripping_activity_list("package_activity_list")
+organization_activity_list = _stripping_activity_list("organization_activity_list")
+group_activity_list = _stripping_activity_list("group_activity_list")
+user_activity_list = _stripping_activity_list("user_activity_list")
+dashboard_activity_list = _stripping_activity_list("dashboard_activity_list")
+recently_changed_packages_activity_list = _stripping_activity_list(
+    "recently_changed_packages_activity_list")
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    activity = up_func(context, data_dict)
+    visibility.strip_activities(context, [activity])
+    return activity
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    data = up_func(context, data_dict)
+    activity = context.get("activity")
+    if activity is not None and activity.activity_type.endswith("package"):
+        snapshot = data.get("package", data) if isinstance(data, dict) else None
+        if isinstance(snapshot, dict):
+            visibility.strip_snapshot(
+                context, visibility.current_dataset_fields(activity.object_id), snapshot)
+    return data
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_diff(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """A diff would show changed URLs verbatim: only for those who may use all the data."""
+    from ckanext.activity.model import Activity
+
+    activity = model.Session.get(Activity, tk.get_or_bust(data_dict, "id"))
+    if activity is not None and activity.activity_type.endswith("package") \
+            and not visibility.may_see_all_data(context, activity.object_id):
+        raise tk.NotAuthorized(tk._("The history of this entry's data is not open to you."))
     return up_func(context, data_dict)

@@ -1,0 +1,124 @@
+"""Who a user is to a catalog entry (DESIGN §4): public, government, owner, grantee, Bureau.
+
+Computed from CKAN memberships and from grants (approved access requests) on every call, with
+at most one membership query and one grant query per action context — never kept across
+requests, so an approval, revocation or expiry takes effect on the very next request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ckan import model
+from ckan.types import Context
+
+from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.model import AccessRequest
+from ckanext.dongchang.policy import visibility
+
+_CACHE_KEY = "dongchang_memberships"
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """What one user is across the whole catalog; the inputs of every visibility decision."""
+
+    user_id: str | None
+    org_ids: frozenset[str] = frozenset()
+    is_bureau: bool = False
+    # dataset id -> resource ids in scope (empty tuple = the whole entry)
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def viewer(self, owner_org: str | None, dataset_id: str) -> frozenset[str]:
+        audiences = {visibility.PUBLIC}
+        if self.org_ids or self.is_bureau:
+            audiences.add(visibility.GOVERNMENT)
+        if owner_org and owner_org in self.org_ids:
+            audiences.add(visibility.OWNER)
+        if self.is_bureau:
+            audiences.add(visibility.BUREAU)
+        if dataset_id in self.grants:
+            audiences.add(visibility.GRANTEE)
+        return frozenset(audiences)
+
+    def granted_resources(self, dataset_id: str) -> tuple[str, ...] | None:
+        """The resources a grant covers: ``()`` for all, ``None`` without a grant."""
+        return self.grants.get(dataset_id)
+
+
+def memberships_for(user: Any, context: Context | None = None) -> Memberships:
+    """Memberships of ``user`` (a ``model.User``, a name, or None for anonymous)."""
+    cache = context.setdefault(_CACHE_KEY, {}) if context is not None else {}
+    user_obj = _user(user)
+    key = user_obj.id if user_obj else None
+    if key not in cache:
+        cache[key] = _load(user_obj)
+    return cache[key]
+
+
+def _user(user: Any) -> model.User | None:
+    """Accept what CKAN puts in a context: a User, flask-login's proxy, a name, or nothing."""
+    unwrap = getattr(user, "_get_current_object", None)
+    if unwrap is not None:
+        user = unwrap()
+    if isinstance(user, model.User):
+        return user
+    if isinstance(user, str) and user:
+        return model.User.get(user)
+    return None
+
+
+def _load(user: model.User | None) -> Memberships:
+    if user is None:
+        return Memberships(user_id=None)
+    rows = (
+        model.Session.query(model.Member.group_id, model.Member.capacity, model.Group.name,
+                            model.Group.extras)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
+                model.Member.state == "active", model.Group.state == "active",
+                model.Group.is_organization.is_(True))
+        .all()
+    )
+    org_ids = frozenset(row.group_id for row in rows)
+    is_bureau = bool(user.sysadmin) or any(
+        row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
+    )
+    grants = {
+        grant.dataset_id: tuple(grant.resource_ids or ())
+        for grant in AccessRequest.active_grants(user.id, today=dt.date.today())
+    }
+    return Memberships(user_id=user.id, org_ids=org_ids, is_bureau=is_bureau, grants=grants)
+
+
+def _is_bureau_org(name: str, extras: dict[str, str] | None) -> bool:
+    configured = dc_config.bureau_org()
+    if configured:
+        return name == configured
+    return (extras or {}).get("is_bureau") == "true"
+
+
+def department_ids_of_user(user_id: str) -> list[str]:
+    """Active organisation memberships of a user (for permission labels)."""
+    return [
+        row[0] for row in model.Session.query(model.Member.group_id)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user", model.Member.table_id == user_id,
+                model.Member.state == "active", model.Group.is_organization.is_(True),
+                model.Group.state == "active")
+        .all()
+    ]
+
+
+def bureau_org_ids() -> list[str]:
+    """Ids of the organisations that act as the Big Data Bureau."""
+    configured = dc_config.bureau_org()
+    query = model.Session.query(model.Group.id).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    if configured:
+        query = query.filter(model.Group.name == configured)
+    else:
+        query = query.filter(model.Group.extras["is_bureau"].astext == "true")
+    return [row[0] for row in query.all()]
+

@@ -1,0 +1,41 @@
+"""The append-only audit log (Art. 29). The database refuses UPDATE, DELETE and TRUNCATE."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+
+
+class AuditEvent(tk.BaseModel):  # type: ignore[misc]
+    __tablename__ = "dongchang_audit_event"
+
+    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    occurred_at: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                                 default=dt.datetime.utcnow)
+    actor_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    action: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    object_type: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    object_id: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    detail: Mapped[dict] = sa.Column(JSONB, nullable=False, default=dict)
+
+    @classmethod
+    def record(cls, actor_id: str | None, action: str, object_type: str, object_id: str,
+               **detail: Any) -> AuditEvent:
+        """Add an event to the current transaction: it commits or rolls back with the change."""
+        event = cls(actor_id=actor_id, action=action, object_type=object_type,
+                    object_id=object_id, detail=detail)
+        model.Session.add(event)
+        return event
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id, "action": self.action,
+            "object_type": self.object_type, "object_id": self.object_id,
+            "detail": self.detail,
+        }

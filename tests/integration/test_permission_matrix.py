@@ -1,0 +1,251 @@
+"""The permission matrix of DESIGN §4, as data, crawled over every surface (F-1, F-3, F-13).
+
+Each catalog entry carries two unique markers: one in its title (metadata) and one in its
+resource URL (data). Every audience crawls every surface; a marker must appear exactly where
+the table allows it, and never anywhere else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pytest
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.dongchang.model import AccessRequest
+from tests.conftest import PLUGINS
+from tests.entries import LEGAL_BASIS, create_entry
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+AUDIENCES = ("anonymous", "citizen", "government", "owner", "bureau",
+             "grantee_citizen", "grantee_government")
+EVERYONE = frozenset(AUDIENCES)
+INSIDERS = frozenset({"owner", "bureau"})
+GOVERNMENT = frozenset({"government", "owner", "bureau", "grantee_government"})
+
+_LIMITED = {"reason": "依法限制", "legal_basis": LEGAL_BASIS}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of DESIGN §4: the classes, and who may see the metadata and the data."""
+
+    share_class: str
+    open_class: str
+    published: bool
+    metadata: frozenset[str]
+    data: frozenset[str]
+
+
+MATRIX = {
+    "open": Row("unconditional", "unconditional", True, EVERYONE, EVERYONE),
+    "cond_open": Row("unconditional", "conditional", True, EVERYONE,
+                     GOVERNMENT | {"grantee_citizen"}),
+    "cond_both": Row("conditional", "conditional", True, EVERYONE,
+                     INSIDERS | {"grantee_citizen", "grantee_government"}),
+    "gov_only": Row("unconditional", "not_open", True, GOVERNMENT, GOVERNMENT),
+    "cond_share": Row("conditional", "not_open", True, GOVERNMENT,
+                      INSIDERS | {"grantee_government"}),
+    "closed": Row("not_shared", "not_open", True, INSIDERS, INSIDERS),
+    "draft": Row("unconditional", "unconditional", False, INSIDERS, INSIDERS),
+}
+# Grants held: who has an approved, current access request for which entry.
+GRANTS = {
+    "grantee_citizen": ("cond_open", "cond_both"),
+    "grantee_government": ("cond_both", "cond_share"),
+}
+
+
+def _classes(row: Row) -> dict:
+    fields = {"share_class": row.share_class, "open_class": row.open_class}
+    if row.share_class != "unconditional":
+        fields.update(share_reason=_LIMITED["reason"], share_legal_basis=LEGAL_BASIS)
+    if row.share_class == "conditional":
+        fields["share_conditions"] = "仅限相关部门"
+    if row.open_class != "unconditional":
+        fields.update(open_reason=_LIMITED["reason"], open_legal_basis=LEGAL_BASIS)
+    if row.open_class == "conditional":
+        fields["open_conditions"] = "须申请"
+    if not row.published:
+        fields["catalog_state"] = "draft"
+    return fields
+
+
+def title_marker(key: str) -> str:
+    return f"TITLEMARK{key.upper().replace('_', '')}"
+
+
+def url_marker(key: str) -> str:
+    return f"urlmark-{key.replace('_', '-')}-secret"
+
+
+@pytest.fixture
+def world():
+    owner_org = factories.Organization(name="dcf-owner")
+    other_org = factories.Organization(name="dcf-other")
+    bureau_org = factories.Organization(name="dcf-bureau", is_bureau="true")
+    users = {name: factories.User(name=name.replace("_", "-")) for name in AUDIENCES[1:]}
+    for name, org, role in [("government", other_org, "member"), ("owner", owner_org, "editor"),
+                            ("bureau", bureau_org, "admin"),
+                            ("grantee_government", other_org, "member")]:
+        helpers.call_action("organization_member_create", id=org["id"],
+                            username=users[name]["name"], role=role)
+    creator = factories.Sysadmin()
+    entries = {}
+    for key, row in MATRIX.items():
+        entries[key] = create_entry(
+            creator, owner_org["id"], name=f"matrix-{key.replace('_', '-')}",
+            title=f"矩阵条目 {title_marker(key)}",
+            resources=[{"name": "数据", "format": "CSV",
+                        "url": f"https://files.example.gov.cn/{url_marker(key)}.csv"}],
+            **_classes(row))
+    for holder, keys in GRANTS.items():
+        for key in keys:
+            model.Session.add(AccessRequest(
+                dataset_id=entries[key]["id"], requester_id=users[holder]["id"],
+                request_kind="open", applicant_kind="citizen", purpose="social_services",
+                state="approved", valid_from=dt.date.today(),
+                valid_until=dt.date.today() + dt.timedelta(days=30)))
+    model.Session.commit()
+    tokens = {name: factories.APIToken(user=user["name"])["token"] for name, user in users.items()}
+    return entries, tokens
+
+
+class Crawler:
+    def __init__(self, app, token):
+        self.app = app
+        self.headers = {"Authorization": token} if token else {}
+
+    def get(self, url, **params):
+        response = self.app.get(url, headers=self.headers, query_string=params,
+                                follow_redirects=False, expect_errors=True)
+        return response.status_code, response.get_data(as_text=True), response.headers
+
+    def api(self, action, **params):
+        status, body, _ = self.get(f"/api/3/action/{action}", **params)
+        return status, body
+
+
+def _found(text: str, marker: str) -> bool:
+    return marker in text
+
+
+def test_f3_permission_matrix_over_every_surface(app, world):
+    entries, tokens = world
+    problems = []
+
+    def expect(audience, surface, key, text, metadata=None, data=None, exact=True):
+        """A marker must appear where allowed (exact surfaces) and never where not allowed."""
+        for kind, allowed, marker in (("metadata", metadata, title_marker(key)),
+                                      ("data", data, url_marker(key))):
+            if allowed is None:
+                continue
+            found = _found(text, marker)
+            if (found and not allowed) or (exact and found != allowed):
+                problems.append((audience, surface, key, kind, allowed))
+
+    for audience in AUDIENCES:
+        crawler = Crawler(app, tokens.get(audience))
+        # Per entry: API, pages, RDF, download.
+        for key, row in MATRIX.items():
+            entry = entries[key]
+            meta, data = audience in row.metadata, audience in row.data
+            resource_id = entry["resources"][0]["id"]
+            _, body = crawler.api("package_show", id=entry["id"])
+            expect(audience, "package_show", key, body, meta, data)
+            status, body = crawler.api("resource_show", id=resource_id)
+            assert (status == 200) == meta, (audience, "resource_show", key, status)
+            expect(audience, "resource_show", key, body, data=data)
+            _, body, _ = crawler.get(f"/dataset/{entry['name']}")
+            expect(audience, "dataset page", key, body, meta, data)
+            _, body, _ = crawler.get(f"/dataset/{entry['name']}/resource/{resource_id}")
+            expect(audience, "resource page", key, body, meta, data)
+            status, _, headers = crawler.get(
+                f"/dataset/{entry['id']}/resource/{resource_id}/download")
+            expect(audience, "download", key, headers.get("Location", ""), data=data)
+            if not data:
+                assert status in (403, 404), (audience, key, status)
+            for fmt in ("ttl", "jsonld", "xml"):
+                _, body, _ = crawler.get(f"/dataset/{entry['name']}.{fmt}")
+                expect(audience, f"dataset.{fmt}", key, body, meta, data)
+            _, body = crawler.api("package_activity_list", id=entry["id"])
+            expect(audience, "activity", key, body, meta, data)
+            _, body, _ = crawler.get(f"/dataset/activity/{entry['name']}")
+            expect(audience, "activity page", key, body, meta, data, exact=False)
+        # Listings and searches: metadata exactly as allowed; URLs at most of data open to all
+        # (results come from the index, which holds no gated URL).
+        searches = {
+            "package_search q": crawler.api("package_search", q="矩阵条目", rows=50,
+                                            include_private="true")[1],
+            "package_search fq": crawler.api("package_search", fq="title:*", rows=50,
+                                             include_private="true")[1],
+            "package_search fl=*": crawler.api("package_search", q="*:*", fl="*", rows=50,
+                                               include_private="true")[1],
+            "search page": crawler.get("/dataset/", q="矩阵条目")[1],
+            "catalog.ttl": crawler.get("/catalog.ttl")[1],
+        }
+        for surface, body in searches.items():
+            for key, row in MATRIX.items():
+                public_feed = surface == "catalog.ttl"
+                meta = ("anonymous" in row.metadata) if public_feed else audience in row.metadata
+                expect(audience, surface, key, body, meta, data=key == "open",
+                       exact=surface != "search page")
+        listings = {
+            "package_list": crawler.api("package_list")[1],
+            "current_package_list_with_resources":
+                crawler.api("current_package_list_with_resources", limit=100)[1],
+        }
+        for surface, body in listings.items():
+            for key, row in MATRIX.items():
+                public = "anonymous" in row.metadata
+                name = entries[key]["name"]
+                if (name in body) != public:
+                    problems.append((audience, surface, key, "metadata", public))
+                expect(audience, surface, key, body, data=public and audience in row.data,
+                       exact=False)
+        for key in MATRIX:
+            _, body = crawler.api("resource_search", query=f"url:{url_marker(key)}")
+            expect(audience, "resource_search url", key, body, data=audience in MATRIX[key].data,
+                   exact=False)
+            _, body = crawler.api("resource_search", query="name:数据")
+            assert not any(_found(body, url_marker(k)) and audience not in MATRIX[k].data
+                           for k in MATRIX), (audience, "resource_search name")
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_f3_class_change_takes_effect_in_search_and_feeds_at_once(app, world, sysadmin):
+    entries, tokens = world
+    entry = entries["cond_both"]
+    crawler = Crawler(app, None)
+
+    def public_sees() -> tuple[bool, bool]:
+        search = crawler.api("package_search", q="矩阵条目", rows=50)[1]
+        feed = crawler.get("/catalog.ttl")[1]
+        marker = title_marker("cond_both")
+        return marker in search, marker in feed
+
+    assert public_sees() == (True, True)
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
+                        open_class="not_open", open_conditions="")
+    assert public_sees() == (False, False)
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
+                        open_class="conditional", open_conditions="须申请")
+    assert public_sees() == (True, True)
+
+
+def test_f3_old_activities_follow_a_class_change(app, world, sysadmin):
+    entries, tokens = world
+    entry = entries["open"]
+    crawler = Crawler(app, tokens["citizen"])
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
+                        open_class="not_open", open_reason="调整", open_legal_basis=LEGAL_BASIS)
+    body = crawler.api("organization_activity_list", id="dcf-owner")[1]
+    assert title_marker("open") not in body
+    body = crawler.api("recently_changed_packages_activity_list")[1]
+    assert title_marker("open") not in json.dumps(body)
