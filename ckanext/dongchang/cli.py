@@ -26,3 +26,17 @@ def load_demo(path: Path, password: str | None):
     click.echo(json.dumps(summary, ensure_ascii=False))
     if summary.get("errors"):
         sys.exit(1)
+
+
+@dongchang.command("expire-grants")
+def expire_grants():
+    """End approved access whose validity has passed, and tell the applicants.
+
+    Access already stops on the day after ``valid_until`` (grants are checked on every
+    request); this job records the expiry and sends the mail. Run it daily, e.g. from cron:
+    ``ckan -c ckan.ini dongchang expire-grants``.
+    """
+    from ckanext.dongchang.logic.access_requests import expire_grants as expire
+
+    expired = expire()
+    click.echo(f"expired {len(expired)} grant(s)")

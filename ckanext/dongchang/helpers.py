@@ -1,14 +1,94 @@
-"""Template helpers (registered by ``@tk.blanket.helpers``)."""
+"""Template helpers (registered by ``@tk.blanket.helpers``). Templates hold no rules: they ask
+these helpers, which ask the policy and the actions."""
 from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.logic import visibility
 from ckanext.scheming.helpers import scheming_language_text
 
-__all__ = ["dongchang_form_section"]
+__all__ = [
+    "dongchang_form_section", "dongchang_label", "dongchang_choices",
+    "dongchang_access_notice", "dongchang_may_see_inbox",
+]
+
+_LABELS = {
+    "purpose": {
+        "innovation": lambda: tk._("Innovation and entrepreneurship"),
+        "urban_governance": lambda: tk._("Urban governance"),
+        "social_services": lambda: tk._("Social services"),
+        "research": lambda: tk._("Public-interest research and education"),
+        "commercial": lambda: tk._("Commercial use (by tender)"),
+        "duties": lambda: tk._("Performance of public duties"),
+    },
+    "applicant_kind": {
+        "department": lambda: tk._("Government department"),
+        "citizen": lambda: tk._("Citizen"),
+        "legal_person": lambda: tk._("Company or other legal person"),
+        "research_institution": lambda: tk._("University or research institute"),
+        "other_body": lambda: tk._("Other organisation with public duties"),
+    },
+    "state": {
+        "submitted": lambda: tk._("Awaiting decision"),
+        "returned": lambda: tk._("Returned for more information"),
+        "approved": lambda: tk._("Approved"),
+        "refused": lambda: tk._("Refused"),
+        "withdrawn": lambda: tk._("Withdrawn"),
+        "expired": lambda: tk._("Expired"),
+        "revoked": lambda: tk._("Revoked"),
+    },
+    "request_kind": {
+        "share": lambda: tk._("Share request (between departments)"),
+        "open": lambda: tk._("Open-data request"),
+    },
+}
 
 
 def dongchang_form_section(field: dict[str, Any]) -> str:
     """The heading of the form section a schema field opens, in the user's language, or ''."""
     section = field.get("form_section")
     return scheming_language_text(section) if section else ""
+
+
+def dongchang_label(kind: str, value: str | None) -> str:
+    """The translated label of a code (purpose, state, applicant kind, request kind)."""
+    label = _LABELS.get(kind, {}).get(value or "")
+    return label() if label else (value or "")
+
+
+def dongchang_choices(kind: str) -> list[dict[str, str]]:
+    """Options for a select in CKAN's form macro format."""
+    values = list(_LABELS[kind])
+    if kind == "purpose":
+        values = [v for v in values if v in dc_config.purposes()]
+    return [{"value": value, "text": dongchang_label(kind, value)} for value in values]
+
+
+def dongchang_access_notice(pkg_dict: dict[str, Any]) -> dict[str, str] | None:
+    """What to tell a visitor who may see an entry but not (all of) its data, and what to do.
+
+    Returns ``{"message": …, "action": "apply" | "login" | ""}`` or None when nothing is held
+    back from this visitor.
+    """
+    restricted = [r for r in pkg_dict.get("resources") or []
+                  if r.get(visibility.RESTRICTED_FLAG)]
+    if not restricted:
+        return None
+    open_class = pkg_dict.get("open_class")
+    if not current_user.is_authenticated:
+        if open_class == "conditional":
+            return {"message": tk._("This data is conditionally open: log in and apply for"
+                                    " access."), "action": "login"}
+        return {"message": tk._("This data is not open to the public."), "action": ""}
+    if open_class == "conditional" or pkg_dict.get("share_class") == "conditional":
+        return {"message": tk._("This data is available on request: apply for access and the"
+                                " providing department will decide."), "action": "apply"}
+    return {"message": tk._("This data is not open to you."), "action": ""}
+
+
+def dongchang_may_see_inbox(org_id: str) -> bool:
+    return tk.h.check_access("dongchang_access_request_list", {"org": org_id})

@@ -12,9 +12,11 @@ from ckanext.dongchang.logic import visibility
 
 @tk.blanket.config_declarations
 @tk.blanket.actions
+@tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.cli
+@tk.blanket.blueprints
 class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

@@ -29,7 +29,8 @@ class TestRealServices:
         sysadmin = factories.Sysadmin()
         helpers.call_action(
             "package_create", context={"user": sysadmin["name"]}, name="solr-probe",
-            title="东昌府区公交站点", owner_org=org["id"], notes="公交站点位置", resource_code="371502-JTYS-00001", catalog_category="base",
+            title="东昌府区公交站点", owner_org=org["id"], notes="公交站点位置",
+            resource_code="371502-JTYS-00001", catalog_category="base",
             update_cycle="monthly", share_class="unconditional", open_class="unconditional",
             security_grade="general", confidentiality_review_status="passed",
             confidentiality_reviewer="张伟", confidentiality_reviewed_on="2026-11-01",

@@ -59,6 +59,12 @@ def _official_calendar(year: int) -> holidays.HolidayBase | None:
     return calendar if year in announced else None
 
 
+@lru_cache(maxsize=64)
+def _estimated_calendar(year: int) -> holidays.HolidayBase:
+    """The package's rule-based guess for a year whose notice it lacks."""
+    return holidays.China(years=year)
+
+
 def official_years() -> frozenset[int]:
     """Years for which the installed ``holidays`` package has the State Council notice."""
     announced = getattr(holidays.China(), "special_public_holidays", None) or {}
@@ -78,11 +84,17 @@ class WorkingDayCalendar:
     """
 
     def __init__(
-        self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()
+        self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = (),
+        estimate_unknown_years: bool = False,
     ) -> None:
         self.extra_holidays = frozenset(_as_date(d) for d in extra_holidays)
         self.extra_workdays = frozenset(_as_date(d) for d in extra_workdays)
         self._configured_years = frozenset(d.year for d in self.extra_holidays)
+        #: With ``estimate_unknown_years``, a year without a notice uses the package's
+        #: rule-based festivals (no bridging days, no make-up workdays) instead of raising;
+        #: the years so estimated are recorded here so a deadline can be shown as provisional.
+        self.estimate_unknown_years = estimate_unknown_years
+        self.estimated_years: set[int] = set()
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day; raises :class:`UnknownCalendarYear` if unknowable."""
@@ -96,6 +108,9 @@ class WorkingDayCalendar:
             return official.is_working_day(day)
         if day.year in self._configured_years:
             return day.weekday() < _SATURDAY
+        if self.estimate_unknown_years:
+            self.estimated_years.add(day.year)
+            return _estimated_calendar(day.year).is_working_day(day)
         raise UnknownCalendarYear(day.year)
 
     def add_working_days(self, start: date, n: int) -> date:

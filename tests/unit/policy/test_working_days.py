@@ -158,3 +158,20 @@ def test_art16_adding_and_counting_working_days_agree(start, n):
     if n:
         assert CALENDAR.is_working_day(end)
         assert CALENDAR.working_days_between(start, end - timedelta(1)) == n - 1
+
+
+def test_art16_unknown_year_can_be_estimated_and_says_so():
+    """A deadline crossing into a year without a State Council notice must not crash a request:
+    the estimate counts weekends and the package's rule-based festivals, and is flagged."""
+    calendar = WorkingDayCalendar(estimate_unknown_years=True)
+    due = calendar.add_working_days(date(2026, 12, 15), 15)
+    # 2026-12-16..31 has 12 working days (Mon-Fri); 2027-01-01 is New Year's Day (a Friday);
+    # then Mon 4, Tue 5, Wed 6 January 2027 complete the 15.
+    assert due == date(2027, 1, 6)
+    assert calendar.estimated_years == {2027}
+
+
+def test_art16_known_years_are_never_flagged_as_estimated():
+    calendar = WorkingDayCalendar(estimate_unknown_years=True)
+    calendar.add_working_days(date(2026, 9, 1), 30)
+    assert calendar.estimated_years == set()
