@@ -1,0 +1,115 @@
+"""The access-request pages a person uses (F-4, F-15): forms, inbox, decisions, notices."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from ckan.tests import factories, helpers
+
+from tests.conftest import PLUGINS
+from tests.entries import conditional, create_entry
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+
+@pytest.fixture
+def site(sysadmin):
+    org = factories.Organization(name="dcf-mzj", title="区民政局")
+    admin = factories.User(name="mzj-admin")
+    citizen = factories.User(name="citizen-li")
+    helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
+                        role="admin")
+    entry = create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
+                         **conditional(share_class="unconditional"))
+    return {
+        "org": org, "entry": entry,
+        "admin": {"Authorization": factories.APIToken(user=admin["name"])["token"]},
+        "citizen": {"Authorization": factories.APIToken(user=citizen["name"])["token"]},
+    }
+
+
+def _soup(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _text(response):
+    return _soup(response).get_text(" ", strip=True)
+
+
+def _apply(app, site, **form):
+    data = {"applicant_kind": "citizen", "purpose": "social_services",
+            "use_scenario": "为老年人提供养老机构查询服务"}
+    data.update(form)
+    return app.post("/dataset/elderly-care/request", data=data, headers=site["citizen"],
+                    follow_redirects=False)
+
+
+def test_f4_dataset_page_tells_each_visitor_what_to_do(app, site):
+    anonymous = _soup(app.get("/en/dataset/elderly-care"))
+    notice = anonymous.select_one(".dongchang-notice")
+    assert "log in and apply" in notice.get_text()
+    citizen = _soup(app.get("/en/dataset/elderly-care", headers=site["citizen"]))
+    button = citizen.select_one(".dongchang-notice a.btn-primary")
+    assert button["href"].endswith("/dataset/elderly-care/request")
+    chinese = _soup(app.get("/dataset/elderly-care", headers=site["citizen"]))
+    assert "申请" in chinese.select_one(".dongchang-notice").get_text()
+    owner = _soup(app.get("/en/dataset/elderly-care", headers=site["admin"]))
+    assert owner.select_one(".dongchang-notice") is None
+
+
+def test_f4_apply_form_shows_errors_inline_and_keeps_the_input(app, site):
+    response = _apply(app, site, use_scenario="", security_measures="加密存储")
+    assert response.status_code == 200
+    soup = _soup(response)
+    assert soup.find("textarea", attrs={"name": "security_measures"}).get_text() == "加密存储"
+    field = soup.find("textarea", attrs={"name": "use_scenario"}).find_parent(
+        class_="form-group")
+    assert "error" in " ".join(field.get("class", []))
+
+
+def test_f4_apply_then_see_it_in_my_requests_and_the_inbox(app, site):
+    response = _apply(app, site)
+    assert response.status_code == 302
+    request_page = app.get(response.headers["Location"], headers=site["citizen"])
+    assert "东昌府区养老机构名录" in _text(request_page)
+    mine = app.get("/en/dongchang/requests", headers=site["citizen"])
+    assert "东昌府区养老机构名录" in _text(mine)
+    inbox = app.get("/en/organization/dcf-mzj/requests", headers=site["admin"])
+    assert "citizen-li" in _text(inbox) or "东昌府区养老机构名录" in _text(inbox)
+    app.get("/organization/dcf-mzj/requests", headers=site["citizen"], status=403)
+
+
+def test_f4_empty_states_say_what_to_do(app, site):
+    mine = _text(app.get("/en/dongchang/requests", headers=site["citizen"]))
+    assert "not applied for any data yet" in mine
+    inbox = _text(app.get("/en/organization/dcf-mzj/requests", headers=site["admin"]))
+    assert "No access requests match" in inbox
+
+
+def test_art25_refusing_in_the_ui_needs_reasons(app, site):
+    location = _apply(app, site).headers["Location"]
+    request_id = location.rstrip("/").split("/")[-1]
+    response = app.post(f"/en/dongchang/request/{request_id}/refuse", data={"reason": ""},
+                        headers=site["admin"])
+    assert "Give the reasons for refusing" in _text(response)
+    assert "Awaiting decision" in _text(response)
+    response = app.post(f"/en/dongchang/request/{request_id}/refuse",
+                        data={"reason": "用途不符合开放条件"}, headers=site["admin"])
+    page = _text(response)
+    assert "Refused" in page and "用途不符合开放条件" in page
+    citizen_view = _text(app.get(f"/en/dongchang/request/{request_id}",
+                                 headers=site["citizen"]))
+    assert "用途不符合开放条件" in citizen_view
+
+
+def test_f4_decision_forms_only_for_the_department(app, site):
+    location = _apply(app, site).headers["Location"]
+    citizen_view = _soup(app.get(location, headers=site["citizen"]))
+    assert citizen_view.select("form.dongchang-decision") == []
+    admin_view = _soup(app.get(location, headers=site["admin"]))
+    assert len(admin_view.select("form.dongchang-decision")) == 3
+    for form in admin_view.select("form"):
+        if form.get("method", "").lower() == "post":
+            assert form.find("input", attrs={"name": "_csrf_token"}) is not None
