@@ -61,11 +61,13 @@ class MailSink:
 
 @pytest.fixture
 def mail_sink():
-    """Start the SMTP server test.ini's ``smtp.server`` points at (127.0.0.1:8025)."""
+    """Start the SMTP server that ``smtp.server`` points at (test.ini: 127.0.0.1:8025)."""
     from aiosmtpd.controller import Controller
+    from ckan.plugins import toolkit as tk
 
+    host, _, port = tk.config["smtp.server"].partition(":")
     sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=8025)
+    controller = Controller(sink, hostname=host, port=int(port or 25))
     controller.start()
     try:
         yield sink

@@ -40,7 +40,8 @@ class TestRealServices:
         assert [d["name"] for d in result["results"]] == ["solr-probe"]
         # The hit comes from Solr itself, not from a database fallback.
         import pysolr
-        solr = pysolr.Solr("http://127.0.0.1:8983/solr/ckan")
+        from ckan.plugins import toolkit as tk
+        solr = pysolr.Solr(tk.config["solr_url"])
         assert solr.search("name:solr-probe").hits == 1
 
     def test_postgres_keeps_a_dataset_across_sessions(self):

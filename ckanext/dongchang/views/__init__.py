@@ -1,4 +1,12 @@
 """Blueprints of ckanext-dongchang (collected for ``@tk.blanket.blueprints``)."""
+from ckanext.dongchang.views.catalog import catalog_blueprint
+from ckanext.dongchang.views.evaluation import evaluation_blueprint
+from ckanext.dongchang.views.open_lists import open_lists_blueprint
+from ckanext.dongchang.views.products import products_blueprint
 from ckanext.dongchang.views.requests import requests_blueprint
+from ckanext.dongchang.views.tenders import tenders_blueprint
 
-__all__ = ["requests_blueprint"]
+__all__ = [
+    "requests_blueprint", "catalog_blueprint", "open_lists_blueprint", "tenders_blueprint",
+    "products_blueprint", "evaluation_blueprint",
+]

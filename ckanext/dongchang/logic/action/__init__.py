@@ -1,7 +1,17 @@
 """All actions of ckanext-dongchang (collected here for ``@tk.blanket.actions``)."""
-from ckanext.dongchang.logic.action import access_request, audit, core
+from ckanext.dongchang.logic.action import (
+    access_request, audit, catalog, core, evaluation, open_list, product, tender,
+)
 from ckanext.dongchang.logic.action.access_request import *  # noqa: F403
 from ckanext.dongchang.logic.action.audit import *  # noqa: F403
+from ckanext.dongchang.logic.action.catalog import *  # noqa: F403
 from ckanext.dongchang.logic.action.core import *  # noqa: F403
+from ckanext.dongchang.logic.action.evaluation import *  # noqa: F403
+from ckanext.dongchang.logic.action.open_list import *  # noqa: F403
+from ckanext.dongchang.logic.action.product import *  # noqa: F403
+from ckanext.dongchang.logic.action.tender import *  # noqa: F403
 
-__all__ = [*core.__all__, *access_request.__all__, *audit.__all__]
+__all__ = [
+    *core.__all__, *access_request.__all__, *audit.__all__, *catalog.__all__,
+    *open_list.__all__, *tender.__all__, *product.__all__, *evaluation.__all__,
+]

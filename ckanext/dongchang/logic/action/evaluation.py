@@ -1,0 +1,3 @@
+"""action of evaluation (placeholder until the feature lands)."""
+
+__all__: list[str] = []

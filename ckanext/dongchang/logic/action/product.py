@@ -1,0 +1,3 @@
+"""action of product (placeholder until the feature lands)."""
+
+__all__: list[str] = []

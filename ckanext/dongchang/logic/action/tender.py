@@ -1,0 +1,3 @@
+"""action of tender (placeholder until the feature lands)."""
+
+__all__: list[str] = []

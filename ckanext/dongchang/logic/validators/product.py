@@ -1,0 +1,3 @@
+"""Validators of data products (placeholder until the feature lands)."""
+
+__all__: list[str] = []

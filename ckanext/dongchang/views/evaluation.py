@@ -1,0 +1,4 @@
+"""Pages of evaluation (placeholder until the feature lands)."""
+from flask import Blueprint
+
+evaluation_blueprint = Blueprint("dongchang_evaluation", __name__)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A private test database, Solr core, Redis database and mail port, so several test runs can
+# share this machine's services at once (parallel work, the several-workers test).
+#   eval "$(services/test-sandbox.sh NAME)"   then run pytest as usual.
+# CKAN reads these CKAN_* variables over test.ini (CONFIG_FROM_ENV_VARS).
+set -euo pipefail
+name=${1:?usage: test-sandbox.sh NAME}
+[[ $name =~ ^[a-z0-9_]{1,20}$ ]] || { echo "NAME: a-z, 0-9, _ only" >&2; exit 2; }
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${DONGCHANG_STATE:-$ROOT/.services}
+db=ckan_test_$name
+psql_admin() { PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres "$@"; }
+psql_admin -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 ||
+  psql_admin -c "create database $db owner ckan_default encoding 'UTF8'" >&2
+psql_admin -d "$db" -c "set client_min_messages = warning; create extension if not exists pg_trgm" >/dev/null
+core=test_$name
+if ! curl -fsS "http://127.0.0.1:8983/solr/admin/cores?action=STATUS&core=$core" | grep -q "\"instanceDir\""; then
+  dir=$STATE/solr-home/$core
+  mkdir -p "$dir/conf"
+  cp "$STATE/solr-home/ckan/conf/"* "$dir/conf/"
+  curl -fsS "http://127.0.0.1:8983/solr/admin/cores?action=CREATE&name=$core&instanceDir=$dir" >/dev/null
+fi
+# A stable small number per name for the Redis database and the mail port.
+n=$(( $(printf '%s' "$name" | cksum | cut -d' ' -f1) % 12 + 2 ))
+echo "export CKAN_SQLALCHEMY_URL=postgresql://ckan_default:pass@127.0.0.1:5432/$db"
+echo "export CKAN_SOLR_URL=http://127.0.0.1:8983/solr/$core"
+echo "export CKAN_REDIS_URL=redis://127.0.0.1:6379/$n"
+echo "export CKAN_SITE_ID=dongchang-test-$name"
+echo "export CKAN_SMTP_SERVER=127.0.0.1:$((8025 + n))"
