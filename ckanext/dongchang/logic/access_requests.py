@@ -31,7 +31,9 @@ def _rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
 
 
-def get_request(request_id: str, for_update: bool = False) -> AccessRequest:
+def get_request(request_id: Any, for_update: bool = False) -> AccessRequest:
+    if not isinstance(request_id, str) or not request_id.strip():
+        raise _invalid("id", tk._("Give the id of the access request."))
     query = model.Session.query(AccessRequest).filter(AccessRequest.id == request_id)
     if for_update:
         query = query.with_for_update()
@@ -89,13 +91,14 @@ def _check_resources(dataset: model.Package, resource_ids: list[str]) -> list[st
     return list(dict.fromkeys(resource_ids))
 
 
-def _check_tender(data: dict[str, Any]) -> None:
-    """Commercial use needs an awarded tender covering the entry (F-6). Tenders do not exist
-    yet in this version, so no commercial request can be accepted."""
+def _check_tender(data: dict[str, Any], user: model.User) -> None:
+    """Commercial use is allocated by tender (Art. 25, F-6): only the awardee of an awarded
+    tender covering the entry, within its contract period, may ask; otherwise a ``tender_id``
+    error says which condition failed."""
     if data.get("purpose") == "commercial":
-        raise _invalid("tender_id", tk._(
-            "No awarded tender covers this entry for you. Commercial use is allocated by public"
-            " tender; watch the tender notices."))
+        from ckanext.dongchang.logic import tenders
+
+        tenders.check_commercial_request(data, user)
 
 
 def create(context: Context, data: dict[str, Any]) -> AccessRequest:
@@ -113,7 +116,7 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     errors = _rendered(rules.request_errors(payload))
     if errors:
         raise tk.ValidationError(errors)
-    _check_tender(data)
+    _check_tender(data, user)
     if _open_request_exists(user.id, dataset.id):
         raise _invalid("dataset_id", tk._(
             "You already have a request for this entry that is awaiting a decision."))

@@ -71,7 +71,7 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
 
     :param id: the request id
     """
-    request = service.get_request(tk.get_or_bust(data_dict, "id"))
+    request = service.get_request(data_dict.get("id"))
     tk.check_access("dongchang_access_request_show", context, {"id": request.id})
     out = service.as_dict(request)
     out["history"] = tk.get_action("dongchang_audit_list")(

@@ -34,8 +34,8 @@ def dongchang_access_request_create(context: Context, data_dict: DataDict) -> Au
 
 def _request(data_dict: DataDict):
     try:
-        return service.get_request(str(data_dict.get("id") or ""))
-    except tk.ObjectNotFound:
+        return service.get_request(data_dict.get("id"))
+    except (tk.ObjectNotFound, tk.ValidationError):
         return None
 
 
