@@ -1,6 +1,13 @@
 """All actions of ckanext-dongchang (collected here for ``@tk.blanket.actions``)."""
 from ckanext.dongchang.logic.action import (
-    access_request, audit, catalog, core, evaluation, open_list, product, tender,
+    access_request,
+    audit,
+    catalog,
+    core,
+    evaluation,
+    open_list,
+    product,
+    tender,
 )
 from ckanext.dongchang.logic.action.access_request import *  # noqa: F403
 from ckanext.dongchang.logic.action.audit import *  # noqa: F403

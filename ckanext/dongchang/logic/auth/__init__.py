@@ -1,7 +1,12 @@
 """All auth functions of ckanext-dongchang (collected for ``@tk.blanket.auth_functions``).
 Each has the name of the action it guards."""
 from ckanext.dongchang.logic.auth import (
-    access_request, catalog, evaluation, open_list, product, tender,
+    access_request,
+    catalog,
+    evaluation,
+    open_list,
+    product,
+    tender,
 )
 from ckanext.dongchang.logic.auth.access_request import *  # noqa: F403
 from ckanext.dongchang.logic.auth.catalog import *  # noqa: F403
