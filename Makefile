@@ -6,9 +6,10 @@ VENV := .venv
 PIP := $(VENV)/bin/pip
 CKAN := $(VENV)/bin/ckan
 SERVICES := bash services/services.sh
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test venv i18n services services-down services-status site-db test-db demo lint benchmarks
+.PHONY: run test venv i18n browser-deps services services-down services-status site-db test-db demo lint benchmarks
 
 $(VENV)/.installed: pyproject.toml dev-requirements.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +51,13 @@ run: site-db demo
 	@echo "CKAN on http://127.0.0.1:5000 — log in as admin / dongchang-admin-2026 (demo users: password dongchang-demo-2026)"
 	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
 
-test: services i18n
+browser-deps:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  { echo "installing Debian's chromium and CJK fonts for the browser journeys"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }
+
+test: services i18n browser-deps
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: venv

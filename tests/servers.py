@@ -36,7 +36,8 @@ class WebProcess:
             self.process = subprocess.Popen(
                 [ckan, "-c", str(ROOT / "test.ini"), "run", "--host", "127.0.0.1",
                  "--port", str(self.port), "--disable-reloader", "--threaded"],
-                cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT, env=dict(os.environ, CKAN_SITE_URL=self.url), stdout=log,
+                stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,0 +1,89 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a real ``ckan run``.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium (the Makefile installs the
+Debian package). Screenshots of every step go to test-artifacts/journeys/.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, WebProcess
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts" / "journeys"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def web():
+    server = WebProcess().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make test` (it installs it)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Person:
+    """One person's browser session, with screenshots named after the journey's steps."""
+
+    def __init__(self, browser, web, prefix: str, name: str, folder: Path):
+        self.context = browser.new_context(locale="zh-CN" if prefix == "" else "en-US")
+        self.page = self.context.new_page()
+        self.web, self.prefix, self.name, self.folder = web, prefix, name, folder
+        self.step = 0
+
+    def url(self, path: str) -> str:
+        return f"{self.web.url}{self.prefix}{path}"
+
+    def goto(self, path: str):
+        self.page.goto(self.url(path))
+        return self.page
+
+    def login(self, username: str, password: str):
+        self.goto("/user/login")
+        self.page.fill("#field-login", username)
+        self.page.fill("#field-password", password)
+        with self.page.expect_navigation():
+            self.page.press("#field-password", "Enter")
+        assert self.page.locator(f"a[href*='/user/{username}']").count() > 0, "login failed"
+        self.shot("logged-in")
+
+    def shot(self, label: str) -> Path:
+        self.step += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.step:02d}-{self.name}-{re.sub(r'[^a-z0-9-]', '', label)}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def people(browser, web, request):
+    made = []
+
+    def person(name: str, prefix: str) -> Person:
+        folder = ARTIFACTS / request.node.name.replace("/", "_")
+        made.append(Person(browser, web, prefix, name, folder))
+        return made[-1]
+
+    yield person
+    for one in made:
+        one.close()

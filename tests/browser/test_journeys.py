@@ -1,0 +1,102 @@
+"""What people do, in a real browser, in both languages (issue 10, F-4, F-15)."""
+from __future__ import annotations
+
+import pytest
+from ckan.tests import factories, helpers
+
+from tests.conftest import PLUGINS
+from tests.entries import conditional, create_entry
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+PASSWORD = "Dongchang-2026-test"
+SECRET_URL = "https://files.example.gov.cn/journey/elderly-care.csv"
+TEXT = {  # what each person should read, per language
+    "": {"apply": "申请", "awaiting": "待审", "refused": "未获批准", "approved": "已批准"},
+    "/en": {"apply": "Apply for access", "awaiting": "Awaiting decision", "refused": "Refused",
+            "approved": "Approved"},
+}
+
+
+@pytest.fixture
+def care_entry(sysadmin):
+    org = factories.Organization(name="dcf-mzj", title="区民政局")
+    admin = factories.User(name="mzj-admin", password=PASSWORD)
+    factories.User(name="citizen-zhang", password=PASSWORD)
+    helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
+                        role="admin")
+    return create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
+                        resources=[{"name": "养老机构名录", "url": SECRET_URL, "format": "CSV"}],
+                        **conditional(share_class="unconditional"))
+
+
+def _apply(citizen, scenario: str, text: dict) -> str:
+    page = citizen.goto("/dataset/elderly-care")
+    notice = page.locator(".dongchang-notice")
+    assert text["apply"] in notice.inner_text()
+    citizen.shot("sees-apply-notice")
+    notice.locator("a.btn-primary").click()
+    page.select_option("select[name=applicant_kind]", "citizen")
+    page.select_option("select[name=purpose]", "social_services")
+    page.fill("textarea[name=use_scenario]", scenario)
+    page.check("input[name=agreement_accepted]")
+    citizen.shot("fills-request")
+    page.locator("form button[name=save]").click()
+    page.wait_for_load_state()
+    assert text["awaiting"] in page.locator(".dongchang-state").inner_text()
+    citizen.shot("request-submitted")
+    return page.url
+
+
+def _decide(admin, request_url: str, decision: str, reason: str | None = None):
+    page = admin.page
+    page.goto(request_url.replace(admin.web.url, admin.web.url + admin.prefix)
+              if admin.prefix and admin.prefix not in request_url else request_url)
+    form = page.locator(f"form[action$='/{decision}']")
+    if reason is not None:
+        form.locator("textarea[name=reason]").fill(reason)
+    admin.shot(f"before-{decision}")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    admin.shot(f"after-{decision}")
+    return page
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
+def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, care_entry,
+                                                                        prefix):
+    text = TEXT[prefix]
+    citizen, admin = people("citizen", prefix), people("admin", prefix)
+    citizen.login("citizen-zhang", PASSWORD)
+    admin.login("mzj-admin", PASSWORD)
+
+    first = _apply(citizen, "想了解养老机构", text)
+    page = _decide(admin, first, "refuse", "请说明具体用途和数据保护措施")
+    assert text["refused"] in page.locator(".dongchang-state").inner_text()
+
+    citizen.page.goto(first)
+    assert "请说明具体用途和数据保护措施" in citizen.page.locator(".dongchang-reason").inner_text()
+    citizen.shot("reads-refusal-reason")
+
+    second = _apply(citizen, "为社区老人开发养老机构查询小程序，数据加密存储，不对外提供", text)
+    page = _decide(admin, second, "approve")
+    assert text["approved"] in page.locator(".dongchang-state").inner_text()
+
+    # The download goes to the department's file server; the browser is given the file here.
+    citizen.context.route("https://files.example.gov.cn/**", lambda route: route.fulfill(
+        status=200, content_type="text/csv", body="机构名称,地址\n东昌府区福利院,东昌路1号\n"))
+    page = citizen.goto("/dataset/elderly-care")
+    assert page.locator(".dongchang-notice").count() == 0
+    with page.expect_download() as download:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = '';"
+            " document.body.appendChild(a); a.click(); }",
+            citizen.url(f"/dataset/{care_entry['id']}/resource/"
+                        f"{care_entry['resources'][0]['id']}/download"))
+    content = open(download.value.path(), encoding="utf-8").read()
+    assert "东昌府区福利院" in content
+    citizen.shot("downloaded")
