@@ -1,4 +1,131 @@
-"""Pages of evaluation (placeholder until the feature lands)."""
-from flask import Blueprint
+"""Evaluation dashboard, its exports, and the audit log viewer (F-12, F-13)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+from flask import Blueprint, Response
+from openpyxl import Workbook
 
 evaluation_blueprint = Blueprint("dongchang_evaluation", __name__)
+
+_FILTERS = ("org_id", "start", "end")
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name, "auth_user_obj": current_user}
+
+
+def _figures() -> dict[str, Any]:
+    params = {key: tk.request.args[key] for key in _FILTERS if tk.request.args.get(key)}
+    try:
+        return tk.get_action("dongchang_evaluation")(_context(), params)
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error) or tk._("Not authorized"))
+    except tk.ValidationError as error:
+        return tk.abort(400, "; ".join(m for ms in error.error_dict.values() for m in ms))
+
+
+def column_labels() -> dict[str, str]:
+    return {
+        "department": tk._("Department"), "entries": tk._("Entries"),
+        "share_unconditional": tk._("Shared unconditionally"),
+        "share_conditional": tk._("Shared conditionally"), "share_not_shared": tk._("Not shared"),
+        "open_unconditional": tk._("Open unconditionally"),
+        "open_conditional": tk._("Open conditionally"), "open_not_open": tk._("Not open"),
+        "share_unconditional_ratio": tk._("Share of entries shared unconditionally"),
+        "confidentiality_reviewed": tk._("Confidentiality review passed"),
+        "published": tk._("Published"), "requests_received": tk._("Requests received"),
+        "requests_approved": tk._("Approved"), "requests_refused": tk._("Refused"),
+        "approval_rate": tk._("Approval rate"), "refusal_rate": tk._("Refusal rate"),
+        "median_response_working_days": tk._("Median response (working days)"),
+        "overdue_responses": tk._("Overdue responses"), "active_grants": tk._("Active grants"),
+        "catalog_updates_on_time": tk._("Catalog updates on time"),
+        "catalog_updates_overdue": tk._("Catalog updates overdue"),
+        "products_registered": tk._("Data products registered"),
+    }
+
+
+def _rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = list(figures["departments"])
+    if figures.get("district"):
+        rows.append(dict(figures["district"], department=tk._("District total")))
+    return rows
+
+
+def _table(figures: dict[str, Any]) -> list[list[Any]]:
+    labels = column_labels()
+    header = [labels.get(column, column) for column in figures["columns"]]
+    return [header] + [[row.get(column) for column in figures["columns"]]
+                       for row in _rows(figures)]
+
+
+def dashboard():
+    figures = _figures()
+    chart = {
+        "labels": [row["department"] for row in figures["departments"]],
+        "series": {column: [row[column] for row in figures["departments"]]
+                   for column in ("share_unconditional", "share_conditional", "share_not_shared",
+                                  "median_response_working_days", "overdue_responses")},
+    }
+    return tk.render("dongchang/evaluation.html", {
+        "figures": figures, "rows": _rows(figures), "labels": column_labels(),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "filters": {key: tk.request.args.get(key, "") for key in _FILTERS},
+    })
+
+
+def export_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(_table(_figures()))
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=evaluation.csv"})
+
+
+def export_xlsx():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "evaluation"
+    for line in _table(_figures()):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=evaluation.xlsx"})
+
+
+def audit():
+    params = {key: tk.request.args[key] for key in ("object_id", "action")
+              if tk.request.args.get(key)}
+    try:
+        result = tk.get_action("dongchang_audit_list")(
+            _context(), dict(params, page=tk.request.args.get("page") or 1))
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ValidationError:
+        return tk.abort(400)
+    if tk.request.args.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "occurred_at", "actor_id", "action", "object_type", "object_id",
+                         "detail"])
+        for event in result["results"]:
+            writer.writerow([event["id"], event["occurred_at"], event["actor_id"],
+                             event["action"], event["object_type"], event["object_id"],
+                             json.dumps(event["detail"], ensure_ascii=False)])
+        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    return tk.render("dongchang/audit.html", {"result": result, "params": params})
+
+
+evaluation_blueprint.add_url_rule("/dongchang/evaluation", view_func=dashboard)
+evaluation_blueprint.add_url_rule("/dongchang/evaluation.csv", view_func=export_csv)
+evaluation_blueprint.add_url_rule("/dongchang/evaluation.xlsx", view_func=export_xlsx)
+evaluation_blueprint.add_url_rule("/dongchang/audit", view_func=audit)

@@ -1,0 +1,22 @@
+/* Draws the evaluation charts from the JSON the page embeds; each chart has its table beside it. */
+(function () {
+  var holder = document.getElementById("dongchang-evaluation-data");
+  if (!holder || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(holder.textContent);
+  var labels = JSON.parse(document.getElementById("dongchang-evaluation-labels").textContent);
+  function bar(id, keys, stacked) {
+    var canvas = document.getElementById(id);
+    if (!canvas) { return; }
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: keys.map(function (key) { return { label: labels[key], data: data.series[key] }; })
+      },
+      options: { responsive: true, animation: false,
+                 scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true } } }
+    });
+  }
+  bar("chart-class-mix", ["share_unconditional", "share_conditional", "share_not_shared"], true);
+  bar("chart-response", ["median_response_working_days", "overdue_responses"], false);
+})();
