@@ -40,3 +40,13 @@ def expire_grants():
 
     expired = expire()
     click.echo(f"expired {len(expired)} grant(s)")
+
+
+@dongchang.command("flush-outbox")
+@click.option("--older-than", default=10, show_default=True,
+              help="Queue again messages unsent for this many minutes.")
+def flush_outbox(older_than: int):
+    """Queue again the notifications that could not be queued (e.g. Redis was down)."""
+    from ckanext.dongchang.jobs import flush_outbox as flush
+
+    click.echo(f"queued {flush(older_than)} message(s)")

@@ -1,5 +1,6 @@
 """Tables of ckanext-dongchang (created by the alembic migrations in ``migration/dongchang``)."""
 from ckanext.dongchang.model.access_request import AccessRequest
 from ckanext.dongchang.model.audit import AuditEvent
+from ckanext.dongchang.model.outbox import MailOutbox
 
-__all__ = ["AccessRequest", "AuditEvent"]
+__all__ = ["AccessRequest", "AuditEvent", "MailOutbox"]

@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search import SearchIndexError
 from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.logic import visibility
@@ -39,16 +40,28 @@ def _check_shape(data_dict: DataDict) -> None:
         raise tk.ValidationError(errors)
 
 
+def _saved_with_index(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN indexes an entry just before committing it: if Solr is unreachable the whole
+    change is rolled back. Say so, on a field, instead of a bare 500."""
+    try:
+        return up_func(context, data_dict)
+    except SearchIndexError as error:
+        model.Session.rollback()
+        raise tk.ValidationError({"search_index": [tk._(
+            "The search service is unavailable, so nothing was saved. Please try again in a"
+            " few minutes.")]}) from error
+
+
 @tk.chained_action
 def package_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     _check_shape(data_dict)
-    return up_func(context, data_dict)
+    return _saved_with_index(up_func, context, data_dict)
 
 
 @tk.chained_action
 def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     _check_shape(data_dict)
-    return up_func(context, data_dict)
+    return _saved_with_index(up_func, context, data_dict)
 
 
 @tk.chained_action

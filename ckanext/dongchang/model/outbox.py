@@ -1,0 +1,19 @@
+"""Notifications waiting to be mailed (the transactional outbox pattern)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+
+
+class MailOutbox(tk.BaseModel):  # type: ignore[misc]
+    __tablename__ = "dongchang_mail_outbox"
+
+    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
+    message: Mapped[dict] = sa.Column(JSONB, nullable=False)
+    sent_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
