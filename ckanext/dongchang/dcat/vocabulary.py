@@ -1,0 +1,208 @@
+"""The District's terms in RDF: EU authority tables for what DCAT-AP has, our own vocabulary for
+what it lacks (DESIGN §6, F-9). No CKAN imports, so the mapping is unit-tested on its own.
+
+Our vocabulary lives at ``<ckan.site_url>/ns/dongchang#`` (prefix ``dc``; the portal serves it
+as Turtle at ``/ns/dongchang``):
+
+* ``dc:shareClass`` — how the entry is shared between departments (Art. 19): one of the IRIs
+  ``dc:unconditional``, ``dc:conditional``, ``dc:not_shared`` (values are the schema's codes).
+* ``dc:shareConditions`` / ``dc:openConditions`` — the conditions of conditional sharing /
+  opening, as plain literals; ``dc:shareReason`` / ``dc:openReason`` — why an entry is shared
+  or opened less than unconditionally (Art. 19, 22), so a harvesting portal with this schema
+  receives an entry that validates.
+* ``dc:shareLegalBasis`` / ``dc:openLegalBasis`` — which of the entry's
+  ``dcatap:applicableLegislation`` resources limits sharing / opening; the same resource is
+  always also given with the standard property, so a harvester that knows nothing of ``dc:``
+  still sees every legal basis.
+
+DCAT-AP 3 wants ``dcatap:applicableLegislation`` to be an IRI of an ``eli:LegalResource``, but our
+legal bases are free text (e.g. 《中华人民共和国个人信息保护法》第十三条). Text that is already an
+http(s) IRI is used as it is; other text gets a stable minted IRI
+``<site>/legal-basis/<sha1 of the text>`` with the text as its ``rdfs:label``. Parsing reads the
+label back, so a harvester receives the original text. The minted IRIs identify; they are not
+(yet) pages.
+
+The namespace depends on the portal's URL, so parsing recognises our terms by the
+``/ns/dongchang#`` ending wherever the feed came from.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+NS_PATH = "/ns/dongchang"
+NS_SUFFIX = NS_PATH + "#"
+PREFIX = "dc"
+
+# Art. 22 open classes → the EU access-right table.
+OPEN_CLASS_ACCESS_RIGHTS: dict[str, URIRef] = {
+    "unconditional": ACCESS_RIGHT.PUBLIC,
+    "conditional": ACCESS_RIGHT.RESTRICTED,
+    "not_open": ACCESS_RIGHT.NON_PUBLIC,
+}
+
+# The schema's update cycles → the EU frequency table (BIANNUAL is "twice a year" there).
+UPDATE_CYCLE_FREQUENCIES: dict[str, URIRef] = {
+    "realtime": FREQUENCY.CONT,
+    "daily": FREQUENCY.DAILY,
+    "weekly": FREQUENCY.WEEKLY,
+    "monthly": FREQUENCY.MONTHLY,
+    "quarterly": FREQUENCY.QUARTERLY,
+    "semiannual": FREQUENCY.BIANNUAL,
+    "annual": FREQUENCY.ANNUAL,
+    "irregular": FREQUENCY.IRREG,
+}
+
+# Locales of the portal → the EU language table (catalog language).
+LOCALE_LANGUAGES: dict[str, URIRef] = {"zh": LANGUAGE.ZHO, "en": LANGUAGE.ENG}
+
+SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
+
+# term name → (kind, English label, comment); kind "class" takes an IRI value, "text" a literal,
+# "legislation" an applicableLegislation resource.
+TERMS: dict[str, tuple[str, str, str]] = {
+    "shareClass": ("class", "share class",
+                   "How the entry is shared between government departments (Art. 19)."),
+    "shareConditions": ("text", "share conditions",
+                        "Conditions of conditional sharing: which departments, which part."),
+    "openConditions": ("text", "open conditions",
+                       "Conditions under which conditionally open data is provided (Art. 22)."),
+    "shareReason": ("text", "reason for limited sharing",
+                    "Why the entry is not shared unconditionally (Art. 19)."),
+    "openReason": ("text", "reason for limited opening",
+                   "Why the entry is not opened unconditionally (Art. 22)."),
+    "shareLegalBasis": ("legislation", "legal basis for limited sharing",
+                        "The law, regulation or rule that limits sharing."),
+    "openLegalBasis": ("legislation", "legal basis for limited opening",
+                       "The law, regulation or rule that limits opening."),
+}
+# dataset field → our term
+FIELD_TERMS: dict[str, str] = {
+    "share_class": "shareClass",
+    "share_conditions": "shareConditions",
+    "open_conditions": "openConditions",
+    "share_reason": "shareReason",
+    "open_reason": "openReason",
+    "share_legal_basis": "shareLegalBasis",
+    "open_legal_basis": "openLegalBasis",
+}
+TERM_FIELDS: dict[str, str] = {term: field for field, term in FIELD_TERMS.items()}
+
+
+def namespace(site_url: str) -> Namespace:
+    """Our vocabulary's namespace on this portal."""
+    return Namespace(site_url.rstrip("/") + NS_SUFFIX)
+
+
+def term_name(predicate: object) -> str | None:
+    """The local name of one of our terms, from any portal's namespace; None for other IRIs."""
+    text = str(predicate)
+    if not isinstance(predicate, URIRef) or NS_SUFFIX not in text:
+        return None
+    name = text.rsplit(NS_SUFFIX, 1)[1]
+    return name if name in TERMS or name in SHARE_CLASSES else None
+
+
+def access_right(open_class: str | None) -> URIRef | None:
+    return OPEN_CLASS_ACCESS_RIGHTS.get(open_class or "")
+
+
+def open_class_of(access_right_iri: object) -> str | None:
+    for open_class, iri in OPEN_CLASS_ACCESS_RIGHTS.items():
+        if str(access_right_iri) == str(iri):
+            return open_class
+    return None
+
+
+def frequency(update_cycle: str | None) -> URIRef | None:
+    return UPDATE_CYCLE_FREQUENCIES.get(update_cycle or "")
+
+
+def update_cycle_of(frequency_iri: object) -> str | None:
+    for cycle, iri in UPDATE_CYCLE_FREQUENCIES.items():
+        if str(frequency_iri) == str(iri):
+            return cycle
+    return None
+
+
+def is_iri(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith(("http://", "https://")) and not any(
+        c in stripped for c in ' <>"{}|\\^`')
+
+
+def legal_basis_iri(site_url: str, text: str) -> URIRef:
+    """The IRI that stands for a legal basis: the text itself if it is an IRI, else minted."""
+    if is_iri(text):
+        return URIRef(text.strip())
+    digest = hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
+    return URIRef(f"{site_url.rstrip('/')}/legal-basis/{digest}")
+
+
+def file_type(fmt: str | None) -> URIRef | None:
+    """A CKAN format label ("CSV", "xlsx") as an EU file-type IRI; None if it cannot be one."""
+    code = (fmt or "").strip().upper()
+    if not code or not all(c.isascii() and (c.isalnum() or c in "_-") for c in code):
+        return None
+    return FILE_TYPE[code]
+
+
+def format_of(file_type_iri: object) -> str | None:
+    text = str(file_type_iri)
+    return text[len(str(FILE_TYPE)):] if text.startswith(str(FILE_TYPE)) else None
+
+
+def media_type(mimetype: str | None) -> URIRef | None:
+    """An IANA media type ("text/csv") as its IANA IRI; None if it does not look like one."""
+    text = (mimetype or "").strip()
+    if text.startswith(IANA_MEDIA_TYPES):
+        return URIRef(text)
+    kind, slash, sub = text.partition("/")
+    if not slash or not kind or not sub or any(c in text for c in ' <>"{}|\\^`'):
+        return None
+    return URIRef(IANA_MEDIA_TYPES + text)
+
+
+def mimetype_of(media_type_iri: object) -> str | None:
+    text = str(media_type_iri)
+    return text[len(IANA_MEDIA_TYPES):] if text.startswith(IANA_MEDIA_TYPES) else None
+
+
+def language(locale: str | None) -> URIRef | None:
+    return LOCALE_LANGUAGES.get((locale or "").split("_")[0].lower())
+
+
+def vocabulary_graph(site_url: str) -> Graph:
+    """Our vocabulary as RDF, served at ``/ns/dongchang`` so the namespace dereferences."""
+    ns = namespace(site_url)
+    graph = Graph()
+    graph.bind(PREFIX, ns)
+    ontology = URIRef(site_url.rstrip("/") + NS_PATH)
+    graph.add((ontology, RDF.type, OWL.Ontology))
+    graph.add((ontology, RDFS.label, Literal("Dongchangfu District catalog terms", lang="en")))
+    graph.add((ontology, RDFS.label, Literal("东昌府区政务数据目录术语", lang="zh")))
+    for name, (kind, label, comment) in TERMS.items():
+        term = ns[name]
+        graph.add((term, RDF.type, OWL.ObjectProperty if kind != "text" else OWL.DatatypeProperty))
+        graph.add((term, RDFS.label, Literal(label, lang="en")))
+        graph.add((term, RDFS.comment, Literal(comment, lang="en")))
+        graph.add((term, RDFS.isDefinedBy, ontology))
+        if kind == "text":
+            graph.add((term, RDFS.range, XSD.string))
+        elif kind == "legislation":
+            graph.add((term, RDFS.range, ELI.LegalResource))
+    for code, label in (("unconditional", "unconditional sharing"),
+                        ("conditional", "conditional sharing"), ("not_shared", "not shared")):
+        graph.add((ns[code], RDF.type, OWL.NamedIndividual))
+        graph.add((ns[code], RDFS.label, Literal(label, lang="en")))
+        graph.add((ns[code], RDFS.isDefinedBy, ontology))
+    return graph
