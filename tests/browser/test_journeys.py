@@ -100,3 +100,25 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
     content = open(download.value.path(), encoding="utf-8").read()
     assert "东昌府区福利院" in content
     citizen.shot("downloaded")
+
+
+def test_journey_a_harvester_finds_the_conditional_entry_as_restricted(web, care_entry):
+    """A harvesting portal reads the live catalog over HTTP, as the municipal portal would."""
+    import urllib.request
+
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS
+
+    with urllib.request.urlopen(f"{web.url}/catalog.ttl", timeout=60) as response:
+        graph = Graph().parse(data=response.read(), format="turtle")
+    access = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+    datasets = [s for s in graph.subjects(DCTERMS.identifier, None)
+                if str(graph.value(s, DCTERMS.identifier)) == care_entry["resource_code"]]
+    assert len(datasets) == 1
+    dataset = datasets[0]
+    assert graph.value(dataset, DCTERMS.accessRights) == URIRef(access["RESTRICTED"])
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        assert graph.value(distribution, DCAT.downloadURL) is None
+        assert str(graph.value(distribution, DCAT.accessURL)).endswith(
+            "/dataset/elderly-care/request")
+    assert SECRET_URL not in graph.serialize(format="turtle")
