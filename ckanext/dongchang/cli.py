@@ -37,9 +37,12 @@ def expire_grants():
     ``ckan -c ckan.ini dongchang expire-grants``.
     """
     from ckanext.dongchang.logic.access_requests import expire_grants as expire
+    from ckanext.dongchang.logic.tenders import end_expired_tenders
 
     expired = expire()
     click.echo(f"expired {len(expired)} grant(s)")
+    ended = end_expired_tenders()
+    click.echo(f"ended {len(ended)} tender(s) whose contract period is over")
 
 
 @dongchang.command("flush-outbox")

@@ -13,7 +13,7 @@ from ckanext.scheming.helpers import scheming_language_text
 
 __all__ = [
     "dongchang_form_section", "dongchang_label", "dongchang_choices",
-    "dongchang_access_notice", "dongchang_may_see_inbox",
+    "dongchang_access_notice", "dongchang_may_see_inbox", "dongchang_products_of_entry",
 ]
 
 _LABELS = {
@@ -92,3 +92,10 @@ def dongchang_access_notice(pkg_dict: dict[str, Any]) -> dict[str, str] | None:
 
 def dongchang_may_see_inbox(org_id: str) -> bool:
     return tk.h.check_access("dongchang_access_request_list", {"org": org_id})
+
+
+def dongchang_products_of_entry(dataset_id: str) -> list[dict[str, Any]]:
+    """Products registered as built on an entry (for the entry page, Art. 25)."""
+    from ckanext.dongchang.logic import products
+
+    return products.products_of_entry(dataset_id)

@@ -97,7 +97,8 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
             " document.body.appendChild(a); a.click(); }",
             citizen.url(f"/dataset/{care_entry['id']}/resource/"
                         f"{care_entry['resources'][0]['id']}/download"))
-    content = open(download.value.path(), encoding="utf-8").read()
+    with open(download.value.path(), encoding="utf-8") as handle:
+        content = handle.read()
     assert "东昌府区福利院" in content
     citizen.shot("downloaded")
 

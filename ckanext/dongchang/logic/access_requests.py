@@ -216,6 +216,16 @@ def approve(context: Context, request_id: str, reason: str = "",
     request = get_request(request_id)
     today = dt.date.today()
     until = valid_until or today + dt.timedelta(days=dc_config.default_grant_days())
+    if request.purpose == "commercial":  # the tender may have ended since the application
+        from ckanext.dongchang.logic import tenders
+
+        requester = model.User.get(request.requester_id)
+        tenders.check_commercial_request(
+            {"purpose": "commercial", "tender_id": request.tender_id,
+             "dataset_id": request.dataset_id}, requester)
+        contract_end = tenders.get_tender(request.tender_id).contract_end
+        if contract_end and until > contract_end:
+            until = contract_end  # access never outlives the contract
     if until < today:
         raise _invalid("valid_until", tk._("The access cannot end before today."))
     changes: dict[str, Any] = {"valid_from": today, "valid_until": until}

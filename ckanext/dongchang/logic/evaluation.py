@@ -55,8 +55,11 @@ EXTRA_FIGURES: list = []
 
 
 def _departments(org_ids: list[str] | None) -> list[model.Group]:
+    from ckanext.dongchang.logic import products
+
     query = model.Session.query(model.Group).filter(
-        model.Group.is_organization.is_(True), model.Group.state == "active")
+        model.Group.is_organization.is_(True), model.Group.state == "active",
+        model.Group.name != products.products_org_name())  # the product registry is no department
     if org_ids is not None:
         query = query.filter(model.Group.id.in_(org_ids or [""]))
     return query.order_by(model.Group.title).all()
@@ -131,6 +134,31 @@ def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
         if state == "approved" and (valid_from is None or valid_from <= today) \
                 and (valid_until is None or valid_until >= today):
             row["active_grants"] += 1
+
+
+def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
+                  end: dt.date | None) -> None:
+    """Data products registered on each department's entries (Art. 25: utilisation)."""
+    from ckanext.dongchang.model import ProductSource
+
+    source_entry = sa.orm.aliased(model.Package)
+    query = (
+        model.Session.query(source_entry.owner_org,
+                            sa.func.count(sa.distinct(ProductSource.product_id)))
+        .join(source_entry, source_entry.id == ProductSource.dataset_id)
+        .filter(source_entry.owner_org.in_(list(rows)))
+        .group_by(source_entry.owner_org)
+    )
+    if start:
+        query = query.filter(ProductSource.created >= dt.datetime.combine(start, dt.time()))
+    if end:
+        query = query.filter(ProductSource.created < dt.datetime.combine(
+            end + dt.timedelta(days=1), dt.time()))
+    for org_id, count in query:
+        rows[org_id]["products_registered"] = count
+
+
+EXTRA_FIGURES.append(_add_products)
 
 
 def _sum(departments: list[dict[str, Any]]) -> dict[str, Any]:

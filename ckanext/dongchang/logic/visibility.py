@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
@@ -44,8 +45,15 @@ def needs_fresh_read(dataset_id_or_name: str) -> bool:
     The index holds gated entries without their resource URLs (see ``indexing``), so a
     viewer who may use the data must get the entry from the database.
     """
-    dataset = model.Package.get(dataset_id_or_name) if dataset_id_or_name else None
-    return dataset is not None and not publication.data_is_public(dataset.extras or {})
+    if not dataset_id_or_name:
+        return False
+    extras = (
+        model.Session.query(model.Package.extras)
+        .filter(sa.or_(model.Package.id == dataset_id_or_name,
+                       model.Package.name == dataset_id_or_name))
+        .limit(1).scalar()
+    )
+    return extras is not None and not publication.data_is_public(extras or {})
 
 
 def _context_user(context: Context) -> Any:

@@ -2,5 +2,6 @@
 from ckanext.dongchang.model.access_request import AccessRequest
 from ckanext.dongchang.model.audit import AuditEvent
 from ckanext.dongchang.model.outbox import MailOutbox
+from ckanext.dongchang.model.tender import ProductSource, Tender
 
-__all__ = ["AccessRequest", "AuditEvent", "MailOutbox"]
+__all__ = ["AccessRequest", "AuditEvent", "MailOutbox", "ProductSource", "Tender"]

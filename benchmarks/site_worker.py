@@ -1,0 +1,229 @@
+"""One benchmark site in one process: ``site_worker.py CONFIG OPERATIONS``.
+
+``OPERATIONS`` is a JSON list (inline, or ``@file``) of operations run in order:
+
+* ``{"kind": "get", "name": ..., "paths": [...], "auth": "anon"|"member", "reps": n}``:
+  GET requests through CKAN's whole WSGI stack in-process (werkzeug test client, no web
+  server). One untimed warm-up request per path, then ``reps`` timed requests cycling through
+  ``paths``. Every request also counts its SQL statements (SQLAlchemy ``before_cursor_execute``
+  on CKAN's engine). ``"capture_sql": true`` returns the statements of the first timed request.
+* ``{"kind": "walk", "name": ..., "paths": [...], "reps": n}``: like ``get`` but one sample is
+  the time to fetch *all* paths in order (e.g. every page of the DCAT catalog).
+* ``{"kind": "create", "name": ..., "entries": [...]}``: ``package_create`` in-process through
+  the action API as the sysadmin, each entry committed and indexed as in production; then
+  (untimed) ``dataset_purge`` of the same entries, so the site stays as seeded.
+* ``{"kind": "seed_setup", "fixtures": path}``: sysadmin, departments, users, the member's API
+  token (written to ``fixtures``).
+* ``{"kind": "seed_entries", "start": a, "stop": b, "step": k}``: entries ``range(a, b, k)`` of
+  ``data.entry`` (deferred commits, no indexing: run ``ckan search-index rebuild`` after).
+
+Prints one line ``BENCH-RESULT <json>`` with a result object per operation name.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import data  # noqa: E402
+
+logging.getLogger("ckan").setLevel(logging.WARNING)
+
+
+class SqlCounter:
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        self.capture: list[str] | None = None
+        event.listen(engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        self.count += 1
+        if self.capture is not None:
+            self.capture.append(" ".join(statement.split()))
+
+
+def boot(config_path: str):
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(config_path)
+    return make_app(conf)
+
+
+def client_for(stack: Any):
+    from werkzeug.test import Client
+
+    return Client(stack, use_cookies=False)
+
+
+def _headers(op: dict[str, Any], tokens: dict[str, str]) -> dict[str, str]:
+    auth = op.get("auth", "anon")
+    return {} if auth == "anon" else {"Authorization": tokens[auth]}
+
+
+def run_get(client, counter: SqlCounter, op: dict[str, Any], tokens: dict[str, str],
+            base_url: str) -> dict[str, Any]:
+    headers = _headers(op, tokens)
+    paths = op["paths"]
+    walk = op["kind"] == "walk"
+
+    def fetch(path: str) -> tuple[int, int]:
+        response = client.get(path, headers=headers, base_url=base_url)
+        body = response.get_data()
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"{op['name']}: GET {path} -> {response.status_code}: {body[:500]!r}")
+        return response.status_code, len(body)
+
+    # warm-up (templates compiled, caches filled) before anything is timed: every path of a
+    # ``get``; the first page of a ``walk`` (a walk is long, and its pages share their code paths)
+    for path in paths[:1] if walk else paths:
+        fetch(path)
+    times, sqls, sizes = [], [], []
+    statements: list[str] | None = None
+    for rep in range(op.get("reps", 5)):
+        batch = paths if walk else [paths[rep % len(paths)]]
+        if op.get("capture_sql") and rep == 0:
+            counter.capture = []
+        counter.count = 0
+        size = 0
+        start = time.perf_counter()
+        for path in batch:
+            size += fetch(path)[1]
+        times.append((time.perf_counter() - start) * 1000)
+        sqls.append(counter.count)
+        sizes.append(size)
+        if counter.capture is not None:
+            statements, counter.capture = counter.capture, None
+    result: dict[str, Any] = {"times_ms": times, "sql": sqls, "bytes": sizes,
+                              "requests": len(paths) if walk else 1}
+    if statements is not None:
+        result["statements"] = statements
+    return result
+
+
+def _sysadmin_context() -> dict[str, Any]:
+    return {"user": data.SYSADMIN, "ignore_auth": False}
+
+
+def run_create(op: dict[str, Any]) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    create = tk.get_action("package_create")
+    times = []
+    for entry in op["entries"]:
+        start = time.perf_counter()
+        create(_sysadmin_context(), json.loads(json.dumps(entry)))
+        times.append((time.perf_counter() - start) * 1000)
+    if op.get("purge", True):  # leave the site as seeded (untimed)
+        purge = tk.get_action("dataset_purge")
+        for entry in op["entries"]:
+            purge(_sysadmin_context(), {"id": entry["name"]})
+    return {"times_ms": times, "total_s": sum(times) / 1000,
+            "entries_per_s": len(times) / (sum(times) / 1000)}
+
+
+def run_seed_setup(op: dict[str, Any]) -> dict[str, Any]:
+    """The sysadmin, the departments, one editor per department, the member's API token."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    started = time.perf_counter()
+    site_user = {"ignore_auth": True, "user": ""}
+    tk.get_action("user_create")(dict(site_user), {
+        "name": data.SYSADMIN, "email": "bench-admin@bench.example.gov.cn",
+        "password": data.PASSWORD})
+    admin = model.User.by_name(data.SYSADMIN)
+    admin.sysadmin = True
+    model.repo.commit()
+    for org in data.departments():
+        tk.get_action("organization_create")(_sysadmin_context(), dict(org))
+    tokens = {}
+    for user in data.users():
+        tk.get_action("user_create")(dict(site_user), {
+            "name": user["name"], "email": user["email"], "password": user["password"]})
+        tk.get_action("organization_member_create")(_sysadmin_context(), {
+            "id": user["org"], "username": user["name"], "role": user["capacity"]})
+        if user["org"] == data.MEMBER_ORG:
+            token = tk.get_action("api_token_create")(
+                {"user": user["name"]}, {"user": user["name"], "name": "bench"})
+            tokens["member"] = token["token"]
+    model.repo.commit()
+    fixtures = {"tokens": tokens, "member_org": data.MEMBER_ORG,
+                "member_user": data.member_user(data.MEMBER_ORG)}
+    Path(op["fixtures"]).write_text(json.dumps(fixtures, indent=1), encoding="utf-8")
+    return {"setup_s": time.perf_counter() - started}
+
+
+def run_seed_entries(op: dict[str, Any]) -> dict[str, Any]:
+    """Entries ``serials`` = range(start, stop, step) through package_create, deferred commits
+    (every ``batch`` entries) and no indexing: ``ckan search-index rebuild`` indexes them after."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    create = tk.get_action("package_create")
+    serials = range(op["start"], op["stop"], op.get("step", 1))
+    batch = op.get("batch", 100)
+    started = time.perf_counter()
+    for i, serial in enumerate(serials, start=1):
+        context = _sysadmin_context()
+        context["defer_commit"] = True
+        context["return_id_only"] = True
+        create(context, data.entry(serial))
+        if i % batch == 0:
+            model.repo.commit()
+            if op.get("progress"):
+                print(f"\r  seeded {i}/{len(serials)} in this worker", end="", file=sys.stderr,
+                      flush=True)
+    model.repo.commit()
+    if op.get("progress"):
+        print(file=sys.stderr)
+    seconds = time.perf_counter() - started
+    return {"entries": len(serials), "seed_s": seconds, "entries_per_s": len(serials) / seconds}
+
+
+def main(argv: list[str]) -> int:
+    config_path, ops_arg = argv[1], argv[2]
+    ops = json.loads(Path(ops_arg[1:]).read_text() if ops_arg.startswith("@") else ops_arg)
+    stack = boot(config_path)
+    from ckan import model
+    from ckan.common import config
+
+    counter = SqlCounter(model.meta.engine)
+    base_url = config["ckan.site_url"]
+    results: dict[str, Any] = {"pid": os.getpid()}
+    tokens = {}
+    for op in ops:
+        if op.get("tokens"):
+            tokens = op["tokens"]
+            continue
+        kind = op["kind"]
+        if kind in ("get", "walk"):
+            results[op["name"]] = run_get(client_for(stack), counter, op, tokens, base_url)
+        else:
+            with stack._wsgi_app.test_request_context():
+                if kind == "seed_setup":
+                    results[op.get("name", "seed_setup")] = run_seed_setup(op)
+                elif kind == "seed_entries":
+                    results[op.get("name", "seed_entries")] = run_seed_entries(op)
+                elif kind == "create":
+                    results[op["name"]] = run_create(op)
+                else:
+                    raise ValueError(f"unknown operation kind {kind!r}")
+        model.Session.remove()
+    print("BENCH-RESULT " + json.dumps(results, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+
