@@ -53,3 +53,15 @@ def flush_outbox(older_than: int):
     from ckanext.dongchang.jobs import flush_outbox as flush
 
     click.echo(f"queued {flush(older_than)} message(s)")
+
+
+def _attach_catalog_commands() -> None:
+    """Catalog chores live in their own module; they belong to the same ``dongchang`` group."""
+    from ckanext.dongchang import cli_catalog
+
+    for command in (cli_catalog.deadlines, cli_catalog.remind_deadlines,
+                    cli_catalog.import_catalog, cli_catalog.export_catalog):
+        dongchang.add_command(command)
+
+
+_attach_catalog_commands()

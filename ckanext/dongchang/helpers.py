@@ -14,6 +14,7 @@ from ckanext.scheming.helpers import scheming_language_text
 __all__ = [
     "dongchang_form_section", "dongchang_label", "dongchang_choices",
     "dongchang_access_notice", "dongchang_may_see_inbox", "dongchang_products_of_entry",
+    "dongchang_is_bureau", "dongchang_is_department_member",
 ]
 
 _LABELS = {
@@ -99,3 +100,16 @@ def dongchang_products_of_entry(dataset_id: str) -> list[dict[str, Any]]:
     from ckanext.dongchang.logic import products
 
     return products.products_of_entry(dataset_id)
+
+
+def dongchang_is_bureau() -> bool:
+    """Whether the current user acts as the District Big Data Bureau (navigation only)."""
+    from ckanext.dongchang.logic import audience
+
+    return current_user.is_authenticated and audience.memberships_for(current_user).is_bureau
+
+
+def dongchang_is_department_member() -> bool:
+    from ckanext.dongchang.logic import audience
+
+    return current_user.is_authenticated and bool(audience.memberships_for(current_user).org_ids)

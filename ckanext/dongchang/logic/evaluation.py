@@ -161,6 +161,32 @@ def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
 EXTRA_FIGURES.append(_add_products)
 
 
+def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
+                         end: dt.date | None) -> None:
+    """Art. 16: change events reported within their 15 working days, and those that were not."""
+    from ckanext.dongchang.model import CatalogChange
+
+    today = dt.date.today()
+    query = (
+        model.Session.query(model.Package.owner_org, CatalogChange.due_on,
+                            CatalogChange.reported_on)
+        .join(model.Package, model.Package.id == CatalogChange.dataset_id)
+        .filter(model.Package.owner_org.in_(list(rows)))
+    )
+    if start:
+        query = query.filter(CatalogChange.occurred_on >= start)
+    if end:
+        query = query.filter(CatalogChange.occurred_on <= end)
+    for org_id, due_on, reported_on in query:
+        if reported_on is not None and reported_on <= due_on:
+            rows[org_id]["catalog_updates_on_time"] += 1
+        elif (reported_on or today) > due_on:
+            rows[org_id]["catalog_updates_overdue"] += 1
+
+
+EXTRA_FIGURES.append(_add_catalog_updates)
+
+
 def _sum(departments: list[dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = defaultdict(int)
     days: list[int] = []

@@ -26,6 +26,7 @@ __all__ = [
     "dongchang_catalog_entry_rules",
     "dongchang_department_code",
     "dongchang_bureau_flag",
+    "dongchang_catalog_state",
 ]
 
 _CATALOG_FIELDS = (
@@ -216,3 +217,54 @@ def dongchang_bureau_flag(key: FlattenKey, data: FlattenDataDict,
     errors[key].append(
         tk._("Only a system administrator may mark a department as the Big Data Bureau.")
     )
+
+
+def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
+                            errors: FlattenErrorDict, context: Context) -> None:
+    """Who may put an entry in which catalog state (Art. 15; F-10).
+
+    Publishers keep the state or go back to draft; the review actions (which set
+    ``context["dongchang_workflow"]``) and the Bureau, the reviewer, set any state. A publisher's
+    change to a published entry's classification sends it back to review (``submitted``) and is
+    recorded in the audit log, in the same transaction as the save. When the input names no
+    state, an update keeps the stored one and a new entry is a draft.
+    """
+    from ckanext.dongchang.logic import audience
+    from ckanext.dongchang.model import AuditEvent
+    from ckanext.dongchang.policy import catalog_workflow
+
+    value = data.get(key)
+    requested = None if value is missing or value in (None, "") else value
+    stored = _stored_entry(data, context)
+    old_state = ((stored.extras or {}).get("catalog_state") or "draft") if stored else None
+    user = context.get("auth_user_obj") or context.get("user")
+    trusted = bool(context.get("ignore_auth")) and not context.get("user")
+    reviewer = trusted or audience.memberships_for(user, context).is_bureau
+    changed = catalog_workflow.changed_fields(
+        stored.extras or {}, {name: _raw(data, name) for name in catalog_workflow.CLASS_FIELDS}
+    ) if stored is not None else []
+    outcome = catalog_workflow.resulting_state(
+        old_state, requested, reviewer=reviewer,
+        workflow=bool(context.get("dongchang_workflow")), classes_changed=bool(changed))
+    if outcome.error:
+        errors[key].append(render(outcome.error, tk._))
+        return
+    data[key] = outcome.state
+    if outcome.resubmitted:
+        actor = model.User.get(context.get("user") or "") if context.get("user") else None
+        AuditEvent.record(actor.id if actor else None, "catalog_resubmit_on_change", "dataset",
+                          stored.id, from_state=old_state, to_state=outcome.state,
+                          changed_fields=changed)
+
+
+def _stored_entry(data: FlattenDataDict, context: Context) -> model.Package | None:
+    """The entry as stored, on an update (``package_update`` puts it in the context)."""
+    package = context.get("package")
+    if package is None or data.get(("id",)) not in (package.id, package.name):
+        return None
+    return package
+
+
+def _raw(data: FlattenDataDict, name: str) -> Any:
+    value = data.get((name,), missing)
+    return None if value is missing else value
