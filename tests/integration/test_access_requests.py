@@ -9,6 +9,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.model import AccessRequest, AuditEvent
+from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -18,30 +19,6 @@ pytestmark = [
 ]
 
 SECRET_URL = "https://files.example.gov.cn/secret-requested-data.csv"
-
-
-class Api:
-    """Calls actions over HTTP as a given user, the way an API client or the UI would."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def post(self, action, status=200, **data):
-        response = self.app.post(f"/api/3/action/{action}", json=data, headers=self.headers,
-                                 status=status)
-        return response.json
-
-    def ok(self, action, **data):
-        return self.post(action, **data)["result"]
-
-    def error(self, action, status=409, **data):
-        return self.post(action, status=status, **data)["error"]
-
-    def get(self, url, **kwargs):
-        return self.app.get(url, headers=self.headers, follow_redirects=False, **kwargs)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from ckanext.dongchang import cli_catalog
 from ckanext.dongchang.logic import deadlines
 from ckanext.dongchang.model import AuditEvent
+from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import create_entry
 
@@ -23,24 +24,6 @@ pytestmark = [
 ]
 
 TODAY = dt.date.today()
-
-
-class Api:
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def post(self, action, status=200, **data):
-        return self.app.post(f"/api/3/action/{action}", json=data, headers=self.headers,
-                             status=status).json
-
-    def ok(self, action, **data):
-        return self.post(action, **data)["result"]
-
-    def error(self, action, status=409, **data):
-        return self.post(action, status=status, **data)["error"]
 
 
 @pytest.fixture

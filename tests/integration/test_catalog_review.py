@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.model import AuditEvent
+from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import entry_dict
 
@@ -29,30 +29,6 @@ REGISTRATIONS = {
     "notes": "东昌府区市场监督管理局登记的企业、个体工商户和农民专业合作社的基本登记信息，"
              "包括名称、统一社会信用代码、法定代表人、住所和登记状态，按日更新。",
 }
-
-
-class Api:
-    """Calls actions over HTTP as a given user (None: anonymous), as a client or the UI."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def post(self, action, status=200, **data):
-        return self.app.post(f"/api/3/action/{action}", json=data, headers=self.headers,
-                             status=status).json
-
-    def ok(self, action, **data):
-        return self.post(action, **data)["result"]
-
-    def error(self, action, status=409, **data):
-        return self.post(action, status=status, **data)["error"]
-
-    def page(self, url, status=200):
-        response = self.app.get(url, headers=self.headers, status=status)
-        return BeautifulSoup(response.body, "html.parser")
 
 
 @pytest.fixture

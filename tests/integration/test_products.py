@@ -12,6 +12,7 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.logic import products as product_service
 from ckanext.dongchang.model import AccessRequest
 from ckanext.dongchang.model.tender import ProductSource
+from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -29,29 +30,6 @@ TODAY = dt.date.today()
 
 def _day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
-
-
-class Api:
-    """Actions over HTTP as a user (or anonymously), in English so messages can be read."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def post(self, action, status=200, **data):
-        return self.app.post(f"/en/api/3/action/{action}", json=data, headers=self.headers,
-                             status=status).json
-
-    def ok(self, action, **data):
-        return self.post(action, **data)["result"]
-
-    def error(self, action, status=409, **data):
-        return self.post(action, status=status, **data)["error"]
-
-    def get(self, url, **kwargs):
-        return self.app.get(url, headers=self.headers, follow_redirects=False, **kwargs)
 
 
 @pytest.fixture

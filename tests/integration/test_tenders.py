@@ -11,6 +11,7 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.logic import tenders as tender_service
 from ckanext.dongchang.model import AccessRequest, AuditEvent
 from ckanext.dongchang.model.tender import Tender
+from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -25,29 +26,6 @@ SECRET_URL = "https://files.example.gov.cn/credit-secret.csv"
 
 def _day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
-
-
-class Api:
-    """Actions over HTTP as a user (or anonymously), in English so messages can be read."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def post(self, action, status=200, **data):
-        return self.app.post(f"/en/api/3/action/{action}", json=data, headers=self.headers,
-                             status=status).json
-
-    def ok(self, action, **data):
-        return self.post(action, **data)["result"]
-
-    def error(self, action, status=409, **data):
-        return self.post(action, status=status, **data)["error"]
-
-    def get(self, url, **kwargs):
-        return self.app.get(url, headers=self.headers, follow_redirects=False, **kwargs)
 
 
 @pytest.fixture
