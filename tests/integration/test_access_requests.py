@@ -299,3 +299,19 @@ def test_f13_the_audit_table_is_append_only():
             model.Session.execute(sa.text(statement))
         model.Session.rollback()
     assert model.Session.query(AuditEvent).one().action == "probe"
+
+
+def test_f4_the_deadline_extends_once_by_working_days_with_a_reason(world):
+    from ckanext.dongchang.logic import deadlines
+
+    citizen, admin = world["api"]["citizen"], world["api"]["admin"]
+    request = _apply(citizen, world["entries"]["cond_open"])
+    assert "reason" in admin.error("dongchang_access_request_extend", id=request["id"])
+    extended = admin.ok("dongchang_access_request_extend", id=request["id"],
+                        reason="需会商相关科室")
+    expected = deadlines.calendar().add_working_days(dt.date.fromisoformat(request["due_on"]), 15)
+    assert extended["due_on"] == expected.isoformat()
+    assert "due_on" in admin.error("dongchang_access_request_extend", id=request["id"],
+                                   reason="再次延期")
+    citizen.error("dongchang_access_request_extend", status=403, id=request["id"],
+                  reason="申请人不能延期")

@@ -210,6 +210,45 @@ def transition(context: Context, request_id: str, action: str, reason: str = "",
     return request
 
 
+def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
+    """Extend the response deadline once, by the configured working days, with a reason.
+
+    Whether it was extended already is read from the audit log, the record of every step.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", tk._("Say why the department needs more time."))
+    request = get_request(request_id)
+    if request.state != "submitted":
+        raise _invalid("state", tk._(rules.InvalidTransition.message))
+    already = model.Session.query(AuditEvent.id).filter(
+        AuditEvent.object_id == request.id,
+        AuditEvent.action == "access_request_extend").first()
+    if already is not None:
+        raise _invalid("due_on", tk._("The deadline of a request can be extended only once."))
+    days = deadlines.calendar()
+    new_due = days.add_working_days(request.due_on, dc_config.working_days("request_extension"))
+    user = model.User.get(context["user"])
+    updated = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.id == request.id, AccessRequest.state == "submitted",
+                AccessRequest.due_on == request.due_on)
+        .update({"due_on": new_due, "modified": dt.datetime.utcnow(),
+                 "due_on_provisional": request.due_on_provisional
+                 or bool(days.estimated_years)}, synchronize_session=False)
+    )
+    if updated != 1:
+        model.Session.rollback()
+        raise _invalid("state", tk._(rules.InvalidTransition.message))
+    AuditEvent.record(user.id if user else None, "access_request_extend", "access_request",
+                      request.id, dataset_id=request.dataset_id, from_due=str(request.due_on),
+                      to_due=str(new_due), reason=reason)
+    model.Session.commit()
+    model.Session.expire(request)
+    notifications.request_changed(request, "extend")
+    return request
+
+
 def approve(context: Context, request_id: str, reason: str = "",
             valid_until: dt.date | None = None,
             resource_ids: list[str] | None = None) -> AccessRequest:

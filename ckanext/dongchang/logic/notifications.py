@@ -101,6 +101,11 @@ _APPLICANT_MESSAGES = {
         lambda: tk._("Access revoked: %(title)s"),
         lambda: tk._("Your access to “%(title)s” was revoked. Reason: %(reason)s %(url)s"),
     ),
+    "extend": (
+        lambda: tk._("Decision deadline extended: %(title)s"),
+        lambda: tk._("The department extended the deadline for your request for “%(title)s”"
+                     " to %(due_on)s. Reason: %(reason)s %(url)s"),
+    ),
     "expire": (
         lambda: tk._("Access expired: %(title)s"),
         lambda: tk._("Your access to “%(title)s” has ended. You may apply again: %(url)s"),

@@ -10,7 +10,7 @@ from flask import Blueprint
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
 
-DECISIONS = ("approve", "refuse", "return", "revoke", "withdraw", "resubmit")
+DECISIONS = ("approve", "refuse", "return", "revoke", "withdraw", "resubmit", "extend")
 _FORM_FIELDS = (
     "applicant_kind", "applicant_org_id", "purpose", "use_scenario", "security_measures",
     "institution", "tender_id", "period_start", "period_end", "public_interest_attested",
@@ -147,6 +147,7 @@ _DONE_MESSAGES = {
     "revoke": lambda: tk._("Access was revoked."),
     "withdraw": lambda: tk._("Your request was withdrawn."),
     "resubmit": lambda: tk._("Your request was resubmitted."),
+    "extend": lambda: tk._("The deadline was extended; the applicant has been told."),
 }
 
 requests_blueprint.add_url_rule("/dataset/<id>/request", view_func=apply,

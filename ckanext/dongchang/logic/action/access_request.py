@@ -22,7 +22,7 @@ __all__ = [
     "dongchang_access_request_list", "dongchang_access_request_approve",
     "dongchang_access_request_refuse", "dongchang_access_request_return",
     "dongchang_access_request_resubmit", "dongchang_access_request_withdraw",
-    "dongchang_access_request_revoke",
+    "dongchang_access_request_revoke", "dongchang_access_request_extend",
 ]
 
 _PAGE_SIZE = 20
@@ -182,3 +182,14 @@ def dongchang_access_request_resubmit(context: Context, data_dict: DataDict) -> 
     tk.check_access("dongchang_access_request_resubmit", context, data_dict)
     data = _validated(data_dict, schema.access_request_resubmit, context)
     return service.as_dict(service.resubmit(context, data["id"], data))
+
+
+def dongchang_access_request_extend(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Extend the response deadline once, by the configured working days (default 15).
+
+    :param id: the request id
+    :param reason: required: why the department needs more time (the applicant sees it)
+    """
+    tk.check_access("dongchang_access_request_extend", context, data_dict)
+    data = _validated(data_dict, schema.access_request_decision, context)
+    return service.as_dict(service.extend(context, data["id"], data.get("reason", "")))

@@ -14,6 +14,7 @@ __all__ = [
     "dongchang_access_request_refuse", "dongchang_access_request_return",
     "dongchang_access_request_revoke", "dongchang_access_request_withdraw",
     "dongchang_access_request_resubmit", "dongchang_audit_list",
+    "dongchang_access_request_extend",
 ]
 
 
@@ -73,6 +74,7 @@ dongchang_access_request_approve = _decider
 dongchang_access_request_refuse = _decider
 dongchang_access_request_return = _decider
 dongchang_access_request_revoke = _decider
+dongchang_access_request_extend = _decider
 
 
 def _applicant(context: Context, data_dict: DataDict) -> AuthResult:
