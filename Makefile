@@ -41,13 +41,11 @@ site-db: services ckan.ini i18n
 	$(CKAN) -c ckan.ini db pending-migrations --apply
 
 demo: site-db
-	$(CKAN) -c ckan.ini dongchang load-demo demo/catalog.json
-	$(CKAN) -c ckan.ini search-index rebuild --quiet
+	$(CKAN) -c ckan.ini dongchang load-demo demo/catalog.json  # indexed as it is created
 
 run: site-db demo
-	@$(CKAN) -c ckan.ini user show admin >/dev/null 2>&1 || \
-	  $(CKAN) -c ckan.ini user add admin email=admin@dongchangfu.example.gov.cn password=dongchang-admin-2026 >/dev/null
-	@$(CKAN) -c ckan.ini sysadmin add admin >/dev/null
+	@$(CKAN) -c ckan.ini sysadmin add admin --create email=admin@dongchangfu.example.gov.cn \
+	  password=dongchang-admin-2026 </dev/null >/dev/null
 	@echo "CKAN on http://127.0.0.1:5000 — log in as admin / dongchang-admin-2026 (demo users: password dongchang-demo-2026)"
 	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
 
