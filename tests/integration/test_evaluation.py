@@ -24,6 +24,9 @@ CATALOG = {
     "dcf-a": [("unconditional", "unconditional")] * 3 + [("conditional", "conditional")] * 2,
     "dcf-b": [("unconditional", "not_open"), ("not_shared", "not_open")],
 }
+# A Monday of a week with no statutory holiday or adjusted working day, so the expected response
+# times do not depend on the day the suite runs.
+ORDINARY_MONDAY = dt.date(2026, 3, 2)
 
 
 def _fields(share, open_):
@@ -48,7 +51,7 @@ def seeded(sysadmin):
     today = dt.date.today()
     # dcf-a: one approved after 2 days, one refused, one still waiting past its due date.
     target = entries["dcf-a"][3]["id"]
-    monday = today - dt.timedelta(days=today.weekday() + 14)  # a Monday two weeks ago
+    monday = ORDINARY_MONDAY
     for state, decided, due in (("approved", monday + dt.timedelta(days=2), monday),
                                 ("refused", monday + dt.timedelta(days=1), monday),
                                 ("submitted", None, today - dt.timedelta(days=1))):

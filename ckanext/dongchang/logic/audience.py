@@ -1,8 +1,10 @@
 """Who a user is to a catalog entry (DESIGN §4): public, government, owner, grantee, Bureau.
 
-Computed from CKAN memberships and from grants (approved access requests) on every call, with
-at most one membership query and one grant query per action context — never kept across
-requests, so an approval, revocation or expiry takes effect on the very next request.
+Computed from CKAN memberships and from grants (approved access requests), with at most one
+membership query and one grant query per action context, or per web request for the permission
+labels CKAN asks for once per resource on a dataset page. Never kept across requests, and
+forgotten within one as soon as the session writes (flush, commit or rollback): an approval,
+revocation, membership change or expiry takes effect on the very next check.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import flask
+import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
@@ -49,12 +53,35 @@ class Memberships:
 
 def memberships_for(user: Any, context: Context | None = None) -> Memberships:
     """Memberships of ``user`` (a ``model.User``, a name, or None for anonymous)."""
-    cache = context.setdefault(_CACHE_KEY, {}) if context is not None else {}
     user_obj = _user(user)
     key = user_obj.id if user_obj else None
-    if key not in cache:
-        cache[key] = _load(user_obj)
-    return cache[key]
+    caches = [_request_cache()]
+    if context is not None:  # also outside web requests: CLI commands and jobs
+        caches.append(context.setdefault(_CACHE_KEY, {}))
+    for cache in caches:
+        if key in cache:
+            return cache[key]
+    found = _load(user_obj)
+    for cache in caches:
+        cache[key] = found
+    return found
+
+
+def _request_cache() -> dict[str | None, Memberships]:
+    """The current web request's cache (``flask.g``), or a throwaway one outside a request."""
+    if not flask.has_app_context():
+        return {}
+    return flask.g.setdefault(_CACHE_KEY, {})
+
+
+def _forget_request_cache(*_args: Any) -> None:
+    """Any write may change memberships or grants: the next check reads them again."""
+    if flask.has_app_context():
+        flask.g.pop(_CACHE_KEY, None)
+
+
+for _event in ("after_flush", "after_commit", "after_soft_rollback"):
+    sa.event.listen(model.Session, _event, _forget_request_cache)
 
 
 def _user(user: Any) -> model.User | None:
