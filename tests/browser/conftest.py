@@ -47,6 +47,17 @@ class Person:
         self.page = self.context.new_page()
         self.web, self.prefix, self.name, self.folder = web, prefix, name, folder
         self.step = 0
+        self.broken: list[str] = []  # the site's scripts, styles and XHRs that failed
+        self.page.on("response", self._note_broken)
+
+    def _note_broken(self, response) -> None:
+        """A failed sub-request is invisible yet can stop the page's JavaScript; remember it.
+
+        Pages themselves (navigations) are left out: a test asserts on their status directly.
+        """
+        if response.status >= 400 and response.url.startswith(self.web.url) \
+                and not response.request.is_navigation_request():
+            self.broken.append(f"{response.status} {response.request.method} {response.url}")
 
     def url(self, path: str) -> str:
         return f"{self.web.url}{self.prefix}{path}"

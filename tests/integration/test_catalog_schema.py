@@ -139,6 +139,21 @@ def test_art17_every_data_item_names_an_existing_source_department(sysadmin, org
     assert "data_items" in errors
 
 
+def test_art17_blank_data_item_panels_of_the_form_are_not_items(sysadmin, org):
+    """The form posts its blank item panels (and, when its script has not run, scheming's
+    template panel): they are dropped, not reported as items without a name."""
+    blank = {"name": "", "type": "", "description": "", "source_org": ""}
+    created = create_entry(sysadmin, org["id"], data_items=[
+        blank, {"name": "统一社会信用代码", "type": "string", "source_org": "dcf-test"}, blank,
+        {"name": "企业名称", "source_org": "dcf-test"}, {"name": " ", "source_org": "  "}])
+    shown = helpers.call_action("package_show", id=created["id"])
+    assert [item["name"] for item in shown["data_items"]] == ["统一社会信用代码", "企业名称"]
+    errors = _errors(sysadmin, entry_dict(org["id"], data_items=[
+        blank, {"name": "姓名", "type": "string", "source_org": ""}]))
+    assert list(errors) == ["data_items"]
+    assert "Data item 1 " in str(errors["data_items"])
+
+
 def test_art17_temporary_collection_needs_a_reason(sysadmin, org):
     errors = _errors(sysadmin, entry_dict(org["id"], temporary_collection=True))
     assert list(errors) == ["temporary_collection_reason"]

@@ -24,6 +24,7 @@ __all__ = [
     "dongchang_related_resource_codes",
     "dongchang_department_name",
     "dongchang_catalog_entry_rules",
+    "dongchang_drop_blank_data_items",
     "dongchang_department_code",
     "dongchang_bureau_flag",
     "dongchang_catalog_state",
@@ -113,6 +114,8 @@ def dongchang_department_name(value: Any, context: Context) -> Any:
     if not isinstance(value, str):
         raise tk.Invalid(tk._("Give the department's URL name."))
     value = value.strip()
+    if not value:  # only spaces: as good as not given
+        return value
     exists = (
         model.Session.query(model.Group.id)
         .filter(model.Group.name == value, model.Group.is_organization.is_(True),
@@ -122,6 +125,34 @@ def dongchang_department_name(value: Any, context: Context) -> Any:
     if not exists:
         raise tk.Invalid(tk._("There is no department called %(name)s.") % {"name": value})
     return value
+
+
+def dongchang_drop_blank_data_items(key: FlattenKey, data: FlattenDataDict,
+                                    errors: FlattenErrorDict, context: Context) -> None:
+    """Forget data item panels the publisher left empty, and number the rest from 0.
+
+    The form always offers blank panels (the schema's ``form_blanks``) and, when its script has
+    not run, posts scheming's hidden template panel too. A panel with nothing typed in is not a
+    data item: it must neither be stored nor be reported as an item without a name (Art. 17
+    applies to the items a publisher lists). Runs before the field validators (scheming
+    ``before_validators``), whose ``ignore_missing`` then skips the dropped keys.
+    """
+    groups: dict[Any, dict[str, Any]] = {}
+    for flat_key in [k for k in data if len(k) == 3 and k[0] == "data_items"]:
+        groups.setdefault(flat_key[1], {})[flat_key[2]] = data.pop(flat_key)
+    kept = [fields for _, fields in sorted(groups.items(), key=lambda group: _order(group[0]))
+            if any(not _blank_input(value) for value in fields.values())]
+    for index, fields in enumerate(kept):
+        for subfield, value in fields.items():
+            data[("data_items", index, subfield)] = value
+
+
+def _order(index: Any) -> tuple[int, int]:
+    return (0, index) if isinstance(index, int) else (1, 0)
+
+
+def _blank_input(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
 
 
 def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
