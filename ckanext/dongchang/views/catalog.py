@@ -5,31 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
-from ckan.lib.helpers import Page
 from flask import Blueprint, Response
 
 from ckanext.dongchang.policy import catalog_workflow as rules
+from ckanext.dongchang.views._common import (
+    call,
+    context,
+    department_or_404,
+    flash_errors,
+    flashing_errors,
+    form_errors,
+    login_first,
+    paged,
+    refusals,
+)
 
 catalog_blueprint = Blueprint("dongchang_catalog", __name__)
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
-def _flash_errors(error: tk.ValidationError) -> None:
-    for messages in error.error_dict.values():
-        for message in messages if isinstance(messages, list) else [messages]:
-            tk.h.flash_error(message if isinstance(message, str) else str(message))
-
-
-def _require_login():
-    if not current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.request.full_path)
-    return None
 
 
 # --- labels (the schema's, in the user's language) --------------------------------------------
@@ -67,53 +60,39 @@ def _field_labels() -> dict[str, str]:
             for name, spec in _schema_fields().items()}
 
 
-def _pager_url(**fixed: str):
-    def url(q=None, page=None):
-        args = {k: v for k, v in dict(tk.request.args, **fixed).items() if v}
-        args["page"] = page
-        return tk.request.path + "?" + "&".join(f"{k}={v}" for k, v in args.items() if v)
-    return url
-
-
 # --- review (Art. 15) -------------------------------------------------------------------------
+
+def _bureau_only(refusal: str):
+    """The Bureau's pages: a visitor logs in first; a user who may not review is refused."""
+    redirect = login_first()
+    if redirect:
+        return redirect
+    if not tk.h.check_access("dongchang_catalog_review", {}):
+        return tk.abort(403, refusal)
+    return None
+
 
 def review():
     """The Bureau's queue: submitted entries with changes, duplicates and Art. 17 warnings."""
-    redirect = _require_login()
+    redirect = _bureau_only(tk._("Only the Big Data Bureau reviews the catalog."))
     if redirect:
         return redirect
-    try:
-        tk.check_access("dongchang_catalog_review", _context(), {})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the Big Data Bureau reviews the catalog."))
     page_number = tk.h.get_page_number(tk.request.args)
-    org = tk.request.args.get("org") or None
-    try:
-        result = tk.get_action("dongchang_catalog_list")(_context(), {
-            "state": "submitted", "org": org, "page": page_number, "include_checks": True})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Department not found"))
+    result = call("dongchang_catalog_list", {
+        "state": "submitted", "org": tk.request.args.get("org") or None, "page": page_number,
+        "include_checks": True}, not_found=tk._("Department not found"))
     for entry in result["results"]:
         entry["changes"] = _labelled_changes(entry["changes"])
-    page = Page(collection=result["results"], page=page_number, item_count=result["count"],
-                items_per_page=result["limit"], url=_pager_url(), presliced_list=True)
     return tk.render("dongchang/review.html", {
-        "page": page, "result": result, "field_labels": _field_labels()})
+        "page": paged(result, page_number), "result": result, "field_labels": _field_labels()})
 
 
 def decide(id: str, decision: str):
     if decision not in rules.DECISIONS:
         return tk.abort(404)
     data = {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")}
-    try:
-        result = tk.get_action("dongchang_catalog_review")(_context(), data)
-    except tk.ValidationError as error:
-        _flash_errors(error)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Catalog entry not found"))
-    else:
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_review")(context(), data)
         message = (tk._("%(title)s was published.") if decision == "publish"
                    else tk._("%(title)s was returned to its department."))
         tk.h.flash_success(message % {"title": result["title"]})
@@ -123,15 +102,8 @@ def decide(id: str, decision: str):
 def mark_duplicate(id: str):
     data = {"id": id, "survivor_id": tk.request.form.get("survivor_id", ""),
             "reason": tk.request.form.get("reason", "")}
-    try:
-        result = tk.get_action("dongchang_catalog_mark_duplicate")(_context(), data)
-    except tk.ValidationError as error:
-        _flash_errors(error)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Catalog entry not found"))
-    else:
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_mark_duplicate")(context(), data)
         tk.h.flash_success(tk._("%(title)s was withdrawn as a duplicate of %(survivor)s.") % {
             "title": result["title"], "survivor": result["duplicate_of"]["title"]})
     return tk.redirect_to("dongchang_catalog.review")
@@ -139,27 +111,20 @@ def mark_duplicate(id: str):
 
 def my_catalog():
     """A department's entries in the workflow: drafts, returned (with the reason), submitted."""
-    redirect = _require_login()
+    redirect = login_first()
     if redirect:
         return redirect
     sections = {}
     for state in ("returned", "draft", "submitted"):
         sections[state] = tk.get_action("dongchang_catalog_list")(
-            _context(), {"state": state, "limit": 100})
+            context(), {"state": state, "limit": 100})
     return tk.render("dongchang/review_mine.html", {
         "sections": sections, "state_labels": _state_labels()})
 
 
 def submit(id: str):
-    try:
-        result = tk.get_action("dongchang_catalog_submit")(_context(), {"id": id})
-    except tk.ValidationError as error:
-        _flash_errors(error)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Catalog entry not found"))
-    else:
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_submit")(context(), {"id": id})
         tk.h.flash_success(tk._("%(title)s was submitted to the Big Data Bureau for review.")
                            % {"title": result["title"]})
         for warning in result["warnings"]:
@@ -192,42 +157,35 @@ def _status_labels() -> dict[str, str]:
 def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
     action = tk.get_action("dongchang_catalog_change_list")
     return {
-        "overdue": action(_context(), dict(data_dict, overdue=True, limit=100)),
-        "due_soon": action(_context(), dict(data_dict, due_soon=True, limit=100)),
-        "open": action(_context(), dict(data_dict, state="open", limit=100)),
-        "closed": action(_context(), dict(data_dict, state="closed", limit=20)),
+        "overdue": action(context(), dict(data_dict, overdue=True, limit=100)),
+        "due_soon": action(context(), dict(data_dict, due_soon=True, limit=100)),
+        "open": action(context(), dict(data_dict, state="open", limit=100)),
+        "closed": action(context(), dict(data_dict, state="closed", limit=20)),
     }
 
 
 def org_changes(id: str):
     """A department's change events, and the form to record one."""
-    try:
-        org = tk.get_action("organization_show")(_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Department not found"))
+    org = department_or_404(id)
     data: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         data = {f: tk.request.form.get(f) for f in _CHANGE_FIELDS if tk.request.form.get(f)}
-        try:
-            created = tk.get_action("dongchang_catalog_change_create")(_context(), data)
-        except tk.ValidationError as error:
-            errors = error.error_dict
-            tk.h.flash_error(tk._("Please correct the highlighted fields."))
-        except tk.NotAuthorized as error:
-            return tk.abort(403, str(error))
-        except tk.ObjectNotFound:
-            errors = {"dataset_id": [tk._("Catalog entry not found")]}
-        else:
-            tk.h.flash_success(tk._("The change was recorded: update %(title)s by %(due_on)s.")
-                               % {"title": created["dataset_title"], "due_on": created["due_on"]})
-            return tk.redirect_to("dongchang_catalog.org_changes", id=org["name"])
-    try:
+        with form_errors() as errors:
+            try:
+                created = tk.get_action("dongchang_catalog_change_create")(context(), data)
+            except tk.ObjectNotFound:
+                # The entry was picked from this page's list: say at the field that it is gone.
+                errors["dataset_id"] = [tk._("Catalog entry not found")]
+            else:
+                tk.h.flash_success(
+                    tk._("The change was recorded: update %(title)s by %(due_on)s.")
+                    % {"title": created["dataset_title"], "due_on": created["due_on"]})
+                return tk.redirect_to("dongchang_catalog.org_changes", id=org["name"])
+    with refusals(forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                 " changes.")):
         sections = _changes_sections({"org": org["id"]})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the department's editors and the Bureau can see its"
-                                  " changes."))
-    entries = tk.get_action("package_search")(_context(), {
+    entries = tk.get_action("package_search")(context(), {
         "fq": f'owner_org:"{org["id"]}" +dataset_type:dataset', "include_private": True,
         "rows": 1000, "sort": "title_string asc", "fl": "id,name,title"})["results"]
     return tk.render("dongchang/changes_org.html", {
@@ -238,32 +196,20 @@ def org_changes(id: str):
 
 def all_changes():
     """The Bureau's view of every department's change events."""
-    redirect = _require_login()
+    redirect = _bureau_only(tk._("Only the Big Data Bureau sees every department's changes."))
     if redirect:
         return redirect
-    if not tk.h.check_access("dongchang_catalog_review", {}):
-        return tk.abort(403, tk._("Only the Big Data Bureau sees every department's changes."))
     org = tk.request.args.get("org") or None
-    try:
+    with refusals(not_found=tk._("Department not found")):
         sections = _changes_sections({"org": org} if org else {})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Department not found"))
     return tk.render("dongchang/changes.html", {
         "sections": sections, "org": org, "trigger_labels": _trigger_labels(),
         "status_labels": _status_labels()})
 
 
 def report(id: str):
-    try:
-        change = tk.get_action("dongchang_catalog_change_report")(_context(), {"id": id})
-    except tk.ValidationError as error:
-        _flash_errors(error)
-        change = None
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Catalog change not found"))
-    else:
+    with flashing_errors(not_found=tk._("Catalog change not found")):
+        change = tk.get_action("dongchang_catalog_change_report")(context(), {"id": id})
         tk.h.flash_success(tk._("The update of %(title)s was reported to the Big Data Bureau.")
                            % {"title": change["dataset_title"]})
     target = tk.request.form.get("came_from") or ""
@@ -276,21 +222,17 @@ def report(id: str):
 
 def import_catalog(id: str):
     """Upload page for department admins: check a sheet, then import all rows or none."""
-    try:
-        org = tk.get_action("organization_show")(_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Department not found"))
+    org = department_or_404(id)
     if not tk.h.check_access("dongchang_catalog_import", {"org": org["id"]}):
         return tk.abort(403, tk._("Only the department's admins can import its catalog."))
     result = None
     if tk.request.method == "POST":
-        upload = tk.request.files.get("upload")
         try:
-            result = tk.get_action("dongchang_catalog_import")(_context(), {
-                "org": org["id"], "upload": upload,
+            result = tk.get_action("dongchang_catalog_import")(context(), {
+                "org": org["id"], "upload": tk.request.files.get("upload"),
                 "dry_run": tk.request.form.get("mode") != "import"})
         except tk.ValidationError as error:
-            _flash_errors(error)
+            flash_errors(error)
         else:
             if result["errors"]:
                 tk.h.flash_error(tk._("The file has errors; nothing was imported."))
@@ -309,13 +251,9 @@ def export_catalog(id: str, fmt: str):
 
     if fmt not in ("xlsx", "csv"):
         return tk.abort(404)
-    try:
-        rows = tk.get_action("dongchang_catalog_export")(_context(), {"org": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Department not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the department's editors and the Bureau can export its"
-                                  " catalog."))
+    rows = call("dongchang_catalog_export", {"org": id}, not_found=tk._("Department not found"),
+                forbidden=tk._("Only the department's editors and the Bureau can export its"
+                               " catalog."))
     if fmt == "xlsx":
         body, mimetype = spreadsheet.to_xlsx(rows), _XLSX
     else:

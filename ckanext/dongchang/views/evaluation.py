@@ -7,27 +7,22 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 from flask import Blueprint, Response
 from openpyxl import Workbook
+
+from ckanext.dongchang.views._common import abort_invalid, call
 
 evaluation_blueprint = Blueprint("dongchang_evaluation", __name__)
 
 _FILTERS = ("org_id", "start", "end")
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
 def _figures() -> dict[str, Any]:
     params = {key: tk.request.args[key] for key in _FILTERS if tk.request.args.get(key)}
     try:
-        return tk.get_action("dongchang_evaluation")(_context(), params)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error) or tk._("Not authorized"))
+        return call("dongchang_evaluation", params)
     except tk.ValidationError as error:
-        return tk.abort(400, "; ".join(m for ms in error.error_dict.values() for m in ms))
+        return abort_invalid(error)
 
 
 def column_labels() -> dict[str, str]:
@@ -105,10 +100,7 @@ def audit():
     params = {key: tk.request.args[key] for key in ("object_id", "action")
               if tk.request.args.get(key)}
     try:
-        result = tk.get_action("dongchang_audit_list")(
-            _context(), dict(params, page=tk.request.args.get("page") or 1))
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
+        result = call("dongchang_audit_list", dict(params, page=tk.request.args.get("page") or 1))
     except tk.ValidationError:
         return tk.abort(400)
     if tk.request.args.get("format") == "csv":

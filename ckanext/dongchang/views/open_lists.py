@@ -8,15 +8,13 @@ import csv
 import io
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
-from ckan.lib.helpers import Page
 from flask import Blueprint, Response
 
 from ckanext.dongchang.dcat import vocabulary
 from ckanext.dongchang.logic.action.open_list import MAX_LIMIT
+from ckanext.dongchang.views._common import abort_invalid, call, paged
 
 open_lists_blueprint = Blueprint("dongchang_open_lists", __name__)
 
@@ -36,10 +34,6 @@ _CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
 def _filters() -> dict[str, str]:
     args = tk.request.args
     return {key: args[key] for key in ("org", "sort") if args.get(key)}
@@ -47,12 +41,9 @@ def _filters() -> dict[str, str]:
 
 def _open_list(open_class: str, **params: Any) -> dict[str, Any]:
     try:
-        return tk.get_action("dongchang_open_list")(
-            _context(), dict(params, open_class=open_class))
+        return call("dongchang_open_list", dict(params, open_class=open_class))
     except tk.ValidationError as error:
-        messages = [m for ms in error.error_dict.values()
-                    for m in (ms if isinstance(ms, list) else [ms])]
-        return tk.abort(400, "; ".join(str(m) for m in messages))
+        return abort_invalid(error)
 
 
 def read(open_class: str):
@@ -60,14 +51,9 @@ def read(open_class: str):
     filters = _filters()
     page_number = tk.h.get_page_number(tk.request.args)
     result = _open_list(open_class, page=page_number, **filters)
-
-    def pager_url(q=None, page=None):
-        return tk.request.path + "?" + urlencode(dict(filters, page=page))
-
-    page = Page(collection=result["results"], page=page_number, item_count=result["count"],
-                items_per_page=result["limit"], url=pager_url, presliced_list=True)
     return tk.render("dongchang/open_list.html", {
-        "open_class": open_class, "result": result, "page": page, "filters": filters,
+        "open_class": open_class, "result": result, "page": paged(result, page_number),
+        "filters": filters,
     })
 
 

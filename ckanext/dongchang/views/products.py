@@ -9,8 +9,9 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 from flask import Blueprint
+
+from ckanext.dongchang.views._common import call, context, form_errors, login_first, show_or_404
 
 products_blueprint = Blueprint("dongchang_products", __name__)
 
@@ -18,11 +19,6 @@ _FIELDS = ("title", "notes", "product_kind", "developer_name", "product_url", "c
 _SOURCE_FIELDS = ("dataset_id", "acquired_on", "access_request_id")
 _SOURCE_KEY = re.compile(r"^sources__(\d{1,2})__(\w+)$")
 _BLANK_ROWS = 2
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name if current_user.is_authenticated else "",
-            "auth_user_obj": current_user}
 
 
 def _posted() -> dict[str, Any]:
@@ -46,7 +42,7 @@ def _propose(sources: list[dict[str, str]]) -> None:
         if not source.get("dataset_id") or source.get("acquired_on"):
             continue
         proposal = tk.get_action("dongchang_product_proposed_source")(
-            _context(), {"dataset_id": source["dataset_id"]})
+            context(), {"dataset_id": source["dataset_id"]})
         if proposal:
             source["acquired_on"] = proposal["acquired_on"]
             source.setdefault("access_request_id", proposal["access_request_id"])
@@ -54,10 +50,9 @@ def _propose(sources: list[dict[str, str]]) -> None:
 
 def register():
     """The registration form; ``?dataset_id=`` starts it from an entry (with its date)."""
-    if not current_user.is_authenticated:
-        tk.h.flash_notice(tk._("Log in to register a data product."))
-        return tk.redirect_to("user.login", came_from=tk.h.url_for(
-            "dongchang_products.register", dataset_id=tk.request.args.get("dataset_id")))
+    redirect = login_first(tk._("Log in to register a data product."))
+    if redirect:
+        return redirect
     data: dict[str, Any] = {"sources": [], "commercial": "false"}
     errors: dict[str, Any] = {}
     if tk.request.args.get("dataset_id"):
@@ -68,14 +63,8 @@ def register():
         if "propose" in tk.request.form:
             _propose(data["sources"])
         else:
-            try:
-                created = tk.get_action("dongchang_product_register")(_context(), data)
-            except tk.ValidationError as error:
-                errors = error.error_dict
-                tk.h.flash_error(tk._("Please correct the highlighted fields."))
-            except tk.NotAuthorized as error:
-                return tk.abort(403, str(error))
-            else:
+            with form_errors() as errors:
+                created = tk.get_action("dongchang_product_register")(context(), data)
                 tk.h.flash_success(tk._("Your data product was registered. Cite its sources"
                                         " as shown below."))
                 return tk.redirect_to("dongchang_products.cite", id=created["name"])
@@ -93,19 +82,13 @@ def register():
 
 def cite(id: str):
     """A product's citation in Chinese and English, ready to copy."""
-    try:
-        result = tk.get_action("dongchang_product_citation")(_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Data product not found"))
+    result = show_or_404("dongchang_product_citation", {"id": id}, tk._("Data product not found"))
     return tk.render("dongchang/product_citation.html", {"result": result})
 
 
 def utilisation():
     """Art. 25: the Bureau tracks how granted data is used."""
-    try:
-        result = tk.get_action("dongchang_utilisation")(_context(), {})
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
+    result = call("dongchang_utilisation", {})
     return tk.render("dongchang/product_utilisation.html", {"result": result})
 
 

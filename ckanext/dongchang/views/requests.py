@@ -4,9 +4,19 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
-from ckan.lib.helpers import Page
 from flask import Blueprint
+
+from ckanext.dongchang.views._common import (
+    call,
+    context,
+    department_or_404,
+    error_summary,
+    flashing_errors,
+    form_errors,
+    login_first,
+    paged,
+    show_or_404,
+)
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
 
@@ -18,10 +28,6 @@ _FORM_FIELDS = (
 )
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
 def _form() -> dict[str, Any]:
     form = tk.request.form
     data = {field: form.get(field) for field in _FORM_FIELDS if form.get(field) not in (None, "")}
@@ -30,41 +36,26 @@ def _form() -> dict[str, Any]:
     return data
 
 
-def _dataset_or_abort(dataset_id: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("package_show")(_context(), {"id": dataset_id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Catalog entry not found"))
-
-
 def apply(id: str):
     """The application form for a catalog entry, and its submission."""
-    if not current_user.is_authenticated:
-        tk.h.flash_notice(tk._("Log in to apply for access."))
-        return tk.redirect_to("user.login", came_from=tk.h.url_for(
-            "dongchang_requests.apply", id=id))
-    dataset = _dataset_or_abort(id)
+    redirect = login_first(tk._("Log in to apply for access."))
+    if redirect:
+        return redirect
+    dataset = show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
     data: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         data = _form()
-        try:
+        with form_errors() as errors:
             created = tk.get_action("dongchang_access_request_create")(
-                _context(), dict(data, dataset_id=dataset["id"]))
-        except tk.ValidationError as error:
-            errors = error.error_dict
-            tk.h.flash_error(tk._("Please correct the highlighted fields."))
-        except tk.NotAuthorized as error:
-            return tk.abort(403, str(error))
-        else:
+                context(), dict(data, dataset_id=dataset["id"]))
             tk.h.flash_success(tk._(
                 "Your request was submitted. The department will answer by %(due_on)s.")
                 % {"due_on": created["due_on"]})
             return tk.redirect_to("dongchang_requests.read", id=created["id"])
     return tk.render("dongchang/request_form.html", {
         "pkg_dict": dataset, "data": data, "errors": errors,
-        "error_summary": {key: value[0] if isinstance(value, list) else value
-                          for key, value in errors.items()},
+        "error_summary": error_summary(errors),
     })
 
 
@@ -72,51 +63,32 @@ def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
     page_number = tk.h.get_page_number(tk.request.args)
     filters = {key: tk.request.args.get(key) for key in ("state", "overdue")
                if tk.request.args.get(key)}
-    try:
-        result = tk.get_action("dongchang_access_request_list")(
-            _context(), dict(data_dict, page=page_number, **filters))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the department's editors and the Bureau can see its"
-                                  " requests."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Department not found"))
-    page = Page(collection=result["results"], page=page_number, item_count=result["count"],
-                items_per_page=result["limit"], url=_pager_url(filters),
-                presliced_list=True)
-    return tk.render(template, dict(extra, page=page, result=result, filters=filters))
-
-
-def _pager_url(filters: dict[str, str]):
-    def url(q=None, page=None):
-        args = dict(tk.request.args, **filters)
-        args["page"] = page
-        return tk.request.path + "?" + "&".join(f"{k}={v}" for k, v in args.items() if v)
-    return url
+    result = call("dongchang_access_request_list", dict(data_dict, page=page_number, **filters),
+                  not_found=tk._("Department not found"),
+                  forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                 " requests."))
+    return tk.render(template, dict(extra, page=paged(result, page_number), result=result,
+                                    filters=filters))
 
 
 def mine():
-    if not current_user.is_authenticated:
-        return tk.redirect_to("user.login")
+    redirect = login_first()
+    if redirect:
+        return redirect
     return _listing({"mine": True}, "dongchang/requests_mine.html", {})
 
 
 def inbox(id: str):
-    try:
-        org = tk.get_action("organization_show")(_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Department not found"))
+    org = department_or_404(id)
     return _listing({"org": org["id"]}, "dongchang/requests_inbox.html",
                     {"group_dict": org, "group_type": "organization"})
 
 
 def read(id: str):
-    try:
-        request_dict = tk.get_action("dongchang_access_request_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Access request not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the applicant and the providing department can see this"
-                                  " request."))
+    request_dict = call("dongchang_access_request_show", {"id": id},
+                        not_found=tk._("Access request not found"),
+                        forbidden=tk._("Only the applicant and the providing department can see"
+                                       " this request."))
     return tk.render("dongchang/request_read.html", {"request_dict": request_dict,
                                                      "errors": {}})
 
@@ -124,18 +96,8 @@ def read(id: str):
 def decide(id: str, decision: str):
     if decision not in DECISIONS:
         return tk.abort(404)
-    data = dict(_form(), id=id)
-    try:
-        tk.get_action(f"dongchang_access_request_{decision}")(_context(), data)
-    except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(message)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Access request not found"))
-    else:
+    with flashing_errors(not_found=tk._("Access request not found")):
+        tk.get_action(f"dongchang_access_request_{decision}")(context(), dict(_form(), id=id))
         tk.h.flash_success(_DONE_MESSAGES[decision]())
     return tk.redirect_to("dongchang_requests.read", id=id)
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
-from ckan.lib.helpers import Page
 from flask import Blueprint
 
 from ckanext.dongchang.policy import tenders as rules
+from ckanext.dongchang.views._common import (
+    call,
+    context,
+    error_summary,
+    flashing_errors,
+    form_errors,
+    paged,
+)
 
 tenders_blueprint = Blueprint("dongchang_tenders", __name__)
 
@@ -34,11 +40,6 @@ def labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name if current_user.is_authenticated else "",
-            "auth_user_obj": current_user}
-
-
 def _form(fields: tuple[str, ...]) -> dict[str, Any]:
     form = tk.request.form
     return {field: form.get(field) for field in fields if form.get(field) is not None}
@@ -48,16 +49,6 @@ def _may_manage() -> bool:
     return tk.h.check_access("dongchang_tender_create")
 
 
-def _summary(errors: dict[str, Any]) -> dict[str, str]:
-    return {key: value[0] if isinstance(value, list) else value for key, value in errors.items()}
-
-
-def _flash_errors(error: tk.ValidationError) -> None:
-    for messages in error.error_dict.values():
-        for message in messages if isinstance(messages, list) else [messages]:
-            tk.h.flash_error(message)
-
-
 def index():
     """The public list of tenders open for bids, closed for bidding and awarded."""
     page_number = tk.h.get_page_number(tk.request.args)
@@ -65,20 +56,14 @@ def index():
     data: dict[str, Any] = {"page": page_number}
     if state in rules.STATES:
         data["state"] = state
-    result = tk.get_action("dongchang_tender_list")(_context(), data)
-    page = Page(collection=result["results"], page=page_number, item_count=result["count"],
-                items_per_page=result["limit"], presliced_list=True,
-                url=lambda q=None, page=None: tk.h.url_for(
-                    "dongchang_tenders.index", page=page, state=state or None))
+    result = tk.get_action("dongchang_tender_list")(context(), data)
     return tk.render("dongchang/tender_list.html", {
-        "page": page, "state": state, "labels": labels(), "may_manage": _may_manage()})
+        "page": paged(result, page_number), "state": state, "labels": labels(),
+        "may_manage": _may_manage()})
 
 
 def _show(id: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("dongchang_tender_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Tender not found"))
+    return call("dongchang_tender_show", {"id": id}, not_found=tk._("Tender not found"))
 
 
 def read(id: str, award_data: dict[str, Any] | None = None,
@@ -87,7 +72,7 @@ def read(id: str, award_data: dict[str, Any] | None = None,
     return tk.render("dongchang/tender_read.html", {
         "tender": tender, "labels": labels(), "may_manage": _may_manage(),
         "award_data": award_data or {}, "award_errors": award_errors or {},
-        "award_summary": _summary(award_errors or {})})
+        "award_summary": error_summary(award_errors or {})})
 
 
 def new():
@@ -113,51 +98,33 @@ def _edit_form(tender_id: str | None):
         data = _form(_ANNOUNCEMENT_FIELDS)
         action = "dongchang_tender_update" if tender else "dongchang_tender_create"
         payload = dict(data, id=tender["id"]) if tender else data
-        try:
-            saved = tk.get_action(action)(_context(), payload)
-        except tk.ValidationError as error:
-            errors = error.error_dict
-            tk.h.flash_error(tk._("Please correct the highlighted fields."))
-        except tk.NotAuthorized as error:
-            return tk.abort(403, str(error))
-        else:
+        with form_errors() as errors:
+            saved = tk.get_action(action)(context(), payload)
             tk.h.flash_success(tk._("The tender was saved. Its number is %(id)s.")
                                % {"id": saved["id"]})
             return tk.redirect_to("dongchang_tenders.read", id=saved["id"])
     return tk.render("dongchang/tender_form.html", {
-        "tender": tender, "data": data, "errors": errors, "error_summary": _summary(errors),
+        "tender": tender, "data": data, "errors": errors, "error_summary": error_summary(errors),
         "method_options": [{"value": value, "text": labels()["method"][value]}
                            for value in rules.METHODS]})
 
 
 def award(id: str):
+    """Award the tender; invalid input shows the notice again with the award form's errors."""
     data = _form(_AWARD_FIELDS)
-    try:
-        tk.get_action("dongchang_tender_award")(_context(), dict(data, id=id))
-    except tk.ValidationError as error:
-        tk.h.flash_error(tk._("The tender was not awarded; please correct the highlighted"
-                              " fields."))
-        return read(id, data, error.error_dict)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Tender not found"))
-    tk.h.flash_success(tk._("The tender was awarded. The awardee may now request the data"
-                            " for commercial use."))
-    return tk.redirect_to("dongchang_tenders.read", id=id)
+    with form_errors(not_found=tk._("Tender not found"), message=tk._(
+            "The tender was not awarded; please correct the highlighted fields.")) as errors:
+        tk.get_action("dongchang_tender_award")(context(), dict(data, id=id))
+        tk.h.flash_success(tk._("The tender was awarded. The awardee may now request the data"
+                                " for commercial use."))
+        return tk.redirect_to("dongchang_tenders.read", id=id)
+    return read(id, data, errors)
 
 
 def cancel(id: str):
-    try:
+    with flashing_errors(not_found=tk._("Tender not found")):
         tk.get_action("dongchang_tender_cancel")(
-            _context(), {"id": id, "reason": tk.request.form.get("reason") or ""})
-    except tk.ValidationError as error:
-        _flash_errors(error)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Tender not found"))
-    else:
+            context(), {"id": id, "reason": tk.request.form.get("reason") or ""})
         tk.h.flash_success(tk._("The tender was cancelled; access granted under it has"
                                 " ended."))
     return tk.redirect_to("dongchang_tenders.read", id=id)
