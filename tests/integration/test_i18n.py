@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
 from tests.entries import entry_dict
@@ -74,3 +74,25 @@ def test_f15_api_rule_error_is_in_english_under_the_en_prefix(app, sysadmin, org
 def test_f15_an_explicit_zh_prefix_also_gives_chinese(app, sysadmin, org):
     message = _legal_basis_error(app, sysadmin, org, "/zh_Hans_CN/api/3/action/package_create")
     assert message == _chinese(LEGAL_BASIS_MSGID)
+
+
+def test_f15_ckan_page_strings_missing_from_ckans_catalog_are_chinese(app):
+    """CKAN 2.12's zh_Hans_CN catalog leaves some of its page frame in English; ours fills it
+    (``ckan_strings``), and the English site keeps CKAN's own text."""
+    chinese = app.get("/dataset/").body
+    assert "跳到主要内容" in chinese and "Skip to main content" not in chinese
+    assert "Skip to main content" in app.get("/en/dataset/").body
+
+
+def test_f15_the_entry_form_explains_review_instead_of_a_licence(app):
+    org = factories.Organization()
+    editor = factories.User()
+    helpers.call_action("organization_member_create", id=org["id"], username=editor["name"],
+                        role="editor")
+    headers = {"Authorization": factories.APIToken(user=editor["name"])["token"]}
+    form = app.get("/dataset/new", headers=headers).body
+    assert "Open Database License" not in form
+    assert "保存后，新条目是本部门的草稿" in form
+    assert "此处可使用" in form  # CKAN's Markdown hint under the description
+    english = app.get("/en/dataset/new", headers=headers).body
+    assert "Saving keeps the new entry as a draft" in english
