@@ -15,6 +15,7 @@ import rdflib
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 from rdflib import RDF, RDFS, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, PROV
 
@@ -244,6 +245,31 @@ def test_f9_round_trip_through_ckanext_dcat_parser(app, world):
         (dataset,) = list(parser.datasets())
         assert {k: dataset.get(k) or None for k in _expected(entries[key])} == _expected(
             entries[key])
+
+
+def _description(graph: rdflib.Graph, ref: URIRef) -> rdflib.Graph:
+    """Every triple reachable from a dataset: what a harvester reads about it."""
+    found, todo, seen = rdflib.Graph(), [ref], set()
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            for triple in graph.triples((node, None, None)):
+                found.add(triple)
+                todo.append(triple[2])
+    return found
+
+
+def test_f9_a_dataset_reads_the_same_in_the_catalog_and_at_its_own_endpoint(app, world):
+    """A catalog page is one graph the profile writes with per-page shortcuts (types and labels
+    once per page); a harvester must read the same about a dataset there as at its own URL."""
+    entries, _ = world
+    catalog = _graph(app, "/catalog.ttl")
+    for key in PUBLIC_KEYS:
+        ref = _dataset_ref(entries[key])
+        alone = _graph(app, f"/dataset/{entries[key]['name']}.ttl")
+        described = _description(catalog, ref)
+        assert len(described) > 20 and isomorphic(described, _description(alone, ref)), key
 
 
 @pytest.mark.parametrize("fmt, rdf_format", [("ttl", "turtle"), ("xml", "xml"),

@@ -27,6 +27,7 @@ The namespace depends on the portal's URL, so parsing recognises our terms by th
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -38,6 +39,18 @@ FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-typ
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+# Prefixes for the authority tables whose IRIs the profile writes. They change only how Turtle
+# abbreviates (``filetype:CSV``), not one triple; and rdflib's Turtle serializer recomputes the
+# name of an IRI of an unbound namespace each time it prints it (see ``profile``), so a bound
+# namespace also makes the feed cheaper.
+AUTHORITY_PREFIXES: dict[str, Namespace] = {
+    "accessright": ACCESS_RIGHT,
+    "frequency": FREQUENCY,
+    "filetype": FILE_TYPE,
+    "language": LANGUAGE,
+    "eli": ELI,
+}
 
 NS_PATH = "/ns/dongchang"
 NS_SUFFIX = NS_PATH + "#"
@@ -97,7 +110,12 @@ FIELD_TERMS: dict[str, str] = {
 }
 TERM_FIELDS: dict[str, str] = {term: field for field, term in FIELD_TERMS.items()}
 
+# The lookups below are pure functions of short strings that repeat across a feed (a handful of
+# formats, classes, cycles and legal bases over thousands of entries): memoised per process.
+_memoised = functools.lru_cache(maxsize=4096)
 
+
+@_memoised
 def namespace(site_url: str) -> Namespace:
     """Our vocabulary's namespace on this portal."""
     return Namespace(site_url.rstrip("/") + NS_SUFFIX)
@@ -140,6 +158,7 @@ def is_iri(text: str) -> bool:
         c in stripped for c in ' <>"{}|\\^`')
 
 
+@_memoised
 def legal_basis_iri(site_url: str, text: str) -> URIRef:
     """The IRI that stands for a legal basis: the text itself if it is an IRI, else minted."""
     if is_iri(text):
@@ -148,6 +167,7 @@ def legal_basis_iri(site_url: str, text: str) -> URIRef:
     return URIRef(f"{site_url.rstrip('/')}/legal-basis/{digest}")
 
 
+@_memoised
 def file_type(fmt: str | None) -> URIRef | None:
     """A CKAN format label ("CSV", "xlsx") as an EU file-type IRI; None if it cannot be one."""
     code = (fmt or "").strip().upper()
@@ -161,6 +181,7 @@ def format_of(file_type_iri: object) -> str | None:
     return text[len(str(FILE_TYPE)):] if text.startswith(str(FILE_TYPE)) else None
 
 
+@_memoised
 def media_type(mimetype: str | None) -> URIRef | None:
     """An IANA media type ("text/csv") as its IANA IRI; None if it does not look like one."""
     text = (mimetype or "").strip()
