@@ -56,15 +56,20 @@ def _restart_postgresql() -> None:
     the server's command-line options; it runs as the cluster's owner (``postgres``).
     """
     url = model.meta.engine.url.set(username="postgres", password="postgres")
-    admin = sa.create_engine(url.render_as_string(hide_password=False))
+    admin = sa.create_engine(url.render_as_string(hide_password=False),
+                             poolclass=sa.pool.NullPool)  # a fresh connection each time
     with admin.connect() as connection:
         data_directory = connection.execute(sa.text("show data_directory")).scalar()
         started = connection.execute(sa.text("select pg_postmaster_start_time()")).scalar()
     pg_ctl = Path("/usr/lib/postgresql/15/bin/pg_ctl")
-    command = [str(pg_ctl), "-D", data_directory, "-m", "fast", "-w", "-t", "60", "restart"]
+    log = Path(data_directory).parent / "postgres.log"  # where services.sh logs the server
+    command = [str(pg_ctl), "-D", data_directory, "-l", str(log), "-m", "fast", "-w", "-t", "60",
+               "restart"]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    # No pipes: the restarted server would hold them open and the call would never return.
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=120)
     with admin.connect() as connection:
         restarted = connection.execute(sa.text("select pg_postmaster_start_time()")).scalar()
     admin.dispose()
