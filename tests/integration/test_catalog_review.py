@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.model import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import entry_dict
+from tests.entries import create_entry, entry_dict
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -326,3 +327,17 @@ def test_f10_departments_see_their_returned_entries_with_the_reason(world):
     other = world["api"]["rsj-admin"].page("/dongchang/my-catalog")
     assert other.select_one(f"[data-entry='{entry['name']}']") is None
 
+
+
+def test_f10_the_package_table_can_be_analyzed_with_an_empty_search_path(sysadmin):
+    """ANALYZE evaluates the trigram indexes' functions; autovacuum does so with an empty
+    search_path. Without statistics the duplicate query's plan goes blind."""
+    org = factories.Organization()
+    create_entry(sysadmin, org["id"], data_items=[
+        {"name": "统一社会信用代码", "type": "string", "source_org": org["name"]}])
+    with model.meta.engine.connect() as connection:
+        connection.execute(sa.text("set search_path = ''"))
+        connection.execute(sa.text("analyze public.package"))
+        names = connection.execute(sa.text(
+            "select public.dongchang_data_item_text(extras) from public.package")).scalars()
+        assert "统一社会信用代码" in list(names)
