@@ -68,6 +68,9 @@ sys.path.insert(0, str(HERE))
 
 import data  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from tests.conftest import _audit_triggers  # noqa: E402  (the reset must lift the audit guard)
+
 STOCK = ["euro_dcat_ap_3"]
 OURS = ["euro_dcat_ap_3", "dongchang_dcat"]
 BUREAU = {"name": "bench-dsj", "title": "区大数据局", "department_code": "DSJ",
@@ -80,19 +83,6 @@ def boot(config_path: Path):
     from ckan.config.middleware import make_app
 
     return make_app(load_config(str(config_path)))
-
-
-def _audit_triggers(enable: bool) -> None:
-    """As tests/conftest.py: the append-only audit table must let the reset delete its rows."""
-    import sqlalchemy as sa
-    from ckan import model
-
-    exists = model.Session.execute(
-        sa.text("select to_regclass('dongchang_audit_event') is not null")).scalar()
-    if exists:
-        verb = "ENABLE" if enable else "DISABLE"
-        model.Session.execute(sa.text(f"ALTER TABLE dongchang_audit_event {verb} TRIGGER USER"))
-        model.Session.commit()
 
 
 def seed(k: int) -> None:
