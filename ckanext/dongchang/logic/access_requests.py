@@ -15,6 +15,7 @@ from ckan.types import Context
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.logic import audience, deadlines, notifications
+from ckanext.dongchang.logic.rows import one_or_not_found
 from ckanext.dongchang.model import AccessRequest, AuditEvent
 from ckanext.dongchang.policy import access_requests as rules
 from ckanext.dongchang.policy import publication
@@ -34,13 +35,9 @@ def _rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 def get_request(request_id: Any, for_update: bool = False) -> AccessRequest:
     if not isinstance(request_id, str) or not request_id.strip():
         raise _invalid("id", tk._("Give the id of the access request."))
-    query = model.Session.query(AccessRequest).filter(AccessRequest.id == request_id)
-    if for_update:
-        query = query.with_for_update()
-    found = query.one_or_none()
-    if found is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
-    return found
+    return one_or_not_found(
+        model.Session.query(AccessRequest).filter(AccessRequest.id == request_id),
+        tk._("Access request not found"), for_update)
 
 
 def applicant_profile(user: model.User, data: dict[str, Any]) -> tuple[str, str | None]:

@@ -22,6 +22,7 @@ from flask_babel import force_locale
 from ckanext.dongchang import jobs
 from ckanext.dongchang.logic import audience, deadlines
 from ckanext.dongchang.logic import duplicates as dup
+from ckanext.dongchang.logic.rows import one_or_not_found
 from ckanext.dongchang.model import AuditEvent
 from ckanext.dongchang.model.catalog_change import CatalogChange
 from ckanext.dongchang.policy import catalog_workflow as rules
@@ -81,12 +82,7 @@ def get_entry(dataset_id: str, for_update: bool = False) -> model.Package:
     query = model.Session.query(model.Package).filter(
         sa.or_(model.Package.id == dataset_id, model.Package.name == dataset_id),
         model.Package.type == "dataset", model.Package.state == "active")
-    if for_update:
-        query = query.with_for_update().populate_existing()
-    dataset = query.one_or_none()
-    if dataset is None:
-        raise tk.ObjectNotFound(tk._("Catalog entry not found"))
-    return dataset
+    return one_or_not_found(query, tk._("Catalog entry not found"), for_update)
 
 
 def get_org(org_id: str) -> model.Group:
@@ -406,13 +402,9 @@ def create_change(context: Context, data: dict[str, Any]) -> CatalogChange:
 
 
 def get_change(change_id: str, for_update: bool = False) -> CatalogChange:
-    query = model.Session.query(CatalogChange).filter(CatalogChange.id == change_id)
-    if for_update:
-        query = query.with_for_update().populate_existing()
-    change = query.one_or_none()
-    if change is None:
-        raise tk.ObjectNotFound(tk._("Catalog change not found"))
-    return change
+    return one_or_not_found(
+        model.Session.query(CatalogChange).filter(CatalogChange.id == change_id),
+        tk._("Catalog change not found"), for_update)
 
 
 def report_change(context: Context, change_id: str) -> CatalogChange:

@@ -4,7 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Schema, Validator
+from ckan.types import Context, DataDict, Schema, Validator
+
+
+def validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
+    """``data_dict`` checked against ``schema``, or a ``ValidationError`` naming each field."""
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
 
 
 def _list_of_ids(value: Any) -> list[str]:

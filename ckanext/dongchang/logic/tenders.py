@@ -17,6 +17,7 @@ from ckan.types import Context
 from flask_babel import force_locale
 
 from ckanext.dongchang.logic import audience
+from ckanext.dongchang.logic.rows import one_or_not_found
 from ckanext.dongchang.model import AccessRequest, AuditEvent
 from ckanext.dongchang.model.tender import Tender, new_tender_id
 from ckanext.dongchang.policy import tenders as rules
@@ -48,13 +49,9 @@ def normalise_id(value: Any) -> str:
 
 
 def get_tender(tender_id: Any, for_update: bool = False) -> Tender:
-    query = model.Session.query(Tender).filter(Tender.id == normalise_id(tender_id))
-    if for_update:
-        query = query.populate_existing().with_for_update()
-    found = query.one_or_none()
-    if found is None:
-        raise tk.ObjectNotFound(tk._("Tender not found"))
-    return found
+    return one_or_not_found(
+        model.Session.query(Tender).filter(Tender.id == normalise_id(tender_id)),
+        tk._("Tender not found"), for_update)
 
 
 def state_of(tender: Tender, today: dt.date | None = None) -> str:

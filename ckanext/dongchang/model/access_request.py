@@ -11,6 +11,8 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
+from ckanext.dongchang.model.columns import column_values
+
 
 class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     __tablename__ = "dongchang_access_request"
@@ -65,8 +67,4 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
         return query.all()
 
     def as_dict(self) -> dict[str, Any]:
-        out = {}
-        for column in self.__table__.columns:
-            value = getattr(self, column.name)
-            out[column.name] = value.isoformat() if hasattr(value, "isoformat") else value
-        return out
+        return column_values(self)

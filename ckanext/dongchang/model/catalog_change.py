@@ -9,6 +9,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
+from ckanext.dongchang.model.columns import column_values
+
 
 class CatalogChange(tk.BaseModel):  # type: ignore[misc]
     """Open until reported (``reported_on``); ``due_on`` counts Chinese working days."""
@@ -35,9 +37,4 @@ class CatalogChange(tk.BaseModel):  # type: ignore[misc]
         return "closed" if self.reported_on else "open"
 
     def as_dict(self) -> dict[str, Any]:
-        out = {}
-        for column in self.__table__.columns:
-            value = getattr(self, column.name)
-            out[column.name] = value.isoformat() if hasattr(value, "isoformat") else value
-        out["state"] = self.state
-        return out
+        return dict(column_values(self), state=self.state)

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
+from ckanext.dongchang.model.columns import column_values
+
 
 def new_tender_id(today: dt.date | None = None) -> str:
     """A number an applicant can read and type into a request form, e.g. ``T20261129-7F3A2C``."""
@@ -45,11 +47,7 @@ class Tender(tk.BaseModel):  # type: ignore[misc]
                                               onupdate=dt.datetime.utcnow)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {}
-        for column in self.__table__.columns:
-            value = getattr(self, column.name)
-            out[column.name] = value.isoformat() if hasattr(value, "isoformat") else value
-        return out
+        return column_values(self)
 
 
 class ProductSource(tk.BaseModel):  # type: ignore[misc]

@@ -15,6 +15,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.dongchang.logic import access_requests as service
 from ckanext.dongchang.logic import schema
+from ckanext.dongchang.logic.schema import validated
 from ckanext.dongchang.model import AccessRequest
 
 __all__ = [
@@ -27,12 +28,6 @@ __all__ = [
 
 _PAGE_SIZE = 20
 
-
-def _validated(data_dict: DataDict, make_schema, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, make_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def dongchang_access_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -58,7 +53,7 @@ def dongchang_access_request_create(context: Context, data_dict: DataDict) -> di
     :returns: the request, with ``state`` ``submitted`` and its ``due_on`` deadline
     """
     tk.check_access("dongchang_access_request_create", context, data_dict)
-    data = _validated(data_dict, schema.access_request_create, context)
+    data = validated(data_dict, schema.access_request_create(), context)
     dataset = model.Package.get(data["dataset_id"])
     if dataset is not None:
         data["dataset_id"] = dataset.id
@@ -92,7 +87,7 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> dict
     :param page: page number (20 per page unless ``limit``)
     :returns: ``{"count": n, "results": [...], "page": p, "limit": l}``
     """
-    data = _validated(data_dict, schema.access_request_list, context)
+    data = validated(data_dict, schema.access_request_list(), context)
     tk.check_access("dongchang_access_request_list", context, data)
     query = model.Session.query(AccessRequest)
     if data.get("org"):
@@ -131,7 +126,7 @@ def dongchang_access_request_approve(context: Context, data_dict: DataDict) -> d
     :param reason: optional note to the applicant
     """
     tk.check_access("dongchang_access_request_approve", context, data_dict)
-    data = _validated(data_dict, schema.access_request_approval, context)
+    data = validated(data_dict, schema.access_request_approval(), context)
     until = data.get("valid_until")
     request = service.approve(context, data["id"], data.get("reason", ""),
                               until.date() if until else None, data.get("resource_ids"))
@@ -141,7 +136,7 @@ def dongchang_access_request_approve(context: Context, data_dict: DataDict) -> d
 def _decision(action: str):
     def decide(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"dongchang_access_request_{action}", context, data_dict)
-        data = _validated(data_dict, schema.access_request_decision, context)
+        data = validated(data_dict, schema.access_request_decision(), context)
         return service.as_dict(service.transition(context, data["id"], action,
                                                   data.get("reason", "")))
     return decide
@@ -180,7 +175,7 @@ def dongchang_access_request_resubmit(context: Context, data_dict: DataDict) -> 
         agreement_accepted, period_start, period_end: the fields to change
     """
     tk.check_access("dongchang_access_request_resubmit", context, data_dict)
-    data = _validated(data_dict, schema.access_request_resubmit, context)
+    data = validated(data_dict, schema.access_request_resubmit(), context)
     return service.as_dict(service.resubmit(context, data["id"], data))
 
 
@@ -191,5 +186,5 @@ def dongchang_access_request_extend(context: Context, data_dict: DataDict) -> di
     :param reason: required: why the department needs more time (the applicant sees it)
     """
     tk.check_access("dongchang_access_request_extend", context, data_dict)
-    data = _validated(data_dict, schema.access_request_decision, context)
+    data = validated(data_dict, schema.access_request_decision(), context)
     return service.as_dict(service.extend(context, data["id"], data.get("reason", "")))

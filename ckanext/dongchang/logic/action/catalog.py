@@ -14,6 +14,7 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import catalog as service
 from ckanext.dongchang.logic import duplicates, spreadsheet
+from ckanext.dongchang.logic.schema import validated
 from ckanext.dongchang.policy.catalog_workflow import CHANGE_STATES
 from ckanext.dongchang.policy.classes import CATALOG_STATES
 
@@ -92,12 +93,6 @@ def _org_schema(not_empty, unicode_safe) -> Schema:
     return {"org": [not_empty, unicode_safe]}
 
 
-def _validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 # --- review workflow (Art. 15, 17) ------------------------------------------------------------
 
@@ -117,7 +112,7 @@ def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> dict[str,
         ``orgs`` (department names; ``org`` the first), ``datasets`` (their entries that the
         caller may see) and ``message``
     """
-    data = _validated(data_dict, _id_schema(), context)
+    data = validated(data_dict, _id_schema(), context)
     tk.check_access("dongchang_catalog_submit", context, data)
     return service.submit(context, data["id"])
 
@@ -130,7 +125,7 @@ def dongchang_catalog_review(context: Context, data_dict: DataDict) -> dict[str,
     :param reason: required to return: what the department must change
     :returns: the entry's ``id``, ``name``, ``title``, ``catalog_state`` and ``private``
     """
-    data = _validated(data_dict, _review_schema(), context)
+    data = validated(data_dict, _review_schema(), context)
     tk.check_access("dongchang_catalog_review", context, data)
     return service.review(context, data["id"], data["decision"], data.get("reason", ""))
 
@@ -145,7 +140,7 @@ def dongchang_catalog_mark_duplicate(context: Context, data_dict: DataDict) -> d
     :param survivor_id: id or name of the entry that stays
     :param reason: optional note to the department
     """
-    data = _validated(data_dict, _duplicate_schema(), context)
+    data = validated(data_dict, _duplicate_schema(), context)
     tk.check_access("dongchang_catalog_mark_duplicate", context, data)
     return service.mark_duplicate(context, data["id"], data["survivor_id"],
                                   data.get("reason", ""))
@@ -165,7 +160,7 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``submitted_at`` and
         ``last_event`` (the latest submit, decision or duplicate mark, with its ``reason``)
     """
-    data = _validated(data_dict, _list_schema(), context)
+    data = validated(data_dict, _list_schema(), context)
     if data.get("state", "submitted") not in CATALOG_STATES:
         raise tk.ValidationError({"state": [tk._("Unknown catalog state.")]})
     tk.check_access("dongchang_catalog_list", context, data)
@@ -190,7 +185,7 @@ def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> lis
         "catalog_state", "score", "scores": {"title", "notes", "data_items"}, "matched":
         [fields, best first], "shared_items", "same_department"}]``
     """
-    data = _validated(data_dict, _candidates_schema(), context)
+    data = validated(data_dict, _candidates_schema(), context)
     tk.check_access("dongchang_duplicate_candidates", context, data)
     dataset = service.get_entry(data["id"])
     return duplicates.candidates(context, dataset, min(int(data.get("limit") or 10), 50))
@@ -208,7 +203,7 @@ def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> di
     :returns: the change with ``due_on`` (15 Chinese working days later by default) and
         ``due_on_provisional`` (the holiday calendar of that year is not official yet)
     """
-    data = _validated(data_dict, _change_schema(), context)
+    data = validated(data_dict, _change_schema(), context)
     tk.check_access("dongchang_catalog_change_create", context, data)
     change = service.create_change(context, data)
     return service.change_dicts([change], *_today_and_soon())[0]
@@ -232,7 +227,7 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> dict
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``status``
         (``open``, ``due_soon``, ``overdue``, ``closed``), ``working_days_left`` and ``late``
     """
-    data = _validated(data_dict, _change_list_schema(), context)
+    data = validated(data_dict, _change_list_schema(), context)
     if data.get("state") not in (None, *CHANGE_STATES):
         raise tk.ValidationError({"state": [tk._("The state must be open or closed.")]})
     tk.check_access("dongchang_catalog_change_list", context, data)
@@ -244,7 +239,7 @@ def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> di
 
     :param id: the change event id
     """
-    data = _validated(data_dict, _id_schema(), context)
+    data = validated(data_dict, _id_schema(), context)
     tk.check_access("dongchang_catalog_change_report", context, data)
     change = service.report_change(context, data["id"])
     return service.change_dicts([change], *_today_and_soon())[0]
@@ -264,7 +259,7 @@ def dongchang_catalog_import(context: Context, data_dict: DataDict) -> dict[str,
         "message"}], "created": [{"id", "name", "row"}]}``; nothing is created when
         ``errors`` is not empty
     """
-    data = _validated(data_dict, _import_schema(), context)
+    data = validated(data_dict, _import_schema(), context)
     org = service.get_org(data["org"])
     tk.check_access("dongchang_catalog_import", context, {"org": org.id})
     upload = data.get("upload")
@@ -288,7 +283,7 @@ def dongchang_catalog_export(context: Context, data_dict: DataDict) -> dict[str,
     :param org: the department (id or name)
     :returns: ``{"columns", "rows", "items"}``
     """
-    data = _validated(data_dict, _org_schema(), context)
+    data = validated(data_dict, _org_schema(), context)
     org = service.get_org(data["org"])
     tk.check_access("dongchang_catalog_export", context, {"org": org.id})
     return spreadsheet.export_rows(context, org.id)

@@ -12,6 +12,7 @@ from ckan import model
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import tenders as service
+from ckanext.dongchang.logic.schema import validated
 from ckanext.dongchang.policy import tenders as rules
 
 __all__ = [
@@ -99,12 +100,6 @@ def tender_list(ignore_missing, unicode_safe, natural_number_validator) -> Schem
     }
 
 
-def _validated(data_dict: DataDict, make_schema, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, make_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def dongchang_tender_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Announce a tender for commercial use of conditionally open entries (Art. 25). Bureau only.
@@ -122,7 +117,7 @@ def dongchang_tender_create(context: Context, data_dict: DataDict) -> dict[str, 
         ``tender_id`` in a commercial access request
     """
     tk.check_access("dongchang_tender_create", context, data_dict)
-    data = _validated(data_dict, tender_announcement, context)
+    data = validated(data_dict, tender_announcement(), context)
     return service.as_dict(service.create(context, data), context)
 
 
@@ -152,7 +147,7 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
     :returns: ``{"count": n, "results": [...], "page": p, "limit": l}``
     """
     tk.check_access("dongchang_tender_list", context, data_dict)
-    data = _validated(data_dict, tender_list, context)
+    data = validated(data_dict, tender_list(), context)
     dataset_id = awardee_id = None
     if data.get("dataset_id"):
         dataset = model.Package.get(data["dataset_id"])
@@ -180,7 +175,7 @@ def dongchang_tender_update(context: Context, data_dict: DataDict) -> dict[str, 
         the fields to change (others stay)
     """
     tk.check_access("dongchang_tender_update", context, data_dict)
-    data = _validated(data_dict, tender_update, context)
+    data = validated(data_dict, tender_update(), context)
     return service.as_dict(service.update(context, data["id"], data), context)
 
 
@@ -195,7 +190,7 @@ def dongchang_tender_award(context: Context, data_dict: DataDict) -> dict[str, A
         tender ends with it
     """
     tk.check_access("dongchang_tender_award", context, data_dict)
-    data = _validated(data_dict, tender_award, context)
+    data = validated(data_dict, tender_award(), context)
     return service.as_dict(service.award(context, data["id"], data), context)
 
 
@@ -207,6 +202,6 @@ def dongchang_tender_cancel(context: Context, data_dict: DataDict) -> dict[str, 
     :param reason: required; bidders and grantees see it
     """
     tk.check_access("dongchang_tender_cancel", context, data_dict)
-    data = _validated(data_dict, tender_cancel, context)
+    data = validated(data_dict, tender_cancel(), context)
     return service.as_dict(service.cancel(context, data["id"], data.get("reason") or ""),
                            context)

@@ -1,0 +1,21 @@
+"""Reading the one row an action is about."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+
+def one_or_not_found(query: Any, not_found: str, for_update: bool = False) -> Any:
+    """The row ``query`` finds, or ``ObjectNotFound(not_found)``.
+
+    ``for_update`` locks the row until the transaction ends and reads it again once the lock is
+    held (``populate_existing``), so a decision is taken on what a concurrent one committed, not
+    on the session's older copy.
+    """
+    if for_update:
+        query = query.with_for_update().populate_existing()
+    found = query.one_or_none()
+    if found is None:
+        raise tk.ObjectNotFound(not_found)
+    return found
