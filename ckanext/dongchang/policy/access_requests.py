@@ -152,7 +152,9 @@ def request_errors(req: Mapping[str, Any]) -> Errors:
         _add(errors, "use_scenario", N_("Describe how and where you will use the data."))
     if req.get("kind") == "share" and kind != "department":
         _merge(errors, _non_government_share_errors(req))
-    _merge(errors, _period_errors(req))
+    _merge(errors, period_errors(
+        req, "period_start", "period_end",
+        N_("The end of the period cannot be before its start.")))
     return errors
 
 
@@ -171,21 +173,25 @@ def _non_government_share_errors(req: Mapping[str, Any]) -> Errors:
     return errors
 
 
-def _period_errors(req: Mapping[str, Any]) -> Errors:
-    """The requested period: real dates, and it may not end before it starts."""
+def period_errors(data: Mapping[str, Any], start_field: str, end_field: str,
+                  order_message: str, required: bool = False) -> Errors:
+    """A period given by two fields: real dates (both present if ``required``), and it may not
+    end before it starts. Shared by request periods and tender windows."""
     errors: Errors = {}
     bounds: dict[str, date] = {}
-    for field in ("period_start", "period_end"):
-        value = req.get(field)
+    for field in (start_field, end_field):
+        value = data.get(field)
         if value is None or value == "":
+            if required:
+                _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
             continue
         parsed = parse_date(value)
         if parsed is None:
             _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
         else:
             bounds[field] = parsed
-    if len(bounds) == 2 and bounds["period_end"] < bounds["period_start"]:
-        _add(errors, "period_end", N_("The end of the period cannot be before its start."))
+    if len(bounds) == 2 and bounds[end_field] < bounds[start_field]:
+        _add(errors, end_field, order_message)
     return errors
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from ckanext.dongchang.policy.access_requests import parse_date
+from ckanext.dongchang.policy.access_requests import parse_date, period_errors
 from ckanext.dongchang.policy.classes import is_blank
 from ckanext.dongchang.policy.messages import N_, Message
 
@@ -88,8 +88,8 @@ def announcement_errors(tender: Mapping[str, Any]) -> Errors:
     if not is_blank(url) and not str(url).strip().lower().startswith(("http://", "https://")):
         _add(errors, "notice_url", N_("Give the notice's web address, starting with http:// or"
                                       " https://."))
-    _merge(errors, _window_errors(tender, "bidding_start", "bidding_end", N_(
-        "Bidding cannot close before it opens.")))
+    _merge(errors, period_errors(tender, "bidding_start", "bidding_end", N_(
+        "Bidding cannot close before it opens."), required=True))
     return errors
 
 
@@ -98,8 +98,8 @@ def award_errors(award: Mapping[str, Any], bidding_end: date | None, today: date
     errors: Errors = {}
     if is_blank(award.get("awardee")):
         _add(errors, "awardee", N_("Give the user name of the winning bidder's account."))
-    _merge(errors, _window_errors(award, "contract_start", "contract_end", N_(
-        "The contract cannot end before it starts.")))
+    _merge(errors, period_errors(award, "contract_start", "contract_end", N_(
+        "The contract cannot end before it starts."), required=True))
     award_date = parse_date(award.get("award_date")) if award.get("award_date") else today
     if award.get("award_date") and award_date is None:
         _add(errors, "award_date", N_("Enter a date as YYYY-MM-DD."))
@@ -117,25 +117,6 @@ def award_errors(award: Mapping[str, Any], bidding_end: date | None, today: date
         _add(errors, "contract_start", N_("The contract cannot start before the award."))
     if end is not None and end < today and "contract_end" not in errors:
         _add(errors, "contract_end", N_("This contract period has already ended."))
-    return errors
-
-
-def _window_errors(data: Mapping[str, Any], start_field: str, end_field: str,
-                   order_message: str) -> Errors:
-    errors: Errors = {}
-    bounds: dict[str, date] = {}
-    for field in (start_field, end_field):
-        value = data.get(field)
-        if value is None or value == "":
-            _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
-            continue
-        parsed = parse_date(value)
-        if parsed is None:
-            _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
-        else:
-            bounds[field] = parsed
-    if len(bounds) == 2 and bounds[end_field] < bounds[start_field]:
-        _add(errors, end_field, order_message)
     return errors
 
 
