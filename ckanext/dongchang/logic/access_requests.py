@@ -251,7 +251,8 @@ def approve(context: Context, request_id: str, reason: str = "",
             resource_ids: list[str] | None = None) -> AccessRequest:
     request = get_request(request_id)
     today = dt.date.today()
-    until = valid_until or today + dt.timedelta(days=dc_config.default_grant_days())
+    grant_days = dc_config.default_grant_days()
+    contract_end = None
     if request.purpose == "commercial":  # the tender may have ended since the application
         from ckanext.dongchang.logic import tenders
 
@@ -260,10 +261,11 @@ def approve(context: Context, request_id: str, reason: str = "",
             {"purpose": "commercial", "tender_id": request.tender_id,
              "dataset_id": request.dataset_id}, requester)
         contract_end = tenders.get_tender(request.tender_id).contract_end
-        if contract_end and until > contract_end:
-            until = contract_end  # access never outlives the contract
-    if until < today:
-        raise _invalid("valid_until", tk._("The access cannot end before today."))
+    # Unset: the longest allowed; given: bounded by the grant length and the contract.
+    until = valid_until or rules.latest_grant_end(today, grant_days, contract_end)
+    errors = rules.valid_until_errors(until, today, grant_days, contract_end)
+    if errors:
+        raise tk.ValidationError(_rendered(errors))
     changes: dict[str, Any] = {"valid_from": today, "valid_until": until}
     if resource_ids is not None:
         dataset = model.Package.get(request.dataset_id)

@@ -12,7 +12,7 @@ State machine (DESIGN §5)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ckanext.dongchang.policy.classes import (
@@ -22,7 +22,7 @@ from ckanext.dongchang.policy.classes import (
     is_truthy,
     is_wider,
 )
-from ckanext.dongchang.policy.messages import N_
+from ckanext.dongchang.policy.messages import N_, Message
 
 Errors = dict[str, list[str]]
 
@@ -216,3 +216,41 @@ def _add(errors: Errors, field: str, message: str) -> None:
 def _merge(errors: Errors, more: Errors) -> None:
     for field, messages in more.items():
         errors.setdefault(field, []).extend(messages)
+
+
+# --- how long a grant lasts (Art. 25; F-4, F-6) ------------------------------------------------
+
+GRANT_ENDS_BEFORE_TODAY = N_("The access cannot end before today.")
+GRANT_TOO_LONG = N_(
+    "Access can be granted until %(latest)s at the latest: this site grants access for"
+    " %(days)s days at most."
+)
+GRANT_BEYOND_CONTRACT = N_(
+    "Access can be granted until %(latest)s at the latest: commercial use ends with the"
+    " tender contract on that day."
+)
+
+
+def latest_grant_end(today: date, grant_days: int, contract_end: date | None) -> date:
+    """The last day an approval made today may grant: the site's grant length, and for
+    commercial use never beyond the tender contract (access must not outlive the contract)."""
+    latest = today + timedelta(days=grant_days)
+    return min(latest, contract_end) if contract_end is not None else latest
+
+
+def valid_until_errors(valid_until: date, today: date, grant_days: int,
+                       contract_end: date | None) -> Errors:
+    """Why ``valid_until`` cannot be granted, naming the latest day that can; ``{}`` if it can.
+
+    A department chooses a shorter validity freely; a longer one than the configured grant
+    length (or than the contract) would be a grant nobody reviews again (``9999-12-31``).
+    """
+    if valid_until < today:
+        return {"valid_until": [GRANT_ENDS_BEFORE_TODAY]}
+    latest = latest_grant_end(today, grant_days, contract_end)
+    if valid_until <= latest:
+        return {}
+    if contract_end is not None and latest == contract_end:
+        return {"valid_until": [Message(GRANT_BEYOND_CONTRACT, latest=latest.isoformat())]}
+    return {"valid_until": [Message(GRANT_TOO_LONG, latest=latest.isoformat(),
+                                    days=grant_days)]}

@@ -121,7 +121,9 @@ def dongchang_access_request_approve(context: Context, data_dict: DataDict) -> d
     """Approve a request: the applicant may use the data until ``valid_until``.
 
     :param id: the request id
-    :param valid_until: last day of access (YYYY-MM-DD; default from configuration)
+    :param valid_until: last day of access (YYYY-MM-DD). Default and latest allowed: today
+        plus ``ckanext.dongchang.default_grant_days``, and for commercial use no later than
+        the tender contract's end; a later date is refused on ``valid_until``
     :param resource_ids: limit the grant to these resources (default: as requested)
     :param reason: optional note to the applicant
     """
