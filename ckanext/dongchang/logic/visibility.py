@@ -128,6 +128,34 @@ def strip_resources_of_many(context: Context, resources: Iterable[dict[str, Any]
             _strip_resource(resource)
 
 
+def usable_resources(context: Context, resources: Iterable[Any]) -> list[Any]:
+    """Only the resources (model objects or dicts) whose data the viewer may use, in order.
+
+    For searches: a gated resource must not take part in matching or ordering at all, or its
+    position among the viewer's own resources would reveal its URL (issue 14, item 3).
+    """
+    resources = list(resources)
+    if _trusted(context):
+        return resources
+
+    def field(resource: Any, name: str) -> Any:
+        return resource.get(name) if isinstance(resource, dict) else getattr(resource, name)
+
+    datasets = {d["id"]: d for d in _datasets_fields(
+        {field(r, "package_id") for r in resources if field(r, "package_id")})}
+    allowed_by_dataset = {dataset_id: visible_resource_ids(context, dataset)
+                          for dataset_id, dataset in datasets.items()}
+    usable = []
+    for resource in resources:
+        dataset_id = field(resource, "package_id")
+        if dataset_id not in allowed_by_dataset:
+            continue
+        allowed = allowed_by_dataset[dataset_id]
+        if allowed is None or field(resource, "id") in allowed:
+            usable.append(resource)
+    return usable
+
+
 def _is_download_request() -> bool:
     try:
         return tk.request.endpoint in DOWNLOAD_ENDPOINTS

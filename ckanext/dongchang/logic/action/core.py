@@ -5,10 +5,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.search import SearchIndexError
+from ckan.lib.dictization import model_dictize
+from ckan.lib.search import SearchError, SearchIndexError
 from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.logic import visibility
+from ckanext.dongchang.logic.schema import validated
 
 __all__ = [
     "package_create", "package_update", "package_show", "resource_show",
@@ -91,17 +93,44 @@ def current_package_list_with_resources(up_func: Action, context: Context,
 @tk.chained_action
 @tk.side_effect_free
 def resource_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    """Core searches resources of public datasets by URL and name: hide gated URLs, and never
-    match on them (a URL query would otherwise confirm a secret one guess at a time)."""
-    result = up_func(context, data_dict)
-    visibility.strip_resources_of_many(context, result["results"])
-    query = data_dict.get("query") or data_dict.get("fields") or ""
-    queries_url = "url" in str(query)
-    if queries_url:
-        result["results"] = [r for r in result["results"]
-                             if not r.get(visibility.RESTRICTED_FLAG)]
-        result["count"] = len(result["results"])
-    return result
+    """Core matches and orders resources of public entries by any column, the URL included.
+
+    A gated resource taking part would reveal its URL one comparison at a time (``url:``
+    guesses, or ``order_by=url`` against a URL of one's own, issue 14 item 3). So the search
+    runs over the resources the viewer may use only: core finds and orders every match, the
+    gated ones are dropped, and only then are count, offset and limit applied.
+    """
+    paging = _resource_search_paging(data_dict)
+    internal = bool(context.get("search_query"))
+    try:
+        found = up_func(dict(context, search_query=True),
+                        dict(data_dict, offset=None, limit=None))
+    except SearchError as error:
+        if internal:
+            raise
+        raise tk.ValidationError({"query": [str(error)]}) from error
+    usable = visibility.usable_resources(context, found["results"])
+    start = paging.get("offset") or 0
+    page = usable[start:start + paging["limit"]] if paging.get("limit") else usable[start:]
+    results = page if internal else model_dictize.resource_list_dictize(page, context)
+    return {"count": len(usable), "results": results}
+
+
+def _resource_search_paging(data_dict: DataDict) -> dict[str, Any]:
+    """Core's checks of ``query``, ``order_by``, ``offset`` and ``limit``, made before core
+    runs (it gets no offset or limit from us) and strict where core would crash."""
+    query = data_dict.get("query")
+    if query is not None and not (isinstance(query, str) or (
+            isinstance(query, list) and all(isinstance(term, str) for term in query))):
+        raise tk.ValidationError({"query": [tk._("Give field:value text, or a list of them.")]})
+    order_by = data_dict.get("order_by")
+    if order_by is not None and order_by not in model.Resource.get_columns():
+        raise tk.ValidationError({"order_by": [tk._(
+            "Order by one of the resource's fields: %(fields)s.")
+            % {"fields": ", ".join(model.Resource.get_columns())}]})
+    natural = [tk.get_validator("ignore_missing"), tk.get_validator("natural_number_validator")]
+    return validated({"offset": data_dict.get("offset"), "limit": data_dict.get("limit")},
+                     {"offset": natural, "limit": natural}, {})
 
 
 def _stripping_activity_list(name: str) -> Action:
