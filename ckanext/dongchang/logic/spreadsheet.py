@@ -35,6 +35,7 @@ from ckan import model
 from ckan.lib import plugins as lib_plugins
 from ckan.types import Context
 
+from ckanext.dongchang.kernel import tables
 from ckanext.dongchang.policy import catalog_workflow as rules
 from ckanext.dongchang.policy.messages import N_, Message, render
 
@@ -185,7 +186,7 @@ def _read_csv(content: bytes) -> list[list[Any]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("gb18030")
-    return [[_csv_unescape(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    return [[tables.csv_unescape(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
 def _blank(row: list[Any]) -> bool:
@@ -469,48 +470,14 @@ def export_rows(context: Context, org_id: str) -> dict[str, Any]:
     return {"columns": cols, "rows": rows, "items": items}
 
 
-def _text_cells(sheet: Any, values: list[str]) -> list[Any]:
-    """Cells that stay text: openpyxl would store "=…" as a formula, which Excel runs."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value:
-            cell.data_type = "s"
-        cells.append(cell)
-    return cells
-
-
 def to_xlsx(export: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(CATALOG_SHEET)
-    sheet.append(_text_cells(sheet, export["columns"]))
-    for row in export["rows"]:
-        sheet.append(_text_cells(sheet, [row.get(name, "") for name in export["columns"]]))
-    items = book.create_sheet(ITEMS_SHEET)
-    items.append(_text_cells(items, [ITEM_KEY, *ITEM_FIELDS]))
-    for item in export["items"]:
-        items.append(_text_cells(items, [item.get(name, "") for name in (ITEM_KEY,
-                                                                         *ITEM_FIELDS)]))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-# A CSV cell starting with one of these is a formula to a spreadsheet program; the export
-# prefixes it with an apostrophe (which spreadsheets hide) and the import removes it again.
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in _FORMULA_START else value
+    item_columns = (ITEM_KEY, *ITEM_FIELDS)
+    return tables.xlsx_bytes({
+        CATALOG_SHEET: [export["columns"], *([row.get(name, "") for name in export["columns"]]
+                                             for row in export["rows"])],
+        ITEMS_SHEET: [list(item_columns), *([item.get(name, "") for name in item_columns]
+                                            for item in export["items"])],
+    })
 
 
 def to_csv(export: dict[str, Any]) -> bytes:
@@ -518,13 +485,9 @@ def to_csv(export: dict[str, Any]) -> bytes:
     for item in export["items"]:
         by_code.setdefault(item[ITEM_KEY], []).append(
             {name: item[name] for name in ITEM_FIELDS if item.get(name)})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*export["columns"], "data_items"])
+    lines: list[list[str]] = [[*export["columns"], "data_items"]]
     for row in export["rows"]:
         items = by_code.get(row.get(ITEM_KEY, ""), [])
-        writer.writerow([_csv_safe(value) for value in (
-            *(row.get(name, "") for name in export["columns"]),
-            json.dumps(items, ensure_ascii=False) if items else "")])
-    # A BOM, so Excel opens the UTF-8 file with the Chinese intact.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        lines.append([*(row.get(name, "") for name in export["columns"]),
+                      json.dumps(items, ensure_ascii=False) if items else ""])
+    return tables.csv_bytes(lines)

@@ -1,15 +1,13 @@
 """Evaluation dashboard, its exports, and the audit log viewer (F-12, F-13)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
-from openpyxl import Workbook
 
+from ckanext.dongchang.kernel import tables
 from ckanext.dongchang.views._common import abort_invalid, call
 
 evaluation_blueprint = Blueprint("dongchang_evaluation", __name__)
@@ -69,29 +67,19 @@ def dashboard():
     }
     return tk.render("dongchang/evaluation.html", {
         "figures": figures, "rows": _rows(figures), "labels": column_labels(),
-        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "chart": chart,
         "filters": {key: tk.request.args.get(key, "") for key in _FILTERS},
     })
 
 
 def export_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(_table(_figures()))
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(tables.csv_bytes(_table(_figures())), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=evaluation.csv"})
 
 
 def export_xlsx():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "evaluation"
-    for line in _table(_figures()):
-        sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     return Response(
-        buffer.getvalue(),
+        tables.xlsx_bytes({"evaluation": _table(_figures())}),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=evaluation.xlsx"})
 
@@ -104,15 +92,13 @@ def audit():
     except tk.ValidationError:
         return tk.abort(400)
     if tk.request.args.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["id", "occurred_at", "actor_id", "action", "object_type", "object_id",
-                         "detail"])
-        for event in result["results"]:
-            writer.writerow([event["id"], event["occurred_at"], event["actor_id"],
-                             event["action"], event["object_type"], event["object_id"],
-                             json.dumps(event["detail"], ensure_ascii=False)])
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+        lines = [["id", "occurred_at", "actor_id", "action", "object_type", "object_id",
+                  "detail"]]
+        lines.extend([event["id"], event["occurred_at"], event["actor_id"], event["action"],
+                      event["object_type"], event["object_id"],
+                      json.dumps(event["detail"], ensure_ascii=False)]
+                     for event in result["results"])
+        return Response(tables.csv_bytes(lines), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=audit.csv"})
     return tk.render("dongchang/audit.html", {"result": result, "params": params})
 

@@ -4,8 +4,6 @@ Also serves our DCAT vocabulary at ``/ns/dongchang`` so its namespace dereferenc
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -13,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.dongchang.dcat import vocabulary
+from ckanext.dongchang.kernel import tables
 from ckanext.dongchang.logic.action.open_list import MAX_LIMIT
 from ckanext.dongchang.views._common import abort_invalid, call, paged
 
@@ -80,14 +79,11 @@ def export(open_class: str, fmt: str):
         return Response(body, mimetype="application/json", headers=headers)
     columns = [c for c in _CSV_COLUMNS
                if c[0] != "open_conditions" or open_class == "conditional"]
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([header for _, header in columns])
+    lines = [[header for _, header in columns]]
     for row in rows:
         cells = dict(row, metadata_modified=row["metadata_modified"][:19].replace("T", " "))
-        writer.writerow([cells.get(key, "") for key, _ in columns])
-    return Response(out.getvalue().encode("utf-8"), headers=headers,
+        lines.append([cells.get(key, "") for key, _ in columns])
+    return Response(tables.csv_bytes(lines), headers=headers,
                     content_type="text/csv; charset=utf-8")
 
 

@@ -1,0 +1,1 @@
+"""Pieces every domain of the extension uses, kept once."""

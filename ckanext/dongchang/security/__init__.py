@@ -1,0 +1,1 @@
+"""Request-level defences that hold for every view and action, core ones included."""
