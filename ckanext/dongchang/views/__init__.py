@@ -1,6 +1,7 @@
 """Blueprints of ckanext-dongchang (collected for ``@tk.blanket.blueprints``)."""
 from ckanext.dongchang.security.csrf import csrf_blueprint
 from ckanext.dongchang.security.headers import headers_blueprint
+from ckanext.dongchang.views.activity import activity_blueprint
 from ckanext.dongchang.views.catalog import catalog_blueprint
 from ckanext.dongchang.views.evaluation import evaluation_blueprint
 from ckanext.dongchang.views.open_lists import open_lists_blueprint
@@ -9,7 +10,8 @@ from ckanext.dongchang.views.requests import requests_blueprint
 from ckanext.dongchang.views.tenders import tenders_blueprint
 
 __all__ = [
-    "requests_blueprint", "catalog_blueprint", "open_lists_blueprint", "tenders_blueprint",
+    "activity_blueprint", "requests_blueprint", "catalog_blueprint", "open_lists_blueprint",
+    "tenders_blueprint",
     "products_blueprint", "evaluation_blueprint",
     "csrf_blueprint", "headers_blueprint",
 ]
