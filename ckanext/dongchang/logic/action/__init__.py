@@ -4,6 +4,7 @@ from ckanext.dongchang.logic.action import (
     audit,
     catalog,
     core,
+    dcat_feed,
     evaluation,
     open_list,
     product,
@@ -13,6 +14,7 @@ from ckanext.dongchang.logic.action.access_request import *  # noqa: F403
 from ckanext.dongchang.logic.action.audit import *  # noqa: F403
 from ckanext.dongchang.logic.action.catalog import *  # noqa: F403
 from ckanext.dongchang.logic.action.core import *  # noqa: F403
+from ckanext.dongchang.logic.action.dcat_feed import *  # noqa: F403
 from ckanext.dongchang.logic.action.evaluation import *  # noqa: F403
 from ckanext.dongchang.logic.action.open_list import *  # noqa: F403
 from ckanext.dongchang.logic.action.product import *  # noqa: F403
@@ -21,4 +23,5 @@ from ckanext.dongchang.logic.action.tender import *  # noqa: F403
 __all__ = [
     *core.__all__, *access_request.__all__, *audit.__all__, *catalog.__all__,
     *open_list.__all__, *tender.__all__, *product.__all__, *evaluation.__all__,
+    *dcat_feed.__all__,
 ]
