@@ -49,6 +49,10 @@ class Person:
         self.step = 0
         self.broken: list[str] = []  # the site's scripts, styles and XHRs that failed
         self.page.on("response", self._note_broken)
+        # Script errors and Content-Security-Policy refusals (Chromium reports both on the
+        # console) count as broken too: a blocked inline script fails silently otherwise.
+        self.page.on("console", self._note_console_error)
+        self.page.on("pageerror", lambda error: self.broken.append(f"script error: {error}"))
 
     def _note_broken(self, response) -> None:
         """A failed sub-request is invisible yet can stop the page's JavaScript; remember it.
@@ -58,6 +62,10 @@ class Person:
         if response.status >= 400 and response.url.startswith(self.web.url) \
                 and not response.request.is_navigation_request():
             self.broken.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _note_console_error(self, message) -> None:
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.broken.append(f"console: {message.text}")
 
     def url(self, path: str) -> str:
         return f"{self.web.url}{self.prefix}{path}"
@@ -96,5 +104,7 @@ def people(browser, web, request):
         return made[-1]
 
     yield person
+    broken = {one.name: one.broken for one in made if one.broken}
     for one in made:
         one.close()
+    assert not broken, f"failed sub-requests, script errors or CSP refusals: {broken}"
