@@ -22,6 +22,7 @@ ckan=$ROOT/.venv/bin/ckan
   "ckan.locales_offered=zh_Hans_CN en" \
   "ckan.locale_order=zh_Hans_CN en" \
   "ckan.auth.create_user_via_web=true" \
+  "ckan.auth.user_create_organizations=false" \
   "ckan.auth.public_user_details=false" \
   "smtp.server=127.0.0.1:8025" \
   "smtp.mail_from=noreply@dongchangfu.example.gov.cn" \

@@ -39,6 +39,9 @@ def _context(user: str) -> dict[str, Any]:
 def _upsert_org(user: str, org: dict[str, Any]) -> None:
     data = {key: value for key, value in org.items() if key != "title_en"}
     data["is_bureau"] = "true" if org.get("is_bureau") else "false"
+    # Every demo organisation is a department the Bureau recognised (F-1), also on a site
+    # whose organisations predate the flag.
+    data["is_department"] = "false" if org.get("is_department") is False else "true"
     try:
         tk.get_action("organization_show")(_context(user), {"id": org["name"]})
         tk.get_action("organization_patch")(_context(user), dict(data, id=org["name"]))

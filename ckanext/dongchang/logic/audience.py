@@ -19,7 +19,7 @@ from ckan.types import Context
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.model import AccessRequest
-from ckanext.dongchang.policy import visibility
+from ckanext.dongchang.policy import departments, visibility
 
 _CACHE_KEY = "dongchang_memberships"
 
@@ -29,6 +29,7 @@ class Memberships:
     """What one user is across the whole catalog; the inputs of every visibility decision."""
 
     user_id: str | None
+    # recognised departments only (``recognised_department``): other organisations give nothing
     org_ids: frozenset[str] = frozenset()
     is_bureau: bool = False
     # dataset id -> resource ids in scope (empty tuple = the whole entry)
@@ -99,15 +100,9 @@ def _user(user: Any) -> model.User | None:
 def _load(user: model.User | None) -> Memberships:
     if user is None:
         return Memberships(user_id=None)
-    rows = (
-        model.Session.query(model.Member.group_id, model.Member.capacity, model.Group.name,
-                            model.Group.extras)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
-                model.Member.state == "active", model.Group.state == "active",
-                model.Group.is_organization.is_(True))
-        .all()
-    )
+    rows = department_memberships(
+        user.id, model.Member.group_id, model.Member.capacity, model.Group.name,
+        model.Group.extras).all()
     org_ids = frozenset(row.group_id for row in rows)
     is_bureau = bool(user.sysadmin) or any(
         row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
@@ -120,32 +115,64 @@ def _load(user: model.User | None) -> Memberships:
 
 
 def _is_bureau_org(name: str, extras: dict[str, str] | None) -> bool:
+    """Whether a department (already recognised: see ``department_memberships``) is the
+    Bureau: the configured one by name, else those flagged by a sysadmin."""
     configured = dc_config.bureau_org()
     if configured:
         return name == configured
     return (extras or {}).get("is_bureau") == "true"
 
 
-def department_ids_of_user(user_id: str) -> list[str]:
-    """Active organisation memberships of a user (for permission labels)."""
-    return [
-        row[0] for row in model.Session.query(model.Member.group_id)
+# --- departments: the one place that says which organisations count ---------------------------
+def recognised_department() -> sa.ColumnElement[bool]:
+    """SQL condition on ``model.Group``: an active organisation the Bureau created or recognised.
+
+    Every membership, owner or Bureau check goes through this condition: membership of any
+    other organisation (one a user made for themselves) gives nothing (``policy.departments``).
+    """
+    return sa.and_(
+        model.Group.is_organization.is_(True), model.Group.state == "active",
+        model.Group.extras[departments.FLAG].astext == departments.YES,
+    )
+
+
+def department_memberships(user_id: str, *columns: Any,
+                           capacities: tuple[str, ...] | None = None) -> Any:
+    """Query of ``columns`` over the user's active memberships of recognised departments."""
+    query = (
+        model.Session.query(*columns)
         .join(model.Group, model.Group.id == model.Member.group_id)
         .filter(model.Member.table_name == "user", model.Member.table_id == user_id,
-                model.Member.state == "active", model.Group.is_organization.is_(True),
-                model.Group.state == "active")
-        .all()
-    ]
+                model.Member.state == "active", recognised_department())
+    )
+    if capacities is not None:
+        query = query.filter(model.Member.capacity.in_(capacities))
+    return query
+
+
+def is_recognised_department(group: model.Group | None) -> bool:
+    """The same test as :func:`recognised_department`, on a loaded group."""
+    return (group is not None and group.is_organization and group.state == "active"
+            and departments.is_department(group.extras))
+
+
+def department_ids_of_user(user_id: str) -> list[str]:
+    """Recognised departments the user is an active member of (for permission labels)."""
+    return [row[0] for row in department_memberships(user_id, model.Member.group_id).all()]
+
+
+def recognised_department_ids() -> list[str]:
+    """Ids of every recognised department."""
+    return [row[0] for row in
+            model.Session.query(model.Group.id).filter(recognised_department()).all()]
 
 
 def bureau_org_ids() -> list[str]:
-    """Ids of the organisations that act as the Big Data Bureau."""
+    """Ids of the (recognised) departments that act as the Big Data Bureau."""
     configured = dc_config.bureau_org()
-    query = model.Session.query(model.Group.id).filter(
-        model.Group.is_organization.is_(True), model.Group.state == "active")
+    query = model.Session.query(model.Group.id).filter(recognised_department())
     if configured:
         query = query.filter(model.Group.name == configured)
     else:
         query = query.filter(model.Group.extras["is_bureau"].astext == "true")
     return [row[0] for row in query.all()]
-

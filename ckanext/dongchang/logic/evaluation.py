@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.dongchang.logic import deadlines
+from ckanext.dongchang.logic import audience, deadlines
 from ckanext.dongchang.model import AccessRequest
 
 SHARE = ("unconditional", "conditional", "not_shared")
@@ -58,7 +58,7 @@ def _departments(org_ids: list[str] | None) -> list[model.Group]:
     from ckanext.dongchang.logic import products
 
     query = model.Session.query(model.Group).filter(
-        model.Group.is_organization.is_(True), model.Group.state == "active",
+        audience.recognised_department(),
         model.Group.name != products.products_org_name())  # the product registry is no department
     if org_ids is not None:
         query = query.filter(model.Group.id.in_(org_ids or [""]))

@@ -56,7 +56,7 @@ def products_org_id() -> str:
     try:
         created = tk.get_action("organization_create")(
             {"user": site_user["name"], "ignore_auth": True},
-            {"name": name, "title": "数据产品登记库",
+            {"name": name, "title": "数据产品登记库", "is_department": "false",
              "description": "Registry of derived data products (Art. 25). 数据产品登记。"})
     except tk.ValidationError:  # created concurrently by another registration
         found = model.Group.get(name)

@@ -14,6 +14,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.dongchang.logic import access_requests as service
+from ckanext.dongchang.logic import audience
 from ckanext.dongchang.logic import schema
 from ckanext.dongchang.logic.schema import validated
 from ckanext.dongchang.model import AccessRequest
@@ -92,7 +93,7 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> dict
     query = model.Session.query(AccessRequest)
     if data.get("org"):
         org = model.Group.get(data["org"])
-        if org is None or not org.is_organization:
+        if not audience.is_recognised_department(org):
             raise tk.ObjectNotFound(tk._("Department not found"))
         query = query.join(model.Package, model.Package.id == AccessRequest.dataset_id).filter(
             model.Package.owner_org == org.id)

@@ -42,7 +42,7 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
     allowed: list[str] | None = None if memberships.is_bureau else sorted(memberships.org_ids)
     if data_dict.get("org_id"):
         org = model.Group.get(str(data_dict["org_id"]))
-        if org is None or not org.is_organization or (
+        if not audience.is_recognised_department(org) or (
                 allowed is not None and org.id not in allowed):
             raise tk.NotAuthorized(tk._("You can see the figures of your own department only."))
         allowed = [org.id]

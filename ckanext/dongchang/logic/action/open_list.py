@@ -12,6 +12,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict, Schema
 
+from ckanext.dongchang.logic import audience
+
 __all__ = ["dongchang_open_list"]
 
 OPEN_LIST_CLASSES: tuple[str, ...] = ("unconditional", "conditional")
@@ -54,7 +56,7 @@ def _public_context() -> Context:
 
 def _department(org: str) -> model.Group:
     group = model.Group.get(org)
-    if group is None or not group.is_organization or group.state != "active":
+    if not audience.is_recognised_department(group):
         raise tk.ValidationError({"org": [tk._("Department not found")]})
     return group
 

@@ -108,7 +108,7 @@ def dongchang_related_resource_codes(value: Any, context: Context) -> Any:
 
 
 def dongchang_department_name(value: Any, context: Context) -> Any:
-    """An authoritative source must be an existing department (one data, one source, Art. 17)."""
+    """An authoritative source must be a recognised department (one data, one source, Art. 17)."""
     if value is missing or value is None or value == "":
         return value
     if not isinstance(value, str):
@@ -116,10 +116,11 @@ def dongchang_department_name(value: Any, context: Context) -> Any:
     value = value.strip()
     if not value:  # only spaces: as good as not given
         return value
+    from ckanext.dongchang.logic import audience
+
     exists = (
         model.Session.query(model.Group.id)
-        .filter(model.Group.name == value, model.Group.is_organization.is_(True),
-                model.Group.state == "active")
+        .filter(model.Group.name == value, audience.recognised_department())
         .first()
     )
     if not exists:
