@@ -61,14 +61,8 @@ def editable_org_ids(user_name: str | None) -> set[str]:
     user = model.User.get(user_name) if user_name else None
     if user is None:
         return set()
-    rows = (
-        model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
-                model.Member.state == "active", model.Member.capacity.in_(("editor", "admin")),
-                model.Group.state == "active", model.Group.is_organization.is_(True))
-        .all()
-    )
+    rows = audience.department_memberships(user.id, model.Member.group_id,
+                                           capacities=("editor", "admin")).all()
     return {row[0] for row in rows}
 
 
@@ -87,7 +81,7 @@ def get_entry(dataset_id: str, for_update: bool = False) -> model.Package:
 
 def get_org(org_id: str) -> model.Group:
     org = model.Group.get(org_id) if org_id else None
-    if org is None or not org.is_organization or org.state != "active":
+    if not audience.is_recognised_department(org):
         raise tk.ObjectNotFound(tk._("Department not found"))
     return org
 
