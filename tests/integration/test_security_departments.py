@@ -95,8 +95,11 @@ def test_f1_self_made_organisation_gives_no_government_audience(world):
             dataset_id=world["entries"]["cond_share"]["id"], purpose="performance_of_duties",
             use_scenario="核对企业信息", **extra)
         assert error["__type"] in ("Validation Error", "Not Found Error"), error
-    # Nor department figures.
+    # Nor department figures, nor a department's inbox, queue or export for their organisation.
     intruder.error("dongchang_evaluation", status=403)
+    for action in ("dongchang_access_request_list", "dongchang_catalog_list",
+                   "dongchang_catalog_export", "dongchang_catalog_change_list"):
+        assert intruder.post(action, status=None, org=fake["id"])["success"] is False, action
 
 
 @pytest.mark.ckan_config("ckan.auth.user_create_organizations", True)

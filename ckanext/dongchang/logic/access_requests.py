@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import authz, model
+from ckan import model
 from ckan.types import Context
 
 from ckanext.dongchang import config as dc_config
@@ -159,8 +159,7 @@ def may_decide(user_name: str, request: AccessRequest) -> bool:
         return False
     if audience.memberships_for(user).is_bureau:
         return True
-    return authz.has_user_permission_for_group_or_org(
-        dataset.owner_org, user.name, "update_dataset")
+    return audience.department_role_permits(dataset.owner_org, user.name, "update_dataset")
 
 
 def may_view(user_name: str, request: AccessRequest) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import flask
 import sqlalchemy as sa
-from ckan import model
+from ckan import authz, model
 from ckan.types import Context
 
 from ckanext.dongchang import config as dc_config
@@ -154,6 +154,14 @@ def is_recognised_department(group: model.Group | None) -> bool:
     """The same test as :func:`recognised_department`, on a loaded group."""
     return (group is not None and group.is_organization and group.state == "active"
             and departments.is_department(group.extras))
+
+
+def department_role_permits(org_id: str | None, user_name: str | None, permission: str) -> bool:
+    """Whether the user's role in a *recognised* department gives ``permission`` there (CKAN's
+    role table: ``update_dataset`` for editors and admins, ``admin`` for admins)."""
+    group = model.Group.get(org_id) if org_id else None
+    return (bool(user_name) and is_recognised_department(group)
+            and authz.has_user_permission_for_group_or_org(group.id, user_name, permission))
 
 
 def department_ids_of_user(user_id: str) -> list[str]:

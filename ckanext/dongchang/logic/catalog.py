@@ -15,7 +15,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import authz, model
+from ckan import model
 from ckan.types import Context
 from flask_babel import force_locale
 
@@ -67,8 +67,7 @@ def editable_org_ids(user_name: str | None) -> set[str]:
 
 
 def may_edit(user_name: str | None, dataset: model.Package) -> bool:
-    return bool(user_name) and authz.has_user_permission_for_group_or_org(
-        dataset.owner_org, user_name, "update_dataset")
+    return audience.department_role_permits(dataset.owner_org, user_name, "update_dataset")
 
 
 def get_entry(dataset_id: str, for_update: bool = False) -> model.Package:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from ckan import authz, model
+from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.logic import access_requests as service
@@ -56,7 +56,7 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> Auth
         return _yes()
     group = model.Group.get(org)
     if group is not None and (
-            authz.has_user_permission_for_group_or_org(group.id, user, "update_dataset")
+            audience.department_role_permits(group.id, user, "update_dataset")
             or audience.memberships_for(user).is_bureau):
         return _yes()
     return _no(tk._("Only the department's editors and the Bureau can see its requests."))

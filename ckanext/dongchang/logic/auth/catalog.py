@@ -6,9 +6,10 @@ and admins submit, record and report changes; its admins import.
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from ckan import authz, model
+from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.dongchang.logic import audience
 from ckanext.dongchang.logic import catalog as service
 
 __all__ = [
@@ -63,7 +64,7 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
     if service.is_bureau(context):
         return _yes()
     group = model.Group.get(org) if org else None
-    if org and (group is None or not authz.has_user_permission_for_group_or_org(
+    if org and (group is None or not audience.department_role_permits(
             group.id, context["user"], "update_dataset")):
         return _no(tk._("Only the department's editors and the Bureau can see its entries"
                         " under review."))
@@ -91,7 +92,7 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> Auth
     org = data_dict.get("org")
     if org:
         group = model.Group.get(org)
-        if group is not None and authz.has_user_permission_for_group_or_org(
+        if group is not None and audience.department_role_permits(
                 group.id, context["user"], "update_dataset"):
             return _yes()
         return _no(tk._("Only the department's editors and the Bureau can see its changes."))
@@ -116,8 +117,7 @@ def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResul
     sysadmins. A Bureau admin who is not a sysadmin is a reviewer, not a publisher."""
     user = context.get("user")
     org = model.Group.get(str(data_dict.get("org") or ""))
-    if user and org is not None and (
-            authz.is_sysadmin(user) or authz.users_role_for_group_or_org(org.id, user) == "admin"):
+    if user and org is not None and audience.department_role_permits(org.id, user, "admin"):
         return _yes()
     return _no(tk._("Only the department's admins can import its catalog."))
 
@@ -127,6 +127,6 @@ def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResul
     org = model.Group.get(str(data_dict.get("org") or ""))
     if user and org is not None and (
             service.is_bureau(context)
-            or authz.has_user_permission_for_group_or_org(org.id, user, "update_dataset")):
+            or audience.department_role_permits(org.id, user, "update_dataset")):
         return _yes()
     return _no(tk._("Only the department's editors and the Bureau can export its catalog."))
