@@ -200,3 +200,11 @@ def test_f1_site_config_turns_off_user_created_organisations(tmp_path):
                    capture_output=True, timeout=120)
     lines = [line.replace(" ", "") for line in ini.read_text().splitlines()]
     assert "ckan.auth.user_create_organizations=false" in lines
+
+
+def test_f1_department_form_offers_the_flag_to_the_bureau_only(world):
+    bureau, scjg_admin = world["api"]["bureau-admin"], world["api"]["scjg-admin"]
+    assert bureau.page("/organization/new").select_one("select#field-is_department")
+    editing = scjg_admin.page("/organization/edit/dcf-scjg")
+    assert editing.select_one("#field-title") is not None
+    assert editing.select_one("[name=is_department]") is None
