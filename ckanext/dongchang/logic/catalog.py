@@ -25,6 +25,7 @@ from ckanext.dongchang.logic import duplicates as dup
 from ckanext.dongchang.logic.rows import one_or_not_found
 from ckanext.dongchang.model import AuditEvent
 from ckanext.dongchang.model.catalog_change import CatalogChange
+from ckanext.dongchang.model.pending_revision import PendingRevision
 from ckanext.dongchang.policy import catalog_workflow as rules
 from ckanext.dongchang.policy import classes
 from ckanext.dongchang.policy.messages import Message, render
@@ -169,7 +170,7 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     AuditEvent.record(user.id if user else None, f"catalog_review_{decision}", OBJECT_TYPE,
                       dataset.id, **detail)
     _save_state(context, dataset.id, new_state)
-    _notify_department(dataset.id, decision, reason)
+    notify_department(dataset.id, decision, reason)
     return entry_summary(dataset.id)
 
 
@@ -186,7 +187,7 @@ def mark_duplicate(context: Context, dataset_id: str, survivor_id: str,
                       survivor_id=survivor.id, survivor_name=survivor.name,
                       survivor_title=survivor.title, reason=(reason or "").strip())
     _save_state(context, dataset.id, "draft")
-    _notify_department(dataset.id, "duplicate", reason, survivor=survivor)
+    notify_department(dataset.id, "duplicate", reason, survivor=survivor)
     return dict(entry_summary(dataset.id), duplicate_of={
         "id": survivor.id, "name": survivor.name, "title": survivor.title})
 
@@ -249,9 +250,14 @@ def queue(context: Context, state: str = "submitted", org_id: str | None = None,
 
     The Bureau sees every department; anyone else the departments where they edit.
     """
+    catalog_state = model.Package.extras["catalog_state"].astext
+    in_state = catalog_state == state
+    if state == "submitted":  # a published entry with a change awaiting review is in review
+        pending = sa.select(PendingRevision.dataset_id).where(PendingRevision.state == "pending")
+        in_state = sa.or_(in_state, sa.and_(catalog_state == "published",
+                                            model.Package.id.in_(pending)))
     query = model.Session.query(model.Package).filter(
-        model.Package.type == "dataset", model.Package.state == "active",
-        model.Package.extras["catalog_state"].astext == state)
+        model.Package.type == "dataset", model.Package.state == "active", in_state)
     if org_id:
         query = query.filter(model.Package.owner_org == org_id)
     if not is_bureau(context):
@@ -261,14 +267,39 @@ def queue(context: Context, state: str = "submitted", org_id: str | None = None,
             .offset((page - 1) * limit).limit(limit).all())
     events = _latest_events([row.id for row in rows])
     submitted = _latest_events([row.id for row in rows], SUBMIT_ACTIONS)
+    revisions = _pending_revisions([row.id for row in rows]) if state == "submitted" else {}
     orgs = {o.id: o for o in model.Session.query(model.Group)
             .filter(model.Group.id.in_({row.owner_org for row in rows if row.owner_org}))}
     results = []
     for dataset in rows:
-        results.append(_queue_item(context, dataset, orgs.get(dataset.owner_org),
-                                   events.get(dataset.id), submitted.get(dataset.id),
-                                   include_checks))
+        item = _queue_item(context, dataset, orgs.get(dataset.owner_org),
+                           events.get(dataset.id), submitted.get(dataset.id), include_checks)
+        revision = revisions.get(dataset.id)
+        if revision is not None and _state(dataset) == "published":
+            _add_revision(item, dataset, revision, include_checks)
+        results.append(item)
     return {"count": count, "page": page, "limit": limit, "results": results}
+
+
+def _pending_revisions(dataset_ids: list[str]) -> dict[str, PendingRevision]:
+    if not dataset_ids:
+        return {}
+    rows = model.Session.query(PendingRevision).filter(
+        PendingRevision.dataset_id.in_(dataset_ids), PendingRevision.state == "pending")
+    return {row.dataset_id: row for row in rows}
+
+
+def _add_revision(item: dict[str, Any], dataset: model.Package, revision: PendingRevision,
+                  include_checks: bool) -> None:
+    """A published entry in the queue for a change: the diff is published → proposed (the
+    published version is what the public sees until the Bureau decides)."""
+    submitter = model.User.get(revision.submitted_by) if revision.submitted_by else None
+    item["revision"] = dict(revision.summary(),
+                            submitted_by_name=submitter.display_name if submitter else "")
+    item["submitted_at"] = revision.updated_at.isoformat()
+    if include_checks:
+        item["first_review"] = False
+        item["changes"] = rules.revision_diff(current_entry(dataset.id), revision.proposed)
 
 
 def _queue_item(context: Context, dataset: model.Package, org: model.Group | None,
@@ -354,11 +385,22 @@ _DECISION_MAILS = {
         lambda: tk._("The Big Data Bureau withdrew “%(title)s” as a duplicate of"
                      " “%(survivor)s”. %(reason)s %(url)s"),
     ),
+    "revision_publish": (
+        lambda: tk._("Change published: %(title)s"),
+        lambda: tk._("The Big Data Bureau approved your change to “%(title)s”; the new version"
+                     " is now public. %(url)s"),
+    ),
+    "revision_return": (
+        lambda: tk._("Change returned: %(title)s"),
+        lambda: tk._("The Big Data Bureau returned your change to “%(title)s”: %(reason)s The"
+                     " published version stays as it was. %(url)s"),
+    ),
 }
 
 
-def _notify_department(dataset_id: str, decision: str, reason: str,
-                       survivor: model.Package | None = None) -> None:
+def notify_department(dataset_id: str, decision: str, reason: str,
+                      survivor: model.Package | None = None) -> None:
+    """Mail the department's editors and admins a decision on one of its entries."""
     dataset = model.Package.get(dataset_id)
     if dataset is None or not dataset.owner_org:
         return
@@ -394,6 +436,20 @@ def create_change(context: Context, data: dict[str, Any]) -> CatalogChange:
     return change
 
 
+def _updated_on(dataset_id: str) -> dt.date | None:
+    """The day the department last updated the entry: its last save, or the last change it
+    submitted for a published entry (pending or approved; the Bureau's review time does not
+    count against the department's deadline)."""
+    dataset = model.Package.get(dataset_id)
+    days = [dataset.metadata_modified.date()] if dataset and dataset.metadata_modified else []
+    submitted = model.Session.query(sa.func.max(PendingRevision.updated_at)).filter(
+        PendingRevision.dataset_id == dataset_id,
+        PendingRevision.state.in_(("pending", "approved"))).scalar()
+    if submitted is not None:
+        days.append(submitted.date())
+    return max(days, default=None)
+
+
 def get_change(change_id: str, for_update: bool = False) -> CatalogChange:
     return one_or_not_found(
         model.Session.query(CatalogChange).filter(CatalogChange.id == change_id),
@@ -403,9 +459,7 @@ def get_change(change_id: str, for_update: bool = False) -> CatalogChange:
 def report_change(context: Context, change_id: str) -> CatalogChange:
     """Close a change: the entry was updated after it happened; the Bureau is told (Art. 16)."""
     change = get_change(change_id, for_update=True)
-    dataset = model.Package.get(change.dataset_id)
-    modified = dataset.metadata_modified.date() if dataset and dataset.metadata_modified \
-        else None
+    modified = _updated_on(change.dataset_id)
     errors = rules.report_errors(change.occurred_on, change.reported_on, modified)
     if errors:
         model.Session.rollback()

@@ -9,8 +9,10 @@ Review workflow (DESIGN §5)::
 
 A publisher (a department's editor or admin) only ever keeps the state or sets ``draft``; the
 review action moves an entry to ``published`` or ``returned``; the Bureau, being the reviewer,
-may set any state directly. When a publisher changes a published entry's classification (classes,
-conditions, reasons, legal bases, confidentiality review), it goes back to ``submitted``.
+may set any state directly. A publisher's change to what the public sees of a published entry
+(:data:`REREVIEW_FIELDS`) is held as a pending revision and the published version stays public
+until the Bureau decides; only a change that narrows who gets the data (:func:`narrows_only`)
+acts at once and sends the entry back to ``submitted``.
 """
 
 from __future__ import annotations
@@ -122,14 +124,15 @@ def submit_errors(state: str | None) -> dict[str, list[str]]:
 
 
 def review_errors(state: str | None, decision: str | None,
-                  reason: str | None) -> dict[str, list[str]]:
-    """Why a review decision cannot be taken; ``{}`` when it can."""
+                  reason: str | None, revision_pending: bool = False) -> dict[str, list[str]]:
+    """Why a review decision cannot be taken; ``{}`` when it can. A published entry is under
+    review when a change of it is pending (``revision_pending``)."""
     errors: dict[str, list[str]] = {}
     if decision not in DECISIONS:
         errors["decision"] = [UNKNOWN_DECISION]
     if decision == "return" and is_blank(reason):
         errors["reason"] = [RETURN_NEEDS_REASON]
-    if state != "submitted":
+    if state != "submitted" and not (state == "published" and revision_pending):
         errors["catalog_state"] = [NOT_UNDER_REVIEW]
     return errors
 
@@ -169,6 +172,225 @@ def review_diff(baseline: Mapping[str, Any] | None,
             before, after = normalize(baseline.get(name)), normalize(current.get(name))
         if before != after:
             diff.append({"field": name, "before": before, "after": after})
+    return diff
+
+
+# --- re-review of published entries (issue 14 item 10) ---------------------------------------
+
+# What the public sees of a published entry, and what decides who gets its data: a
+# department's change to any of these waits for the Bureau's review, and the published version
+# stays public until the Bureau approves the new one (Art. 15 applies to changes as to new
+# entries). ``tag_string`` stands for the tags however they are sent, ``resources`` for adding,
+# deleting, or changing a resource's :data:`REVIEWED_RESOURCE_FIELDS`.
+REREVIEW_FIELDS: tuple[str, ...] = (
+    "title", "name", "notes", "tag_string", "catalog_category", "resource_code",
+    "related_resource_codes", "owner_org", "data_items", *CLASS_FIELDS, "share_method",
+    "security_grade", "temporary_collection", "temporary_collection_reason", "resources",
+)
+# Bookkeeping a department keeps current on its own: they say when, not what or to whom.
+# Every field of the entry schema is in exactly one of the two lists (a unit test holds it).
+APPLIED_AT_ONCE: tuple[str, ...] = ("update_cycle", "issued", "catalog_state")
+REVIEWED_RESOURCE_FIELDS: tuple[str, ...] = ("name", "url", "format", "description")
+# Not in the entry schema but shown to the public by CKAN: treated as text to review.
+_TAG_FIELDS = ("tags", "tag_string")
+
+REVISION_HELD = N_(
+    "Your change awaits the Big Data Bureau's review; the published version stays public until"
+    " it is approved. Changed: %(fields)s."
+)
+_OPEN_RANK = {"not_open": 0, "conditional": 1, "unconditional": 2}
+_SHARE_RANK = {"not_shared": 0, "conditional": 1, "unconditional": 2}
+
+
+def _tags(entry: Mapping[str, Any]) -> str | None:
+    """The entry's tags as one sorted text; ``None`` when the input names none (kept).
+    CKAN saves the union of ``tags`` and ``tag_string`` when both are given."""
+    tags, tag_string = entry.get("tags"), entry.get("tag_string")
+    if not isinstance(tags, list) and not isinstance(tag_string, str):
+        return None
+    names = [t.get("name") if isinstance(t, Mapping) else t
+             for t in (tags if isinstance(tags, list) else [])]
+    names += tag_string.split(",") if isinstance(tag_string, str) else []
+    return ", ".join(sorted({normalize(n) for n in names if normalize(n)}))
+
+
+def _items_key(items: Any) -> str:
+    if not isinstance(items, list):
+        return ""
+    rows = [tuple(normalize(item.get(k)) for k in ("name", "type", "description", "source_org"))
+            for item in items if isinstance(item, Mapping)]
+    filled = [row for row in rows if any(row)]  # blank form panels are not items
+    return repr(filled) if filled else ""
+
+
+def resource_url(resource: Mapping[str, Any]) -> str:
+    """An uploaded file's URL is stored as its file name and shown as a full download URL."""
+    url = normalize(resource.get("url"))
+    return url.rsplit("/", 1)[-1] if resource.get("url_type") == "upload" else url
+
+
+def _resource_view(resource: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(resource_url(resource) if name == "url" else normalize(resource.get(name))
+                 for name in REVIEWED_RESOURCE_FIELDS)
+
+
+def _resources(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    value = entry.get("resources")
+    return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+
+def resources_changed(published: Mapping[str, Any], proposed: Mapping[str, Any]) -> bool:
+    """A resource added or deleted, or one's name, URL, format or description changed.
+    Order and the system's own attributes (size, hash, DataStore state) do not count."""
+    if not isinstance(proposed.get("resources"), list):
+        return False  # package_update keeps the resources when the input has none
+    before = {r.get("id"): _resource_view(r) for r in _resources(published)}
+    after = {r.get("id") or f"new-{i}": _resource_view(r)
+             for i, r in enumerate(_resources(proposed))}
+    return before != after
+
+
+def _field_key(entry: Mapping[str, Any], name: str) -> str | None:
+    if name == "tag_string":
+        return _tags(entry)
+    if name == "data_items":
+        return _items_key(entry.get(name))
+    return normalize(entry.get(name))
+
+
+def rereview_changes(published: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[str]:
+    """The :data:`REREVIEW_FIELDS` a save would change on a published entry."""
+    changed = []
+    for name in REREVIEW_FIELDS:
+        if name == "resources":
+            if resources_changed(published, proposed):
+                changed.append(name)
+            continue
+        after = _field_key(proposed, name)
+        if after is not None and after != _field_key(published, name):
+            changed.append(name)
+    return changed
+
+
+def narrows_only(published: Mapping[str, Any], proposed: Mapping[str, Any]) -> bool:
+    """The change takes data away from some audience and gives it to none: a class goes down,
+    or a passed confidentiality review no longer stands. Such a change must act at once (the
+    entry leaves the public catalog and goes back to review, as before); holding it would keep
+    data public that its department has just said is not."""
+    ranks = [(_OPEN_RANK, "open_class"), (_SHARE_RANK, "share_class")]
+    down = up = False
+    for rank, name in ranks:
+        before, after = rank.get(normalize(published.get(name))), rank.get(
+            normalize(proposed.get(name)))
+        if before is None or after is None:
+            continue
+        down, up = down or after < before, up or after > before
+    passed_before = normalize(published.get("confidentiality_review_status")) == "passed"
+    passed_after = normalize(proposed.get("confidentiality_review_status")) == "passed"
+    down = down or (passed_before and not passed_after)
+    up = up or (passed_after and not passed_before)
+    return down and not up
+
+
+def _merged_resources(pending: list[Mapping[str, Any]], published: list[Mapping[str, Any]],
+                      incoming: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Apply the resource changes ``incoming`` makes to ``published`` onto ``pending``."""
+    before = {r.get("id"): r for r in published}
+    kept_ids = {r.get("id") for r in incoming if r.get("id") in before}
+    result = [dict(r) for r in pending if r.get("id") not in set(before) - kept_ids]
+    position = {r.get("id"): i for i, r in enumerate(result) if r.get("id")}
+    for resource in incoming:
+        rid = resource.get("id")
+        if rid in before and _resource_view(resource) == _resource_view(before[rid]):
+            continue  # untouched by this edit
+        if rid and rid in position:
+            result[position[rid]] = dict(resource)
+        else:
+            result.append(dict(resource))
+    return result
+
+
+def merge_revision(pending: Mapping[str, Any] | None, published: Mapping[str, Any],
+                   incoming: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposal after one more edit: what ``incoming`` changes relative to the published
+    version is applied onto the pending proposal (or onto the published version when none is
+    pending). So successive edits (two new resources, a title then an abstract) add up."""
+    merged = dict(pending if pending is not None else published)
+    for name in rereview_changes(published, incoming):
+        if name == "resources":
+            base = _resources(merged) if "resources" in merged else _resources(published)
+            merged["resources"] = _merged_resources(base, _resources(published),
+                                                    _resources(incoming))
+        elif name == "tag_string":
+            merged.pop("tag_string", None)
+            merged["tags"] = [{"name": tag} for tag in (_tags(incoming) or "").split(", ")
+                              if tag]
+        else:
+            put(merged, name, incoming.get(name))
+    return merged
+
+
+def put(entry: dict[str, Any], name: str, value: Any) -> None:
+    """Set a field, or leave it out when it has no value: ``package_update`` reads a missing
+    field as empty, while ``None`` in a repeating field (data items) is a type error."""
+    if value is None:
+        entry.pop(name, None)
+    else:
+        entry[name] = value
+
+
+def apply_revision(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry the Bureau publishes: the current entry with the proposal's reviewed fields.
+
+    What the department changed at once since (:data:`APPLIED_AT_ONCE`, a resource's size)
+    is kept; a proposed resource keeps the current one's other attributes.
+    """
+    result = dict(current)
+    for name in REREVIEW_FIELDS:
+        if name == "resources":
+            by_id = {r.get("id"): r for r in _resources(current)}
+            result["resources"] = [
+                dict(by_id[r.get("id")], **{k: r.get(k) for k in (*REVIEWED_RESOURCE_FIELDS,
+                                                                   "url_type")})
+                if r.get("id") in by_id else dict(r) for r in _resources(proposed)]
+        elif name == "tag_string":
+            result.pop("tag_string", None)
+            result["tags"] = [{"name": tag} for tag in (_tags(proposed) or "").split(", ")
+                              if tag]
+        else:
+            put(result, name, proposed.get(name))
+    return result
+
+
+def _resource_text(resource: Mapping[str, Any]) -> str:
+    name, url, fmt, description = _resource_view(resource)
+    return " · ".join(part for part in (name, fmt, url, description) if part)
+
+
+def revision_diff(published: Mapping[str, Any],
+                  proposed: Mapping[str, Any]) -> list[dict[str, str]]:
+    """``[{"field", "before", "after"}]`` between the published version and a proposal, one
+    row per changed field and one per added, deleted or changed resource."""
+    diff: list[dict[str, str]] = []
+    for name in rereview_changes(published, proposed):
+        if name == "resources":
+            before = {r.get("id"): r for r in _resources(published)}
+            after_ids = set()
+            for resource in _resources(proposed):
+                old = before.get(resource.get("id"))
+                after_ids.add(resource.get("id"))
+                if old is None or _resource_view(old) != _resource_view(resource):
+                    diff.append({"field": "resources",
+                                 "before": _resource_text(old) if old else "",
+                                 "after": _resource_text(resource)})
+            diff.extend({"field": "resources", "before": _resource_text(old), "after": ""}
+                        for rid, old in before.items() if rid not in after_ids)
+        elif name == "data_items":
+            diff.append({"field": name, "before": items_summary(published.get(name)),
+                         "after": items_summary(proposed.get(name))})
+        else:
+            diff.append({"field": name, "before": _field_key(published, name) or "",
+                         "after": _field_key(proposed, name) or ""})
     return diff
 
 

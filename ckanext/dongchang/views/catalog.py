@@ -44,10 +44,15 @@ def _labelled_changes(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for change in changes:
         spec = fields.get(change["field"])
         out.append(dict(change, label=tk.h.scheming_language_text(spec["label"])
-                        if spec else change["field"],
+                        if spec else _other_labels().get(change["field"], change["field"]),
                         before_label=_value_label(spec, change["before"]),
                         after_label=_value_label(spec, change["after"])))
     return out
+
+
+def _other_labels() -> dict[str, str]:
+    """Labels of the diff rows that are not fields of the schema."""
+    return {"resources": tk._("Resource")}
 
 
 def _state_labels() -> dict[str, str]:
@@ -118,8 +123,11 @@ def my_catalog():
     for state in ("returned", "draft", "submitted"):
         sections[state] = tk.get_action("dongchang_catalog_list")(
             context(), {"state": state, "limit": 100})
+    # Changes of published entries: held for review, and those the Bureau returned (F-10).
+    changes = {state: tk.get_action("dongchang_catalog_revision_list")(
+        context(), {"state": state, "limit": 100}) for state in ("pending", "returned")}
     return tk.render("dongchang/review_mine.html", {
-        "sections": sections, "state_labels": _state_labels()})
+        "sections": sections, "changes": changes, "state_labels": _state_labels()})
 
 
 def submit(id: str):

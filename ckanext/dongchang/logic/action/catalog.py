@@ -13,14 +13,15 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import catalog as service
-from ckanext.dongchang.logic import duplicates, spreadsheet
+from ckanext.dongchang.logic import duplicates, revisions, spreadsheet
 from ckanext.dongchang.logic.schema import validated
+from ckanext.dongchang.model.pending_revision import REVISION_STATES
 from ckanext.dongchang.policy.catalog_workflow import CHANGE_STATES
 from ckanext.dongchang.policy.classes import CATALOG_STATES
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
-    "dongchang_catalog_list", "dongchang_duplicate_candidates",
+    "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
 ]
@@ -57,6 +58,16 @@ def _list_schema(ignore_missing, unicode_safe, natural_number_validator,
             "page": [ignore_missing, natural_number_validator],
             "limit": [ignore_missing, natural_number_validator],
             "include_checks": [ignore_missing, boolean_validator]}
+
+
+@tk.validator_args
+def _revision_list_schema(ignore_missing, unicode_safe, natural_number_validator,
+                          boolean_validator) -> Schema:
+    return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
+            "dataset_id": [ignore_missing, unicode_safe],
+            "include_diff": [ignore_missing, boolean_validator],
+            "page": [ignore_missing, natural_number_validator],
+            "limit": [ignore_missing, natural_number_validator]}
 
 
 @tk.validator_args
@@ -124,9 +135,17 @@ def dongchang_catalog_review(context: Context, data_dict: DataDict) -> dict[str,
     :param decision: ``publish`` or ``return``
     :param reason: required to return: what the department must change
     :returns: the entry's ``id``, ``name``, ``title``, ``catalog_state`` and ``private``
+
+    A published entry with a pending change (see ``dongchang_catalog_revision_list``) is
+    decided the same way: ``publish`` applies the change, ``return`` discards it with the
+    reason; the entry stays published either way (plus ``revision``: the decided change).
     """
     data = validated(data_dict, _review_schema(), context)
     tk.check_access("dongchang_catalog_review", context, data)
+    entry = service.get_entry(data["id"])
+    if revisions.pending_for(entry.id) is not None \
+            and (entry.extras or {}).get("catalog_state") == "published":
+        return revisions.review(context, entry.id, data["decision"], data.get("reason", ""))
     return service.review(context, data["id"], data["decision"], data.get("reason", ""))
 
 
@@ -169,6 +188,34 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
                          page=max(int(data.get("page") or 1), 1),
                          limit=min(int(data.get("limit") or 20), 100),
                          include_checks=bool(data.get("include_checks")))
+
+
+@tk.side_effect_free
+def dongchang_catalog_revision_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Changes to published entries held for the Bureau's review (F-10), newest first.
+
+    A department's change to what the public sees of a published entry (title, abstract,
+    tags, data items, classes, conditions, reasons, legal bases, resources …) waits here; the
+    published version stays public until the Bureau publishes the change with
+    ``dongchang_catalog_review``. The Bureau sees every department; editors and admins see
+    their own departments' entries (the proposal may hold text and URLs nobody reviewed).
+
+    :param state: ``pending``, ``approved``, ``returned`` or ``withdrawn`` (default: all)
+    :param org: only this department (id or name)
+    :param dataset_id: only this entry
+    :param include_diff: add ``changes``: ``[{"field", "before", "after"}]``, published
+        against proposed
+    :param page: page number (20 per page unless ``limit``, at most 100)
+    :returns: ``{"count", "page", "limit", "results"}``; each result has ``id``,
+        ``dataset_id``, ``dataset_name``, ``dataset_title``, ``state``, ``fields``,
+        ``field_labels``, ``submitted_at``, ``updated_at``, ``reason`` (why it was returned),
+        ``decided_at``
+    """
+    data = validated(data_dict, _revision_list_schema(), context)
+    if data.get("state") not in (None, *REVISION_STATES):
+        raise tk.ValidationError({"state": [tk._("Unknown state of a change.")]})
+    tk.check_access("dongchang_catalog_revision_list", context, data)
+    return revisions.list_revisions(context, data)
 
 
 @tk.side_effect_free

@@ -1,6 +1,7 @@
 """Actions of ckanext-dongchang, and the core actions it chains."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -9,7 +10,7 @@ from ckan.lib.dictization import model_dictize
 from ckan.lib.search import SearchError, SearchIndexError
 from ckan.types import Action, Context, DataDict
 
-from ckanext.dongchang.logic import visibility
+from ckanext.dongchang.logic import revisions, visibility
 from ckanext.dongchang.logic.schema import validated
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "package_activity_list", "organization_activity_list", "group_activity_list",
     "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
     "activity_show", "activity_data_show", "activity_diff",
+    "resource_create", "resource_update", "resource_delete",
 ]
 
 # Fields whose value navl flattens as a list of objects; any other shape makes CKAN raise a
@@ -62,8 +64,27 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
 
 @tk.chained_action
 def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """A department's change to what the public sees of a published entry waits for the
+    Bureau (issue 14 item 10); the rest is saved at once."""
     _check_shape(data_dict)
-    return _saved_with_index(up_func, context, data_dict)
+    return revisions.update(functools.partial(_saved_with_index, up_func), context, data_dict)
+
+
+def _held_resource_action(kind: str) -> Action:
+    """``resource_create``/``_update``/``_delete`` end in ``package_update``, which may hold
+    the change: the answer then describes the held resource, not a published one."""
+    @tk.chained_action
+    def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+        return revisions.resource_change(up_func, context, data_dict, kind)
+
+    action.__name__ = f"resource_{kind}"
+    action.__doc__ = _held_resource_action.__doc__
+    return action
+
+
+resource_create = _held_resource_action("create")
+resource_update = _held_resource_action("update")
+resource_delete = _held_resource_action("delete")
 
 
 @tk.chained_action

@@ -14,7 +14,7 @@ from ckanext.dongchang.logic import catalog as service
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
-    "dongchang_catalog_list", "dongchang_duplicate_candidates",
+    "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
 ]
@@ -69,6 +69,10 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
         return _no(tk._("Only the department's editors and the Bureau can see its entries"
                         " under review."))
     return _yes()
+
+
+# Held changes are listed by the same rule: the Bureau, and editors for their own departments.
+dongchang_catalog_revision_list = dongchang_catalog_list
 
 
 def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> AuthResult:
