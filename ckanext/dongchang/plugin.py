@@ -42,6 +42,9 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_update(self, context, pkg_dict):
         visibility.refresh_activity_labels(pkg_dict["id"])
 
+    def after_dataset_delete(self, context, pkg_dict):
+        visibility.refresh_activity_labels(pkg_dict["id"], deleting=True)
+
     # IPermissionLabels
     def get_dataset_labels(self, dataset_obj):
         return visibility.dataset_labels(dataset_obj)

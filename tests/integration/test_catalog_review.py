@@ -163,7 +163,7 @@ def test_art15_a_class_change_sends_a_published_entry_back_to_review(world):
                         open_legal_basis="《企业信息公示暂行条例》第十条")
     assert changed["catalog_state"] == "submitted"
     assert changed["private"] is True
-    world["anonymous"].error("package_show", status=403, id=entry["id"])
+    world["anonymous"].error("package_show", status=404, id=entry["id"])  # hidden = missing
     event = model.Session.query(AuditEvent).filter(
         AuditEvent.action == "catalog_resubmit_on_change").one()
     assert {"share_class", "open_class"} <= set(event.detail["changed_fields"])

@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -24,10 +26,17 @@ DOWNLOAD_ENDPOINTS = frozenset({"resource.download", "dataset_resource.download"
 
 # --- metadata: permission labels -------------------------------------------------------------
 def dataset_labels(dataset: model.Package) -> list[str]:
+    """A deleted (or CKAN-draft) entry counts as unpublished: only its department and the
+    Bureau still see it, so they can tell what was withdrawn and undo a mistaken deletion;
+    for everyone else it no longer exists (issue 14 item 8)."""
+    return _labels(dataset, listed=dataset.state == "active")
+
+
+def _labels(dataset: model.Package, listed: bool) -> list[str]:
     extras = dataset.extras or {}
     return visibility.dataset_labels(
         dataset.id, dataset.owner_org, extras.get("share_class", ""),
-        extras.get("open_class", ""), publication.is_published(extras),
+        extras.get("open_class", ""), listed and publication.is_published(extras),
     )
 
 
@@ -38,22 +47,126 @@ def user_labels(user: model.User | None) -> list[str]:
     return visibility.user_labels(True, memberships.org_ids, memberships.is_bureau)
 
 
+@contextmanager
+def hidden_as_missing() -> Iterator[None]:
+    """An entry the viewer may not see answers as a missing one does (404, the same words).
+
+    CKAN refuses it with 403 and a message naming its id, which tells an outsider that the
+    entry (or one of its resources) exists.
+    """
+    try:
+        yield
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound() from None
+
+
+# --- metadata: references to other entries ---------------------------------------------------
+# A product's sources and a relationship's other end name entries by id; an entry the viewer may
+# not see must not be named, or its existence (and a grant on it) would be told (issue 14 items
+# 7 and 8). Search results never carry them: ``indexing`` keeps them out of the index.
+RELATIONSHIP_ENDS = (("relationships_as_subject", "object_package_id"),
+                     ("relationships_as_object", "subject_package_id"))
+SOURCES_FIELD = "sources"
+SOURCE_REFERENCES = ("dataset_id", "access_request_id")
+
+
+def visible_dataset_ids(context: Context, dataset_ids: Iterable[Any]) -> set[str]:
+    """Which of these entries the context's user may see: the permission labels' answer, as
+    ``package_show`` and ``package_search`` give it."""
+    ids = {i for i in dataset_ids if isinstance(i, str) and i}
+    if not ids:
+        return set()
+    memberships = audience.memberships_for(_context_user(context), context)
+    viewer_labels = set(visibility.user_labels(memberships.user_id is not None,
+                                               memberships.org_ids, memberships.is_bureau))
+    datasets = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
+    return {d.id for d in datasets if viewer_labels.intersection(dataset_labels(d))}
+
+
+def strip_references(context: Context, dataset: dict[str, Any]) -> None:
+    """Remove relationships to, and product sources' ids of, entries the viewer may not see."""
+    sources, extra = product_sources(dataset)
+    relationships = [(end, r) for field, end in RELATIONSHIP_ENDS
+                     for r in dataset.get(field) or [] if isinstance(r, dict)]
+    named = {_other_end(r, end) for end, r in relationships}
+    named |= {s.get("dataset_id") for s in sources}
+    named.discard(None)
+    if not named:
+        return
+    visible = visible_dataset_ids(context, named)
+    for field, end in RELATIONSHIP_ENDS:
+        if isinstance(dataset.get(field), list):
+            dataset[field] = [r for r in dataset[field]
+                              if isinstance(r, dict) and _other_end(r, end) in visible]
+    for source in sources:
+        if source.get("dataset_id") not in visible:
+            for key in SOURCE_REFERENCES:
+                source.pop(key, None)
+    if extra is not None:
+        extra["value"] = json.dumps(sources, ensure_ascii=False)
+
+
+def _other_end(relationship: dict[str, Any], end: str) -> Any:
+    """The related entry's id: a top-level key as CKAN dictizes it, under ``__extras`` once
+    the dataset schema has validated the dict."""
+    return relationship.get(end) or (relationship.get("__extras") or {}).get(end)
+
+
+def drop_references(dataset: dict[str, Any]) -> None:
+    """For the search index, which answers everyone: no relationship and no source id at all
+    (whether an entry may be named depends on the viewer and on the entry's classes today)."""
+    sources, extra = product_sources(dataset)
+    for field, _end in RELATIONSHIP_ENDS:
+        if field in dataset:
+            dataset[field] = []
+    for source in sources:
+        for key in SOURCE_REFERENCES:
+            source.pop(key, None)
+    if extra is not None:
+        extra["value"] = json.dumps(sources, ensure_ascii=False)
+
+
+def product_sources(dataset: dict[str, Any]
+                    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A product's sources: the schema's list, or (default schema) the JSON in its extra."""
+    if isinstance(dataset.get(SOURCES_FIELD), list):
+        return [s for s in dataset[SOURCES_FIELD] if isinstance(s, dict)], None
+    for extra in dataset.get("extras") or []:
+        if isinstance(extra, dict) and extra.get("key") == SOURCES_FIELD:
+            try:
+                sources = json.loads(extra.get("value") or "[]")
+            except (TypeError, ValueError):
+                sources = []
+            if isinstance(sources, list):
+                return [s for s in sources if isinstance(s, dict)], extra
+    return [], None
+
+
 # --- data: resource URLs ----------------------------------------------------------------------
 def needs_fresh_read(dataset_id_or_name: str) -> bool:
     """Whether ``package_show`` must read from the database instead of Solr's stored copy.
 
-    The index holds gated entries without their resource URLs (see ``indexing``), so a
-    viewer who may use the data must get the entry from the database.
+    The index holds gated entries without their resource URLs, and products and related
+    entries without the ids of the entries they name (see ``indexing``), so a viewer who may
+    see those must get the entry from the database.
     """
     if not dataset_id_or_name:
         return False
-    extras = (
-        model.Session.query(model.Package.extras)
+    relationship = model.package_relationship_table
+    related = sa.exists().where(sa.or_(relationship.c.subject_package_id == model.Package.id,
+                                       relationship.c.object_package_id == model.Package.id))
+    found = (
+        model.Session.query(model.Package.extras, related)
         .filter(sa.or_(model.Package.id == dataset_id_or_name,
                        model.Package.name == dataset_id_or_name))
-        .limit(1).scalar()
+        .first()
     )
-    return extras is not None and not publication.data_is_public(extras or {})
+    if found is None:
+        return False
+    extras, has_relationships = found
+    extras = extras or {}
+    return (not publication.data_is_public(extras) or has_relationships
+            or bool(extras.get(SOURCES_FIELD)))
 
 
 def _context_user(context: Context) -> Any:
@@ -83,6 +196,7 @@ def strip_dataset(context: Context, dataset: dict[str, Any]) -> dict[str, Any]:
     """Remove the URLs of resources the viewer may not use (in place; returns the dict)."""
     if _trusted(context):
         return dataset
+    strip_references(context, dataset)
     allowed = visible_resource_ids(context, dataset)
     if allowed is None:
         return dataset
@@ -198,6 +312,7 @@ def strip_activities(context: Context, activities: Iterable[dict[str, Any]]) -> 
 
 def strip_snapshot(context: Context, current: dict[str, Any] | None,
                    snapshot: dict[str, Any]) -> None:
+    strip_references(context, snapshot)
     allowed = visible_resource_ids(context, current) if current else set()
     if allowed is None:
         return
@@ -217,11 +332,12 @@ def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:
 
 
 # --- activity: labels follow the entry's current classes --------------------------------------
-def refresh_activity_labels(dataset_id: str) -> None:
+def refresh_activity_labels(dataset_id: str, deleting: bool = False) -> None:
     """Give the entry's past activities its current labels.
 
     CKAN stamps each activity with the dataset's labels when it happens; after a class change
     old activities would otherwise stay visible to an audience that lost the entry.
+    ``deleting``: CKAN calls the delete hooks while the entry is still active.
     """
     from ckanext.activity.model import Activity
 
@@ -229,5 +345,7 @@ def refresh_activity_labels(dataset_id: str) -> None:
     if dataset is None:
         return
     model.Session.query(Activity).filter(Activity.object_id == dataset.id).update(
-        {Activity.permission_labels: dataset_labels(dataset)}, synchronize_session=False
+        {Activity.permission_labels: _labels(dataset, listed=not deleting
+                                             and dataset.state == "active")},
+        synchronize_session=False
     )

@@ -6,6 +6,7 @@ from ckanext.dongchang.logic.action import (
     core,
     dcat_feed,
     evaluation,
+    existence,
     open_list,
     product,
     tender,
@@ -16,6 +17,7 @@ from ckanext.dongchang.logic.action.catalog import *  # noqa: F403
 from ckanext.dongchang.logic.action.core import *  # noqa: F403
 from ckanext.dongchang.logic.action.dcat_feed import *  # noqa: F403
 from ckanext.dongchang.logic.action.evaluation import *  # noqa: F403
+from ckanext.dongchang.logic.action.existence import *  # noqa: F403
 from ckanext.dongchang.logic.action.open_list import *  # noqa: F403
 from ckanext.dongchang.logic.action.product import *  # noqa: F403
 from ckanext.dongchang.logic.action.tender import *  # noqa: F403
@@ -23,5 +25,5 @@ from ckanext.dongchang.logic.action.tender import *  # noqa: F403
 __all__ = [
     *core.__all__, *access_request.__all__, *audit.__all__, *catalog.__all__,
     *open_list.__all__, *tender.__all__, *product.__all__, *evaluation.__all__,
-    *dcat_feed.__all__,
+    *dcat_feed.__all__, *existence.__all__,
 ]
