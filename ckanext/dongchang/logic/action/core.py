@@ -92,13 +92,16 @@ resource_delete = _held_resource_action("delete")
 def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     if visibility.needs_fresh_read(str(data_dict.get("id") or data_dict.get("name") or "")):
         context["use_cache"] = False
-    return up_func(context, data_dict)
+    with visibility.hidden_as_missing():
+        return up_func(context, data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def resource_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    return visibility.strip_resource(context, up_func(context, data_dict))
+    with visibility.hidden_as_missing():
+        resource = up_func(context, data_dict)
+    return visibility.strip_resource(context, resource)
 
 
 @tk.chained_action
