@@ -85,6 +85,10 @@ def url_marker(key: str) -> str:
     return f"urlmark-{key.replace('_', '-')}-secret"
 
 
+def tag_marker(key: str) -> str:
+    return f"matrixtag-{key.replace('_', '-')}"
+
+
 @pytest.fixture
 def world():
     owner_org = factories.Organization(name="dcf-owner")
@@ -104,7 +108,7 @@ def world():
             title=f"矩阵条目 {title_marker(key)}",
             resources=[{"name": "数据", "format": "CSV",
                         "url": f"https://files.example.gov.cn/{url_marker(key)}.csv"}],
-            **_classes(row))
+            tag_string=tag_marker(key), **_classes(row))
     for holder, keys in GRANTS.items():
         for key in keys:
             model.Session.add(AccessRequest(
@@ -136,9 +140,14 @@ def _found(text: str, marker: str) -> bool:
     return marker in text
 
 
-def test_f3_permission_matrix_over_every_surface(app, world):
+def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
     entries, tokens = world
     problems = []
+    for key, entry in entries.items():  # the open entry leads to every other one
+        if key != "open":
+            helpers.call_action("package_relationship_create", context={"user": sysadmin["name"]},
+                                subject=entries["open"]["id"], object=entry["id"],
+                                type="links_to")
 
     def expect(audience, surface, key, text, metadata=None, data=None, exact=True):
         """A marker must appear where allowed (exact surfaces) and never where not allowed."""
@@ -178,6 +187,17 @@ def test_f3_permission_matrix_over_every_surface(app, world):
             expect(audience, "activity", key, body, meta, data)
             _, body, _ = crawler.get(f"/dataset/activity/{entry['name']}")
             expect(audience, "activity page", key, body, meta, data, exact=False)
+            # Old versions (issue 14 item 1): detail is for editors, never beyond the table.
+            activity_id = helpers.call_action("package_activity_list", context={
+                "user": sysadmin["name"]}, id=entry["id"])[-1]["id"]
+            for surface, url in (
+                    ("history page", f"/dataset/{entry['name']}/history/{activity_id}"),
+                    ("resource history page", f"/dataset/{entry['name']}/resources/"
+                                              f"{resource_id}/history/{activity_id}")):
+                _, body, _ = crawler.get(url)
+                expect(audience, surface, key, body, meta, data, exact=False)
+            _, body = crawler.api("activity_show", id=activity_id, include_data=False)
+            expect(audience, "activity_show", key, body, meta, data, exact=False)
         # Listings and searches: metadata exactly as allowed; URLs at most of data open to all
         # (results come from the index, which holds no gated URL).
         searches = {
@@ -209,6 +229,23 @@ def test_f3_permission_matrix_over_every_surface(app, world):
                     problems.append((audience, surface, key, "metadata", public))
                 expect(audience, surface, key, body, data=public and audience in row.data,
                        exact=False)
+        # What names an entry without showing it (issue 14 item 8): exactly where its metadata
+        # may be seen. The open entry's relationships lead to every other entry.
+        namings = {
+            "member_list": (crawler.api("member_list", id="dcf-owner", object_type="package")[1],
+                            lambda key: entries[key]["id"]),
+            "tag_list": (crawler.api("tag_list")[1], tag_marker),
+            "tag_autocomplete": (crawler.api("tag_autocomplete", q="matrixtag", limit=50)[1],
+                                 tag_marker),
+            "relationships": (crawler.api("package_relationships_list",
+                                          id=entries["open"]["id"])[1],
+                              lambda key: entries[key]["name"] if key != "open" else None),
+        }
+        for surface, (body, name_of) in namings.items():
+            for key, row in MATRIX.items():
+                name = name_of(key)
+                if name is not None and (f'"{name}"' in body) != (audience in row.metadata):
+                    problems.append((audience, surface, key, "metadata", audience in row.metadata))
         for key in MATRIX:
             _, body = crawler.api("resource_search", query=f"url:{url_marker(key)}")
             expect(audience, "resource_search url", key, body, data=audience in MATRIX[key].data,
