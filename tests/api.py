@@ -40,3 +40,13 @@ class Api:
 
 class EnglishApi(Api):
     prefix = "/en"
+
+
+def browser_session(app, user_name: str, password: str):
+    """A browser-like client logged in through the login form: a session cookie, no token."""
+    client = app.test_client()
+    form = BeautifulSoup(client.get("/user/login").get_data(as_text=True), "html.parser")
+    token = form.find("input", attrs={"name": "_csrf_token"})
+    client.post("/user/login", data={"login": user_name, "password": password,
+                                     "_csrf_token": token["value"]})
+    return client

@@ -48,6 +48,21 @@ def conditional(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
+def class_fields(share_class: str, open_class: str) -> dict[str, Any]:
+    """The classes of one DESIGN §4 row, with the conditions, reasons and legal basis the
+    schema asks for whenever a class is less than unconditional."""
+    fields = {"share_class": share_class, "open_class": open_class}
+    if share_class != "unconditional":
+        fields.update(share_reason="依法限制", share_legal_basis=LEGAL_BASIS)
+    if share_class == "conditional":
+        fields["share_conditions"] = "仅限相关部门"
+    if open_class != "unconditional":
+        fields.update(open_reason="依法限制", open_legal_basis=LEGAL_BASIS)
+    if open_class == "conditional":
+        fields["open_conditions"] = "须申请"
+    return fields
+
+
 def create_entry(user: dict, owner_org: str, **overrides: Any) -> dict[str, Any]:
     return helpers.call_action(
         "package_create", context={"user": user["name"]}, **entry_dict(owner_org, **overrides)

@@ -16,7 +16,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.dongchang.model import AccessRequest
 from tests.conftest import PLUGINS
-from tests.entries import LEGAL_BASIS, create_entry
+from tests.entries import LEGAL_BASIS, class_fields, create_entry
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -28,8 +28,6 @@ AUDIENCES = ("anonymous", "citizen", "government", "owner", "bureau",
 EVERYONE = frozenset(AUDIENCES)
 INSIDERS = frozenset({"owner", "bureau"})
 GOVERNMENT = frozenset({"government", "owner", "bureau", "grantee_government"})
-
-_LIMITED = {"reason": "依法限制", "legal_basis": LEGAL_BASIS}
 
 
 @dataclass(frozen=True)
@@ -63,15 +61,7 @@ GRANTS = {
 
 
 def _classes(row: Row) -> dict:
-    fields = {"share_class": row.share_class, "open_class": row.open_class}
-    if row.share_class != "unconditional":
-        fields.update(share_reason=_LIMITED["reason"], share_legal_basis=LEGAL_BASIS)
-    if row.share_class == "conditional":
-        fields["share_conditions"] = "仅限相关部门"
-    if row.open_class != "unconditional":
-        fields.update(open_reason=_LIMITED["reason"], open_legal_basis=LEGAL_BASIS)
-    if row.open_class == "conditional":
-        fields["open_conditions"] = "须申请"
+    fields = class_fields(row.share_class, row.open_class)
     if not row.published:
         fields["catalog_state"] = "draft"
     return fields
