@@ -13,10 +13,12 @@ it too, so a new surface cannot slip past.
 
 Keeping it to a few minutes: the sweep is one test, so the world is built once. Audiences that
 may see every marker (the owner department, the Bureau) cannot be leaked to: they read two
-surfaces per row (the sysadmin every surface on three rows, to show each surface works). An
-audience that is a variant of another (same rights but on its own rows, reached another way: a
-revoked or expired grantee, a pending applicant, a one-file grantee, a cookie session) reads
-every surface on its own rows and the core surfaces elsewhere.
+surfaces per row and no listing (the sysadmin reads every listing, and every surface on three
+rows, to show each surface works). Resource B is asked apart only where a one-file grant rules
+the two resources differently. An audience that is a variant of another (same rights but on its
+own rows, reached another way: a revoked or expired grantee, a pending applicant, a one-file
+grantee, a cookie session) reads every surface on its own rows and the core surfaces elsewhere,
+and the listings a grant or request can change.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from ckanext.dongchang.model import AccessRequest
 from ckanext.dongchang.policy import visibility as policy
 from tests.api import Api, browser_session
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
+from tests.entries import class_fields, create_entry, entry_dict
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -308,8 +310,6 @@ def _build_world(app) -> World:
 
 def _complete(fields: dict) -> dict:
     """The schema's required fields for an entry created by a department user."""
-    from tests.entries import entry_dict
-
     data = entry_dict("", **fields)
     data.pop("owner_org")
     data.pop("catalog_state", None)
@@ -406,7 +406,7 @@ class Call:
     def unechoed(self, text: str) -> str:
         """The answer without what the caller put in the request (login redirects and
         language links repeat the URL): only what the site itself tells counts."""
-        asked = [str(v) for v in self.params.values()] + self.url.split("/")
+        asked = [str(v) for v in self.params.values()] + re.split(r"[/.]", self.url)
         for value in sorted(asked, key=len, reverse=True):
             if MARKER.fullmatch(value) or UUID.fullmatch(value):
                 text = text.replace(value, "<asked>")
@@ -478,12 +478,9 @@ ENTRY_SURFACES: dict[str, Callable[[Probe], Call]] = {
     "page resource new": lambda p: page(f"/dataset/{p.name}/resource/new"),
     "page resource edit": lambda p: page(f"/dataset/{p.name}/resource/{p.res_a}/edit"),
     "page resource delete": lambda p: page(f"/dataset/{p.name}/resource/{p.res_a}/delete"),
-    "page data-product resource": lambda p: page(f"/data-product/{p.name}/resource/{p.res_a}"),
-    "page dataset_series.ttl": lambda p: page(f"/dataset_series/{p.name}.ttl"),
     "dongchang_catalog_revision_list": lambda p: api("dongchang_catalog_revision_list",
                                                      dataset_id=p.id, include_diff="true"),
     "page tag feed": lambda p: page(f"/feeds/tag/{p.tag}.atom"),
-    "page tag search": lambda p: page("/dataset/", tags=p.tag),
 }
 
 # What every audience reads on every row; an audience that may see every marker (the owner
@@ -506,9 +503,7 @@ EXPECTED_BLIND = {
     "dongchang_duplicate_candidates": "no candidate is similar enough",
     "page resource view": "no resource views exist",
     "page history by id": "redirects to the page by name (swept), or 404",
-    "page dataset_series.ttl": "entries are not dataset series: 404",
     "page data-product path": "entries are not products: 404",
-    "page data-product resource": "entries are not products: 404",
     "dongchang_tender_list": "the tender names none of the sweep's markers",
 }
 
@@ -519,9 +514,38 @@ def surfaces_for(audience: str, key: str, all_seeing: bool) -> list[str]:
     if all_seeing:
         return list(ALL_SEEING_SURFACES)
     own = AUDIENCES[audience].own_rows
-    if own is None or key in own:
-        return list(ENTRY_SURFACES)
-    return list(CORE_SURFACES)
+    chosen = ENTRY_SURFACES if own is None or key in own else CORE_SURFACES
+    # Resource B is asked apart only where some audience may use one resource and not the other
+    # (a one-file grant); elsewhere both resources are ruled alike, and A is asked.
+    return [surface for surface in chosen
+            if not surface.endswith(" b") or _resources_differ(key)]
+
+
+def _resources_differ(key: str) -> bool:
+    return any(may_see_data(a, key, "a") != may_see_data(a, key, "b") for a in AUDIENCES)
+
+
+# Listings whose answer a grant or a request can change (URLs, the caller's own requests and
+# activity, products): a variant audience reads these, the others it shares with its base.
+GRANT_LISTINGS = ("package_search fl=* facets", "current_package_list_with_resources",
+                  "resource_search name", "resource_search url",
+                  "recently_changed_packages_activity_list", "dashboard_activity_list",
+                  "user_activity_list me", "dcat_catalog_show", "page catalog.ttl",
+                  "page dashboard", "page dashboard datasets", "page user me",
+                  "page my requests", "dongchang_access_request_list mine",
+                  "page open-list conditional", "page open-list conditional.json",
+                  "dongchang_product_list", "package_show product", "page data-product",
+                  "page data-product register", "dongchang_product_citation")
+
+
+def listings_for(world: World, audience: str) -> dict[str, Call]:
+    calls = listing_surfaces(world, audience)
+    assert set(GRANT_LISTINGS) <= set(calls), set(GRANT_LISTINGS) - set(calls)
+    if AUDIENCES[audience].own_rows is None:
+        return calls
+    return {surface: call for surface, call in calls.items()
+            if surface in GRANT_LISTINGS or surface.startswith(("dongchang_access_request_show",
+                                                                "page request "))}
 
 
 def listing_surfaces(world: World, audience: str) -> dict[str, Call]:
@@ -740,6 +764,11 @@ NOT_SWEPT_PAGES = {
     "resource.edit_view": "a view form: entries here have no views",
     "data-product_resource.edit_view": "a view form: products have no views",
     "data-product.follow": "POST", "data-product.unfollow": "POST",
+    "dcat.read_dataset_series": "dataset series only: entries are not series (404, seen in"
+                                " an earlier sweep)",
+    "data-product_resource.read": "CKAN's resource view for the product type: entries are not"
+                                  " products (404, seen in an earlier sweep; products have no"
+                                  " resources)",
     "data-product.edit": "CKAN's dataset view for the product type (swept under /dataset/)",
     "data-product.delete": "CKAN's dataset view for the product type (swept under /dataset/)",
     "data-product.resources": "CKAN's dataset view for the product type (swept under /dataset/)",
@@ -848,7 +877,7 @@ class Sweep:
             self.crashes[(surface, f"HTTP {response.status_code}")].add(audience)
         return response.status_code, call.unechoed(_text(response))
 
-    def scan(self, audience: str, surface: str, text: str, asked: str = "") -> None:
+    def scan(self, audience: str, surface: str, text: str) -> None:
         tokens = {t.lower() for t in MARKER.findall(text)} | {
             t.lower() for t in UUID.findall(text)}
         for token in tokens:
@@ -867,7 +896,7 @@ class Sweep:
         probe = Probe.of(self.world, key)
         status, text = self.ask(audience, surface, build(probe))
         answer = probe.masked(text)
-        self.scan(audience, surface, answer, asked=key)
+        self.scan(audience, surface, answer)
         if not may_see_metadata(audience, key):
             is_api = build(probe).is_api
             if self._answer(status, answer, is_api) != self.baseline(audience, surface, build):
@@ -967,8 +996,9 @@ def test_f3_leak_sweep_every_audience_class_row_and_surface(app):
     markers = sweep.markers.values()
     for audience in AUDIENCES:
         all_seeing = all(audience in found.allowed for found in markers)
-        for surface, call in listing_surfaces(world, audience).items():
-            sweep.listing(audience, surface, call)
+        if audience == "sysadmin" or not all_seeing:
+            for surface, call in listings_for(world, audience).items():
+                sweep.listing(audience, surface, call)
         for key in ROWS:
             for surface in surfaces_for(audience, key, all_seeing):
                 sweep.entry(audience, surface, key, ENTRY_SURFACES[surface])
