@@ -194,8 +194,9 @@ def test_f13_our_actions_answer_each_payload_class_for_every_audience(app, fuzz_
 
 
 def test_f13_the_guard_answers_in_the_api_error_shape(app):
+    """A bad field is a validation error (409, as CKAN answers one); an unreadable body a 400."""
     response = app.post("/api/3/action/package_show", json={"id": NUL}, expect_errors=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json
     assert body["success"] is False
     assert body["error"]["__type"] == "Validation Error"

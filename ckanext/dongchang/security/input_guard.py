@@ -155,6 +155,13 @@ def _check_document(document: Any) -> None:
                     % {"limit": MAX_NUMBER})
 
 
+def _api_status(refusal: Refusal) -> int:
+    """A bad value of a named field is a validation error, 409 as CKAN's own API answers one;
+    a body that cannot be read at all (encoding, JSON, depth, size) stays 400/413."""
+    named = set(refusal.errors) - {_BODY_FIELD, "url"}
+    return 409 if refusal.status == 400 and named else refusal.status
+
+
 def _nul_message() -> str:
     return tk._("Text must not contain the NUL character.")
 
@@ -169,5 +176,6 @@ def _response(refusal: Refusal) -> flask.Response:
         body = {"help": flask.request.base_url, "success": False,
                 "error": {"__type": "Validation Error", "message": refusal.message,
                           **refusal.errors}}
-        return flask.Response(json.dumps(body), refusal.status, mimetype="application/json")
+        return flask.Response(json.dumps(body), _api_status(refusal),
+                              mimetype="application/json")
     return flask.Response(refusal.message, refusal.status, mimetype="text/plain")
