@@ -180,6 +180,8 @@ def test_f9_not_open_entries_never_appear_in_public_feeds(app, world):
 
 
 def test_f9_conditional_entry_is_restricted_and_points_to_the_request_page(app, world):
+    """Issue 19 item 5: the landing page is the public entry page (the request page sent
+    anonymous harvest users to a login wall); the request page is the gated access URL."""
     entries, tokens = world
     citizen = factories.APIToken(user=factories.User()["name"])["token"]
     for token in (None, citizen):
@@ -191,7 +193,9 @@ def test_f9_conditional_entry_is_restricted_and_points_to_the_request_page(app, 
             ref = _dataset_ref(entry)
             request_page = URIRef(f"{SITE}/dataset/{entry['name']}/request")
             assert graph.value(ref, DCT.accessRights) == URIRef(ACCESS + "RESTRICTED")
-            assert list(graph.objects(ref, DCAT.landingPage)) == [request_page]
+            landing = URIRef(f"{SITE}/dataset/{entry['name']}")
+            assert list(graph.objects(ref, DCAT.landingPage)) == [landing]
+            assert _get(app, str(landing).replace(SITE, ""), None)  # public, no login wall
             for distribution in graph.objects(ref, DCAT.distribution):
                 assert list(graph.objects(distribution, DCAT.accessURL)) == [request_page]
                 assert list(graph.objects(distribution, DCAT.downloadURL)) == []

@@ -20,7 +20,8 @@ conditions, reasons         ``dc:shareConditions``, ``dc:openConditions``, ``dc:
 Access: the visibility layer (``logic.visibility``) blanks the URL of every resource the viewer
 may not use, so a conditionally open entry reaches public feeds without data URLs. Its
 distributions then point (``dcat:accessURL``) to the access-request page instead of to nothing,
-and the dataset always lands (``dcat:landingPage``) on that page; a viewer who may use the data
+while the dataset lands (``dcat:landingPage``) on its public entry page, which everyone may read
+(the request page asks anonymous visitors to log in first); a viewer who may use the data
 (owner, Bureau, grantee) gets the real URL, as on every other surface (DESIGN §4). A blanked
 resource of an entry that cannot be requested points to the entry's page. Not-open entries are
 private for the public, so public feeds never contain them.
@@ -223,14 +224,11 @@ class DongchangDCATProfile(RDFProfile):
     def _access(self, state, dataset_dict, dataset_ref) -> None:
         """Landing page and access URLs: where the viewer's data URL was withheld, the page
         that leads to the data, never an empty or missing access URL (DCAT-AP requires one)."""
-        conditional_open = dataset_dict.get("open_class") == "conditional"
-        requestable = conditional_open or dataset_dict.get("share_class") == "conditional"
+        requestable = "conditional" in (dataset_dict.get("open_class"),
+                                        dataset_dict.get("share_class"))
         page = dataset_page(dataset_dict, state.site)
         landings = list(self.g.objects(dataset_ref, DCAT.landingPage))
-        if conditional_open:
-            landings = [URIRef(page + "/request")]
-            self._replace(dataset_ref, DCAT.landingPage, landings[0])
-        elif not landings:
+        if not landings:
             landings = [URIRef(page)]
             self.g.add((dataset_ref, DCAT.landingPage, landings[0]))
         for landing in landings:
