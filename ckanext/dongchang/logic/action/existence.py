@@ -17,7 +17,7 @@ from ckanext.dongchang.logic import visibility
 
 __all__ = [
     "member_list", "tag_list", "tag_search", "tag_autocomplete", "tag_show",
-    "package_relationships_list",
+    "package_relationships_list", "format_autocomplete",
 ]
 
 
@@ -107,6 +107,32 @@ def tag_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
         visible = visibility.visible_dataset_ids(context, [p.get("id") for p in tag["packages"]])
         tag["packages"] = [p for p in tag["packages"] if p.get("id") in visible]
     return tag
+
+
+# --- resource formats: only those of entries the viewer may see --------------------------------
+def visible_format_counts(context: Context) -> dict[str, int]:
+    """Formats of the files of the entries the viewer may see, with how many entries have each:
+    a facet of ``package_search`` as the viewer (CKAN counts every file in the table)."""
+    result = tk.get_action("package_search")(tk.fresh_context(context), {
+        "rows": 0, "facet.field": ["res_format"], "facet.limit": -1, "include_private": True})
+    return dict(result["facets"].get("res_format") or {})
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Also behind ``/api/2/util/resource/format_autocomplete`` (the format field of the
+    resource form). Answered from the viewer's facet alone, most used first, as CKAN orders."""
+    tk.check_access("format_autocomplete", context, data_dict)
+    query = data_dict.get("q")
+    if not isinstance(query, str) or not query:
+        raise tk.ValidationError({"q": [tk._("Missing value")]})
+    limit = _natural(data_dict, "limit")
+    limit = 5 if limit is None else limit
+    counts = visible_format_counts(context)
+    matching = [name for name in counts if query.lower() in name.lower()]
+    matching.sort(key=lambda name: (-counts[name], name))
+    return matching[:limit]
 
 
 # --- relationships: none that leads to a hidden entry -----------------------------------------
