@@ -1,6 +1,7 @@
 """Blueprints of ckanext-dongchang (collected for ``@tk.blanket.blueprints``)."""
 from ckanext.dongchang.security.csrf import csrf_blueprint
 from ckanext.dongchang.security.headers import headers_blueprint
+from ckanext.dongchang.security.hidden_as_missing import hidden_as_missing_blueprint
 from ckanext.dongchang.security.input_guard import input_guard_blueprint
 from ckanext.dongchang.security.refusals import refusals_blueprint
 from ckanext.dongchang.views.activity import activity_blueprint
@@ -15,5 +16,5 @@ __all__ = [
     "activity_blueprint", "requests_blueprint", "catalog_blueprint", "open_lists_blueprint",
     "tenders_blueprint",
     "products_blueprint", "evaluation_blueprint", "input_guard_blueprint",
-    "csrf_blueprint", "headers_blueprint", "refusals_blueprint",
+    "csrf_blueprint", "headers_blueprint", "refusals_blueprint", "hidden_as_missing_blueprint",
 ]
