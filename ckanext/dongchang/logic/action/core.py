@@ -93,7 +93,29 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     if visibility.needs_fresh_read(str(data_dict.get("id") or data_dict.get("name") or "")):
         context["use_cache"] = False
     with visibility.hidden_as_missing():
-        return up_func(context, data_dict)
+        dataset = up_func(context, data_dict)
+    if _is_search_index_read(context):
+        _without_relationships(dataset)
+    return dataset
+
+
+def _is_search_index_read(context: Context) -> bool:
+    """CKAN reads an entry for the search index unvalidated and uncached
+    (``logic.package_show_default_and_custom_schemas``, used by ``package_create``/``_update``
+    and ``search-index rebuild``); no other caller asks for that."""
+    return context.get("validate") is False and context.get("use_cache") is False
+
+
+def _without_relationships(dataset: Any) -> None:
+    """Work around a CKAN 2.11+ defect: the indexer validates this dict with the default show
+    schema, whose relationship schema moves ``subject_package_id``/``object_package_id`` under
+    ``__extras``, then ``lib/search/index.py`` reads ``rel['subject_package_id']``: KeyError, so
+    an entry with a relationship could not be updated (500) and ``rebuild`` dropped it.
+    Relationships never reach our index anyway (``indexing`` drops them, issue 14 item 8)."""
+    if isinstance(dataset, dict):
+        for field, _end in visibility.RELATIONSHIP_ENDS:
+            if field in dataset:
+                dataset[field] = []
 
 
 @tk.chained_action
