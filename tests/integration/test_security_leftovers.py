@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from ckan import model
 from ckan.lib import search
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional, create_entry, entry_dict
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -109,10 +108,19 @@ def test_item3_an_entry_with_a_relationship_can_be_updated_and_reindexed(app, sy
 
 def test_item4_patching_the_title_of_an_entry_without_data_items(app, sysadmin):
     org = factories.Organization(name="patch-owner")
-    entry = create_entry(sysadmin, org["id"], name="patch-entry")
-    status, body = _api(app, "package_patch", sysadmin, id=entry["id"], title="只改标题")
+    made = [create_entry(sysadmin, org["id"], name="patch-entry")]
+    fields = entry_dict(org["id"], name="patch-api-entry")
+    fields.pop("data_items", None)
+    status, body = _api(app, "package_create", sysadmin, **fields)
     assert status == 200, body
-    assert json.loads(body)["result"]["title"] == "只改标题"
+    made.append(json.loads(body)["result"])
+    made.append(create_entry(sysadmin, org["id"], name="patch-none-entry", data_items=None))
+    for entry in made:
+        status, body = _api(app, "package_patch", sysadmin, id=entry["id"], title="只改标题")
+        assert status == 200, (entry["name"], body)
+        assert json.loads(body)["result"]["title"] == "只改标题"
+    status, body = _api(app, "package_patch", sysadmin, id=made[0]["id"], resources=None)
+    assert status == 409 and "resources" in json.loads(body)["error"], body
 
 
 PAGED_ACTIONS = ("dongchang_access_request_list", "dongchang_tender_list",

@@ -38,7 +38,21 @@ def _shape_errors(data_dict: DataDict) -> dict[str, list[str]]:
     return errors
 
 
+def _none_as_empty(data_dict: DataDict) -> None:
+    """``null`` for a list means none (e.g. ``data_items`` of an entry made without them, sent
+    back by a client or ``package_patch``); navl would reject it with an Integrity Error naming
+    no field. Resources are the exception: ``null`` must not delete every file, so it is an
+    error on ``resources``."""
+    for field in _LIST_OF_OBJECTS:
+        if field in data_dict and data_dict[field] is None:
+            if field == "resources":
+                raise tk.ValidationError({field: [tk._(
+                    "Give a list of entries, each with its own fields.")]})
+            data_dict[field] = []
+
+
 def _check_shape(data_dict: DataDict) -> None:
+    _none_as_empty(data_dict)
     errors = _shape_errors(data_dict)
     if errors:
         raise tk.ValidationError(errors)
