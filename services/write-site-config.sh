@@ -18,6 +18,7 @@ ckan=$ROOT/.venv/bin/ckan
   "scheming.organization_schemas=ckanext.dongchang:schemas/department.yaml" \
   "scheming.presets=ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml" \
   "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 dongchang_dcat" \
+  "ckanext.dcat.enable_content_negotiation=true" \
   "ckan.locale_default=zh_Hans_CN" \
   "ckan.locales_offered=zh_Hans_CN en" \
   "ckan.locale_order=zh_Hans_CN en" \

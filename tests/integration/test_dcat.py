@@ -349,6 +349,29 @@ def test_f9_derived_products_extension_point(app, world, monkeypatch):
     assert str(graph.value(derivation, PROV.atTime)) == "2026-10-08"
 
 
+@pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml",
+                                    "application/ld+json"])
+def test_f9_every_iri_the_feed_emits_dereferences_to_rdf(app, world, accept):
+    """Issue 19 item 4: content negotiation on; RDF clients asking a dataset or catalog IRI
+    get RDF describing it, browsers still get the page."""
+    entries, _tokens = world
+    catalog = _graph(app, "/catalog.ttl")
+    datasets = list(catalog.subjects(RDF.type, DCAT.Dataset))
+    assert datasets
+    rdf_format = {"text/turtle": "turtle", "application/rdf+xml": "xml",
+                  "application/ld+json": "json-ld"}[accept]
+    (catalog_iri,) = catalog.subjects(RDF.type, DCAT.Catalog)
+    for iri in [catalog_iri, *datasets]:
+        path = str(iri).replace(SITE, "") or "/"
+        response = app.get(path, headers={"Accept": accept})
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"].startswith(accept), path
+        graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format=rdf_format)
+        assert (iri, RDF.type, DCAT.Catalog if iri == catalog_iri else DCAT.Dataset) in graph
+    page = app.get(str(datasets[0]).replace(SITE, ""), headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
+
+
 def test_f9_own_vocabulary_is_served_at_its_namespace(app):
     graph = _graph(app, "/ns/dongchang")
     for term in ("shareClass", "shareConditions", "openConditions", "shareLegalBasis",
