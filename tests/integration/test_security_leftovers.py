@@ -125,7 +125,7 @@ def test_item4_patching_the_title_of_an_entry_without_data_items(app, sysadmin):
 
 PAGED_ACTIONS = ("dongchang_access_request_list", "dongchang_tender_list",
                  "dongchang_catalog_list", "dongchang_catalog_revision_list",
-                 "dongchang_audit_list")
+                 "dongchang_audit_list", "dongchang_catalog_change_list")
 
 
 @pytest.mark.parametrize("action", PAGED_ACTIONS)
@@ -140,6 +140,19 @@ def test_item5_bad_paging_is_a_validation_error_naming_the_field(action, field, 
     assert field in raised.value.error_dict
 
 
+@pytest.mark.parametrize("value", [10 ** 30, "x", 0, 5000, 1.5, True])
+def test_item5_open_list_and_duplicate_candidates_bound_their_limit(value, sysadmin):
+    org = factories.Organization(name="paging-owner")
+    entry = create_entry(sysadmin, org["id"], name="paging-entry")
+    calls = (("dongchang_open_list", {"open_class": "unconditional"}),
+             ("dongchang_duplicate_candidates", {"id": entry["id"]}))
+    for action, params in calls:
+        with pytest.raises(tk.ValidationError) as raised:
+            helpers.call_action(action, context={"user": sysadmin["name"]}, limit=value,
+                                **params)
+        assert "limit" in raised.value.error_dict, action
+
+
 @pytest.mark.parametrize("action", PAGED_ACTIONS)
 def test_item5_good_paging_answers(action, sysadmin):
     result = helpers.call_action(action, context={"user": sysadmin["name"]}, page="2", limit=5)
@@ -151,3 +164,13 @@ def test_item5_catalog_import_content_must_be_text(sysadmin):
         helpers.call_action("dongchang_catalog_import", context={"user": sysadmin["name"]},
                             content=1.5)
     assert "content" in raised.value.error_dict
+
+
+def test_item5_pages_answer_a_page_out_of_range_with_a_4xx(app, sysadmin):
+    headers = {"Authorization": factories.APIToken(user=sysadmin["name"])["token"]}
+    for url in ("/open-list/unconditional", "/tender", "/dongchang/requests", "/dongchang/review",
+                "/dongchang/audit"):
+        for page in ("100001", "99999999999999999999"):
+            response = app.get(url, headers=headers, query_string={"page": page},
+                               expect_errors=True)
+            assert 400 <= response.status_code < 500, (url, page, response.status_code)

@@ -481,8 +481,7 @@ def soon_until(today: dt.date) -> dt.date:
 
 def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     today = dt.date.today()
-    limit = min(int(filters.get("limit") or 20), 100)
-    page = max(int(filters.get("page") or 1), 1)
+    limit, page = filters["limit"], filters["page"]  # checked by the action's paging schema
     query = model.Session.query(CatalogChange).join(
         model.Package, model.Package.id == CatalogChange.dataset_id)
     if filters.get("org"):

@@ -314,8 +314,7 @@ def list_revisions(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
         query = query.filter(PendingRevision.dataset_id == (dataset.id if dataset else ""))
     if filters.get("state"):
         query = query.filter(PendingRevision.state == filters["state"])
-    limit = min(int(filters.get("limit") or 20), 100)
-    page = max(int(filters.get("page") or 1), 1)
+    limit, page = filters["limit"], filters["page"]  # checked by the action's paging schema
     count = query.count()
     rows = (query.order_by(sa.desc(PendingRevision.updated_at), PendingRevision.id)
             .offset((page - 1) * limit).limit(limit).all())

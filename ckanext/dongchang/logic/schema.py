@@ -45,6 +45,45 @@ def _flag() -> list[Validator]:
     return [tk.get_validator("default")(False), _strict_flag]
 
 
+# --- paging: one schema for every list action ------------------------------------------------
+MAX_PAGE = 100_000
+
+
+def _whole_number(low: int, high: int) -> Validator:
+    """A whole number from ``low`` to ``high``, or its digits as text (URL parameters); a
+    float, a boolean, a list or a number beyond ``high`` is an error, never a crash later
+    (``int(10**30)`` pages overflow PostgreSQL's OFFSET, ``int("x")`` raises)."""
+    def validator(value: Any) -> int:
+        number = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str):
+            text = value.strip()
+            if text.isascii() and text.isdigit() and len(text) <= len(str(high)):
+                number = int(text)
+        if number is None or not low <= number <= high:
+            raise tk.Invalid(tk._("Give a whole number from %(low)s to %(high)s.")
+                             % {"low": low, "high": high})
+        return number
+    return validator
+
+
+def file_content(value: Any) -> Any:
+    """A file's content given in the call itself: text or bytes, nothing else."""
+    if not isinstance(value, (str, bytes)):
+        raise tk.Invalid(tk._("Give the file's content as text."))
+    return value
+
+
+def paging_schema(max_limit: int, default_limit: int = 20) -> Schema:
+    """``page`` (from 1, default 1) and ``limit`` (from 1 to ``max_limit``) of a list action,
+    as whole numbers: merge it into the action's schema and read ``data["page"]`` and
+    ``data["limit"]`` as they are."""
+    default = tk.get_validator("default")
+    return {"page": [default(1), _whole_number(1, MAX_PAGE)],
+            "limit": [default(default_limit), _whole_number(1, max_limit)]}
+
+
 @tk.validator_args
 def access_request_create(not_empty, unicode_safe, ignore_missing, one_of) -> Schema:
     return {
@@ -92,14 +131,12 @@ def access_request_approval(not_empty, unicode_safe, ignore_missing) -> Schema:
 
 
 @tk.validator_args
-def access_request_list(ignore_missing, unicode_safe, boolean_validator,
-                        natural_number_validator, int_validator) -> Schema:
+def access_request_list(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {
         "org": [ignore_missing, unicode_safe],
         "mine": [ignore_missing, boolean_validator],
         "state": [ignore_missing, unicode_safe],
         "overdue": [ignore_missing, boolean_validator],
         "dataset_id": [ignore_missing, unicode_safe],
-        "page": [ignore_missing, natural_number_validator],
-        "limit": [ignore_missing, natural_number_validator],
+        **paging_schema(max_limit=100),
     }

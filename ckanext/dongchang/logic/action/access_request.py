@@ -27,9 +27,6 @@ __all__ = [
     "dongchang_access_request_revoke", "dongchang_access_request_extend",
 ]
 
-_PAGE_SIZE = 20
-
-
 
 def dongchang_access_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Apply for access to a conditionally shared or conditionally open entry (Art. 20, 25).
@@ -108,8 +105,7 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> dict
     if data.get("overdue"):
         query = query.filter(AccessRequest.state == "submitted",
                              AccessRequest.due_on < dt.date.today())
-    limit = min(int(data.get("limit") or _PAGE_SIZE), 100)
-    page = max(int(data.get("page") or 1), 1)
+    limit, page = data["limit"], data["page"]
     count = query.count()
     rows = (query.order_by(sa.case((AccessRequest.state == "submitted", 0), else_=1),
                            AccessRequest.due_on, AccessRequest.created.desc())

@@ -14,7 +14,7 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import catalog as service
 from ckanext.dongchang.logic import duplicates, revisions, spreadsheet
-from ckanext.dongchang.logic.schema import validated
+from ckanext.dongchang.logic.schema import file_content, paging_schema, validated
 from ckanext.dongchang.model.pending_revision import REVISION_STATES
 from ckanext.dongchang.policy.catalog_workflow import CHANGE_STATES
 from ckanext.dongchang.policy.classes import CATALOG_STATES
@@ -52,28 +52,24 @@ def _duplicate_schema(not_empty, unicode_safe) -> Schema:
 
 
 @tk.validator_args
-def _list_schema(ignore_missing, unicode_safe, natural_number_validator,
-                 boolean_validator) -> Schema:
+def _list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
-            "page": [ignore_missing, natural_number_validator],
-            "limit": [ignore_missing, natural_number_validator],
+            **paging_schema(max_limit=100),
             "include_checks": [ignore_missing, boolean_validator]}
 
 
 @tk.validator_args
-def _revision_list_schema(ignore_missing, unicode_safe, natural_number_validator,
-                          boolean_validator) -> Schema:
+def _revision_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
             "dataset_id": [ignore_missing, unicode_safe],
             "include_diff": [ignore_missing, boolean_validator],
-            "page": [ignore_missing, natural_number_validator],
-            "limit": [ignore_missing, natural_number_validator]}
+            **paging_schema(max_limit=100)}
 
 
 @tk.validator_args
-def _candidates_schema(not_empty, unicode_safe, ignore_missing,
-                       natural_number_validator) -> Schema:
-    return {"id": [not_empty, unicode_safe], "limit": [ignore_missing, natural_number_validator]}
+def _candidates_schema(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "limit": paging_schema(max_limit=50, default_limit=10)["limit"]}
 
 
 @tk.validator_args
@@ -83,19 +79,17 @@ def _change_schema(not_empty, unicode_safe) -> Schema:
 
 
 @tk.validator_args
-def _change_list_schema(ignore_missing, unicode_safe, boolean_validator,
-                        natural_number_validator) -> Schema:
+def _change_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"org": [ignore_missing, unicode_safe], "dataset_id": [ignore_missing, unicode_safe],
             "state": [ignore_missing, unicode_safe], "overdue": [ignore_missing, boolean_validator],
             "due_soon": [ignore_missing, boolean_validator],
-            "page": [ignore_missing, natural_number_validator],
-            "limit": [ignore_missing, natural_number_validator]}
+            **paging_schema(max_limit=100)}
 
 
 @tk.validator_args
 def _import_schema(not_empty, unicode_safe, ignore_missing, boolean_validator) -> Schema:
     return {"org": [not_empty, unicode_safe], "upload": [ignore_missing],
-            "content": [ignore_missing], "filename": [ignore_missing, unicode_safe],
+            "content": [ignore_missing, file_content], "filename": [ignore_missing, unicode_safe],
             "dry_run": [ignore_missing, boolean_validator]}
 
 
@@ -185,8 +179,7 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
     tk.check_access("dongchang_catalog_list", context, data)
     org = service.get_org(data["org"]).id if data.get("org") else None
     return service.queue(context, data.get("state") or "submitted", org,
-                         page=max(int(data.get("page") or 1), 1),
-                         limit=min(int(data.get("limit") or 20), 100),
+                         page=data["page"], limit=data["limit"],
                          include_checks=bool(data.get("include_checks")))
 
 
@@ -235,7 +228,7 @@ def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> lis
     data = validated(data_dict, _candidates_schema(), context)
     tk.check_access("dongchang_duplicate_candidates", context, data)
     dataset = service.get_entry(data["id"])
-    return duplicates.candidates(context, dataset, min(int(data.get("limit") or 10), 50))
+    return duplicates.candidates(context, dataset, data["limit"])
 
 
 # --- update deadlines (Art. 16) ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from ckan import model
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import audience
+from ckanext.dongchang.logic.schema import paging_schema
 
 __all__ = ["dongchang_open_list"]
 
@@ -28,23 +29,13 @@ SORTS: dict[str, str] = {
 }
 
 
-def _at_most(limit: int):
-    def validator(value: Any) -> Any:
-        if value > limit:
-            raise tk.Invalid(tk._("Must be at most %(limit)s") % {"limit": limit})
-        return value
-    return validator
-
-
 @tk.validator_args
-def open_list_schema(not_empty, ignore_missing, unicode_safe, one_of, default,
-                     is_positive_integer) -> Schema:
+def open_list_schema(not_empty, ignore_missing, unicode_safe, one_of, default) -> Schema:
     return {
         "open_class": [not_empty, unicode_safe, one_of(list(OPEN_LIST_CLASSES))],
         "org": [ignore_missing, unicode_safe],
         "sort": [default("code"), unicode_safe, one_of(list(SORTS))],
-        "page": [default(1), is_positive_integer],
-        "limit": [default(PAGE_SIZE), is_positive_integer, _at_most(MAX_LIMIT)],
+        **paging_schema(max_limit=MAX_LIMIT, default_limit=PAGE_SIZE),
     }
 
 

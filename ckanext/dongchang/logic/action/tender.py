@@ -12,7 +12,7 @@ from ckan import model
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.logic import tenders as service
-from ckanext.dongchang.logic.schema import validated
+from ckanext.dongchang.logic.schema import paging_schema, validated
 from ckanext.dongchang.policy import tenders as rules
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
 ]
 
-_PAGE_SIZE = 20
 
 
 def _text(limit: int):
@@ -90,13 +89,12 @@ def tender_cancel(not_empty, unicode_safe, ignore_missing) -> Schema:
 
 
 @tk.validator_args
-def tender_list(ignore_missing, unicode_safe, natural_number_validator) -> Schema:
+def tender_list(ignore_missing, unicode_safe) -> Schema:
     return {
         "state": [ignore_missing, _state_list],
         "dataset_id": [ignore_missing, _text(200)],
         "awardee": [ignore_missing, _text(100)],
-        "page": [ignore_missing, natural_number_validator],
-        "limit": [ignore_missing, natural_number_validator],
+        **paging_schema(max_limit=100),
     }
 
 
@@ -159,8 +157,7 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
         awardee_id = awardee.id if awardee else "-"
     query = service.query_tenders(data.get("state") or list(rules.LISTED_STATES),
                                   dataset_id, awardee_id)
-    limit = min(int(data.get("limit") or _PAGE_SIZE), 100)
-    page = max(int(data.get("page") or 1), 1)
+    limit, page = data["limit"], data["page"]
     count = query.count()
     rows = query.offset((page - 1) * limit).limit(limit).all()
     return {"count": count, "page": page, "limit": limit,
