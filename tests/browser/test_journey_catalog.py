@@ -28,7 +28,7 @@ CODE = "371502-SCJG-00101"
 TEXT = {  # what each person should read, per language
     "": {
         "legal_basis_label": "有条件开放或不予开放的法律依据",
-        "legal_basis_error": "请提供有条件开放或不予开放的法律依据（法律、法规或规章）。",
+        "legal_basis_error": "请提供有条件开放或不予开放的法律依据（法律法规或者国家有关文件）。",
         "draft": "草稿", "submitted": "已提交审核", "published": "已发布",
         "state_label": "目录状态",
         "submitted_flash": f"{TITLE}已提交区大数据局审核。",
@@ -37,8 +37,8 @@ TEXT = {  # what each person should read, per language
     },
     "/en": {
         "legal_basis_label": "Legal basis for limited opening",
-        "legal_basis_error": "Give the legal basis (law, regulation or rule) for conditional"
-                             " opening or not opening.",
+        "legal_basis_error": "Give the basis in laws and regulations or relevant national"
+                             " documents for conditional opening or not opening.",
         "draft": "Draft", "submitted": "Submitted for review", "published": "Published",
         "state_label": "Catalog state",
         "submitted_flash": f"{TITLE} was submitted to the Big Data Bureau for review.",

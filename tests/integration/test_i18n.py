@@ -24,7 +24,8 @@ pytestmark = [
 I18N = Path(__file__).resolve().parents[2] / "ckanext" / "dongchang" / "i18n"
 DOMAIN = "ckanext-dongchang"
 LEGAL_BASIS_MSGID = (
-    "Give the legal basis (law, regulation or rule) for conditional opening or not opening."
+    "Give the basis in laws and regulations or relevant national documents for conditional"
+    " opening or not opening."
 )
 
 

@@ -69,8 +69,8 @@ def test_f15_the_template_holds_the_policy_and_validator_messages():
                message.locations}
     assert any(path.startswith("ckanext/dongchang/policy/") for path in sources)
     assert any(path.startswith("ckanext/dongchang/logic/") for path in sources)
-    assert "Give the legal basis (law, regulation or rule) for conditional opening or not" \
-        " opening." in _ids(_catalog(POT))
+    assert "Give the basis in laws and regulations or relevant national documents for" \
+        " conditional opening or not opening." in _ids(_catalog(POT))
 
 
 def test_f15_every_message_has_a_chinese_translation_with_the_same_placeholders():

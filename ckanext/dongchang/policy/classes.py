@@ -31,13 +31,17 @@ _SHARE_AT_LEAST: dict[str, tuple[str, ...]] = {
     "not_open": SHARE_CLASSES,
 }
 
-# One table for both classifications, because Art. 19 and Art. 22 impose the same duties.
+# One table for both classifications. Art. 19 asks restricted sharing for a reason and a legal
+# basis (law, regulation, rule); Art. 22 asks restricted opening for a basis in laws and
+# regulations or relevant national documents (法律法规或者国家有关文件) and no reason, so the
+# open reason is optional (encouraged by the form's help text).
 _SIDES: dict[str, dict[str, Any]] = {
     "share": {
         "classes": SHARE_CLASSES,
         "closed": "not_shared",
         "class_msg": N_("Choose a share class: unconditional, conditional or not shared."),
         "conditions_msg": N_("Describe the conditions under which the data is shared."),
+        "required": ("reason", "legal_basis"),
         "reason_msg": N_("Give the reason why the data is not shared unconditionally."),
         "legal_basis_msg": N_(
             "Give the legal basis (law, regulation or rule) for conditional or no sharing."
@@ -48,10 +52,10 @@ _SIDES: dict[str, dict[str, Any]] = {
         "closed": "not_open",
         "class_msg": N_("Choose an open class: unconditional, conditional or not open."),
         "conditions_msg": N_("Describe the conditions under which the data is opened."),
-        "reason_msg": N_("Give the reason why the data is not opened unconditionally."),
+        "required": ("legal_basis",),
         "legal_basis_msg": N_(
-            "Give the legal basis (law, regulation or rule) for conditional opening or not"
-            " opening."
+            "Give the basis in laws and regulations or relevant national documents for"
+            " conditional opening or not opening."
         ),
     },
 }
@@ -111,7 +115,8 @@ def classification_errors(entry: Mapping[str, Any]) -> Errors:
 
 
 def _side_errors(entry: Mapping[str, Any], side: str) -> Errors:
-    """Art. 19 (share) / Art. 22 (open): a class, and for restrictions conditions, reason, basis.
+    """Art. 19 (share) / Art. 22 (open): a class, and for restrictions conditions and what the
+    article requires (Art. 19: reason and basis; Art. 22: basis).
 
     The reason and the legal basis are separate errors because a form shows them on separate
     fields and a user can have filled in one but not the other.
@@ -125,7 +130,7 @@ def _side_errors(entry: Mapping[str, Any], side: str) -> Errors:
     if chosen == "conditional" and is_blank(entry.get(f"{side}_conditions")):
         _add(errors, f"{side}_conditions", spec["conditions_msg"])
     if chosen != "unconditional":
-        for part in ("reason", "legal_basis"):
+        for part in spec["required"]:
             if is_blank(entry.get(f"{side}_{part}")):
                 _add(errors, f"{side}_{part}", spec[f"{part}_msg"])
     return errors

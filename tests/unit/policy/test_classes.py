@@ -103,9 +103,14 @@ def test_art19_reason_and_legal_basis_are_separate_errors():
 
 
 @pytest.mark.parametrize("open_class", ["conditional", "not_open"])
-def test_art22_restricted_open_needs_reason_and_legal_basis(open_class):
+def test_art22_restricted_open_needs_a_basis_and_no_reason(open_class):
+    """Art. 22 asks for a basis in laws and regulations or relevant national documents
+    (法律法规或者国家有关文件) and, unlike Art. 19, no reason: the open reason is optional."""
     errors = classification_errors(entry(open_class=open_class, open_conditions="x"))
-    assert set(errors) == {"open_reason", "open_legal_basis"}
+    assert set(errors) == {"open_legal_basis"}
+    assert errors["open_legal_basis"] == [
+        "Give the basis in laws and regulations or relevant national documents for conditional"
+        " opening or not opening."]
 
 
 def test_art19_unconditional_needs_no_reason_or_conditions():
