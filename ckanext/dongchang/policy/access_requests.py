@@ -141,7 +141,8 @@ def request_errors(req: Mapping[str, Any]) -> Errors:
         ))
     if purpose == "commercial" and is_blank(req.get("tender_id")):
         _add(errors, "tender_id", N_(
-            "Commercial use is allocated by public tender: give the tender you were awarded."
+            "Commercial use is allocated by public tender or another competitive method: give the"
+            " tender you were awarded."
         ))
     if purpose == "duties" and kind in APPLICANT_KINDS and kind not in DUTIES_APPLICANT_KINDS:
         _add(errors, "purpose", N_(

@@ -117,7 +117,8 @@ def test_art25_commercial_use_needs_a_tender(tender):
     errors = request_errors(request(purpose="commercial", applicant_kind="legal_person",
                                     tender_id=tender))
     assert errors == {"tender_id": [
-        "Commercial use is allocated by public tender: give the tender you were awarded."]}
+        "Commercial use is allocated by public tender or another competitive method: give the"
+        " tender you were awarded."]}
     assert request_errors(request(purpose="commercial", applicant_kind="legal_person",
                                   tender_id="T-2026-004")) == {}
 
