@@ -315,3 +315,32 @@ def test_f4_the_deadline_extends_once_by_working_days_with_a_reason(world):
                                    reason="再次延期")
     citizen.error("dongchang_access_request_extend", status=403, id=request["id"],
                   reason="申请人不能延期")
+
+
+def test_art25_only_the_providing_department_decides_conditional_open_requests(app, world):
+    """Art. 25 ¶1 (由提供数据的单位同意或者说明理由): the Bureau sees a conditional-open request
+    and follows it up, but neither approves, refuses, returns nor extends it in the department's
+    place; share requests and revocation stay open to the Bureau (site policy). (A sysadmin
+    keeps CKAN's every right, as in every department.)"""
+    bureau_org = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
+    bureau_admin = factories.User(name="dsjj-admin")
+    helpers.call_action("organization_member_create", id=bureau_org["id"],
+                        username=bureau_admin["name"], role="admin")
+    bureau = Api(app, bureau_admin)
+    request = _apply(world["api"]["citizen"], world["entries"]["cond_open"])
+    assert request["request_kind"] == "open"
+    shown = bureau.ok("dongchang_access_request_show", id=request["id"])
+    assert shown["may_decide"] is False and shown["is_applicant"] is False
+    for action, extra in (("approve", {}), ("refuse", {"reason": "不符合条件"}),
+                          ("return", {"reason": "请补充"}), ("extend", {"reason": "需核实"})):
+        bureau.error(f"dongchang_access_request_{action}", status=403, id=request["id"], **extra)
+    page = bureau.get(f"/en/dongchang/request/{request['id']}").get_data(as_text=True)
+    assert "Approve" not in page and "Withdraw request" not in page
+    world["api"]["admin"].ok("dongchang_access_request_approve", id=request["id"])
+    assert bureau.ok("dongchang_access_request_show", id=request["id"])["may_revoke"] is True
+    bureau.ok("dongchang_access_request_revoke", id=request["id"], reason="数据安全检查发现问题")
+    share = world["api"]["official"].ok(
+        "dongchang_access_request_create", dataset_id=world["entries"]["cond_share"]["id"],
+        purpose="duties", use_scenario="跨部门核对")
+    assert share["request_kind"] == "share"
+    assert bureau.ok("dongchang_access_request_approve", id=share["id"])["state"] == "approved"

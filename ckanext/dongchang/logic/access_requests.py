@@ -149,22 +149,27 @@ def _open_request_exists(user_id: str, dataset_id: str) -> bool:
     ).first() is not None
 
 
-def may_decide(user_name: str, request: AccessRequest) -> bool:
-    """The providing department's editors and admins, and the Bureau — never the applicant."""
+def may_decide(user_name: str, request: AccessRequest, action: str = "approve") -> bool:
+    """The providing department's editors and admins, and the Bureau where the rules let it
+    act in the department's place (``rules.bureau_may``) — never the applicant."""
     user = model.User.get(user_name) if user_name else None
     if user is None or user.id == request.requester_id:
         return False
     dataset = model.Package.get(request.dataset_id)
     if dataset is None:
         return False
-    if audience.memberships_for(user).is_bureau:
+    if audience.department_role_permits(dataset.owner_org, user.name, "update_dataset"):
         return True
-    return audience.department_role_permits(dataset.owner_org, user.name, "update_dataset")
+    return audience.memberships_for(user).is_bureau and rules.bureau_may(
+        request.request_kind, action)
 
 
 def may_view(user_name: str, request: AccessRequest) -> bool:
+    """The applicant, the providing department and the Bureau (which follows every request)."""
     user = model.User.get(user_name) if user_name else None
-    return user is not None and (user.id == request.requester_id or may_decide(user_name, request))
+    return user is not None and (user.id == request.requester_id
+                                 or audience.memberships_for(user).is_bureau
+                                 or may_decide(user_name, request))
 
 
 def transition(context: Context, request_id: str, action: str, reason: str = "",

@@ -52,6 +52,21 @@ _REASON_MESSAGES: dict[str, str] = {
     "revoke": N_("Give the reason for revoking access; the applicant will see it."),
 }
 
+# Deciding a request in the department's place. Art. 25 ¶1 gives a conditional-open request to
+# the providing department alone ("由提供数据的单位同意或者说明理由"): the Bureau sees it and
+# follows it up, but does not approve, refuse, return or extend it. Share requests between
+# departments (Art. 20) may also be decided by the Bureau, and the Bureau may revoke any grant
+# (its security oversight, Art. 27): both are this site's policy, not the regulation's text.
+DEPARTMENT_ONLY: dict[str, frozenset[str]] = {
+    "open": frozenset({"approve", "refuse", "return", "extend"}),
+}
+
+
+def bureau_may(request_kind: str, action: str) -> bool:
+    """Whether the Bureau may take ``action`` on a request of ``request_kind``."""
+    return action not in DEPARTMENT_ONLY.get(request_kind, frozenset())
+
+
 PURPOSES: tuple[str, ...] = (
     "innovation", "urban_governance", "social_services", "research", "commercial", "duties",
 )

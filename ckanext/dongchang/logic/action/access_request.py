@@ -69,7 +69,11 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     out = service.as_dict(request)
     out["history"] = tk.get_action("dongchang_audit_list")(
         dict(context, ignore_auth=True), {"object_id": request.id})["results"]
-    out["may_decide"] = service.may_decide(context.get("user", ""), request)
+    user = context.get("user", "")
+    out["may_decide"] = service.may_decide(user, request, "approve")
+    out["may_revoke"] = service.may_decide(user, request, "revoke")
+    requester = model.User.get(user) if user else None
+    out["is_applicant"] = requester is not None and requester.id == request.requester_id
     return out
 
 

@@ -62,19 +62,23 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> Auth
     return _no(tk._("Only the department's editors and the Bureau can see its requests."))
 
 
-def _decider(context: Context, data_dict: DataDict) -> AuthResult:
-    request = _request(data_dict)
-    if request is not None and service.may_decide(context.get("user", ""), request):
-        return _yes()
-    return _no(tk._("Only the providing department and the Bureau decide on requests, and never"
-                    " on their own."))
+def _decider(action: str):
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        request = _request(data_dict)
+        if request is not None and service.may_decide(context.get("user", ""), request, action):
+            return _yes()
+        return _no(tk._("Only the providing department decides on requests (for share requests"
+                        " also the Bureau), and never on their own."))
+
+    auth.__name__ = f"dongchang_access_request_{action}"
+    return auth
 
 
-dongchang_access_request_approve = _decider
-dongchang_access_request_refuse = _decider
-dongchang_access_request_return = _decider
-dongchang_access_request_revoke = _decider
-dongchang_access_request_extend = _decider
+dongchang_access_request_approve = _decider("approve")
+dongchang_access_request_refuse = _decider("refuse")
+dongchang_access_request_return = _decider("return")
+dongchang_access_request_revoke = _decider("revoke")
+dongchang_access_request_extend = _decider("extend")
 
 
 def _applicant(context: Context, data_dict: DataDict) -> AuthResult:
