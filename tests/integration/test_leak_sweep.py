@@ -760,6 +760,11 @@ NOT_SWEPT_PAGES = {
     "dashboard.groups": "the caller's groups", "dashboard.organizations": "the caller's "
                                                                            "departments",
     "dataset.new": "an empty form", "data-product.new": "an empty form",
+    "dcat.new": "an empty form (ckanext-dcat's /dataset/new under content negotiation)",
+    "dataset.read": "shadowed by ckanext-dcat's content negotiation: /dataset/<id> is served by"
+                    " dcat.read_dataset, which renders this page for HTML clients (swept as"
+                    " 'page dataset') and for RDF clients calls dcat_dataset_show, as the swept"
+                    " .ttl/.rdf/.jsonld pages do",
     "dataset_resource.edit_view": "a view form: entries here have no views",
     "resource.edit_view": "a view form: entries here have no views",
     "data-product_resource.edit_view": "a view form: products have no views",
