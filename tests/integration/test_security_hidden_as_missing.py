@@ -175,3 +175,18 @@ def test_f3_a_refusal_on_an_entry_the_viewer_may_see_stays_403(world):
     status, body = world["viewers"]["anonymous"].api("package_patch",
                                                      id=world["entries"]["closed"]["id"])
     assert status == 404, body
+
+
+def test_f3_nobody_follows_an_entry_they_may_not_see(world):
+    """Following is a write: it must be refused before it happens, or the follower count and
+    the caller's dashboard would confirm the entry exists."""
+    from ckan.model import UserFollowingDataset
+
+    viewer = world["viewers"]["other_department"]
+    for kind in ("closed", "deleted"):
+        status, body = viewer.api("follow_dataset", id=world["entries"][kind]["id"])
+        assert status in (403, 404, 409), (kind, status, body)
+        assert world["entries"][kind]["id"] not in body
+    assert model.Session.query(UserFollowingDataset).count() == 0
+    status, _ = viewer.api("follow_dataset", id=world["entries"]["gov"]["id"])
+    assert status == 200  # an entry the department may see can be followed
