@@ -108,12 +108,15 @@ def test_art15_only_the_bureau_reviews(world):
     api = world["api"]
     entry = _draft(api["scjg-editor"], world["orgs"]["scjg"])
     api["scjg-editor"].ok("dongchang_catalog_submit", id=entry["id"])
-    for name in ("scjg-editor", "scjg-admin", "rsj-admin", "citizen"):
-        api[name].error("dongchang_catalog_review", status=403, id=entry["id"],
+    # The department sees its submitted entry and is refused; for everyone else an unpublished
+    # entry does not exist (issue 14 item 8: hidden answers like missing).
+    for name, status in (("scjg-editor", 403), ("scjg-admin", 403), ("rsj-admin", 404),
+                         ("citizen", 404)):
+        api[name].error("dongchang_catalog_review", status=status, id=entry["id"],
                         decision="publish")
-        api[name].error("dongchang_catalog_mark_duplicate", status=403, id=entry["id"],
+        api[name].error("dongchang_catalog_mark_duplicate", status=status, id=entry["id"],
                         survivor_id=entry["id"])
-    world["anonymous"].error("dongchang_catalog_review", status=403, id=entry["id"],
+    world["anonymous"].error("dongchang_catalog_review", status=404, id=entry["id"],
                              decision="publish")
     assert api["bureau-admin"].ok("dongchang_catalog_review", id=entry["id"],
                                   decision="publish")["catalog_state"] == "published"
@@ -121,7 +124,8 @@ def test_art15_only_the_bureau_reviews(world):
 
 def test_art15_another_department_cannot_submit_an_entry(world):
     entry = _draft(world["api"]["scjg-editor"], world["orgs"]["scjg"])
-    world["api"]["rsj-admin"].error("dongchang_catalog_submit", status=403, id=entry["id"])
+    # Another department cannot see the draft at all: it answers as a missing entry (item 8).
+    world["api"]["rsj-admin"].error("dongchang_catalog_submit", status=404, id=entry["id"])
 
 
 def test_art15_a_publisher_cannot_set_published_directly(world):

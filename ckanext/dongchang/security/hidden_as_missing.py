@@ -49,7 +49,10 @@ CKAN_DENIED, CKAN_DENIED_BECAUSE = "Access denied", "Access denied: %s"
 def answer_hidden_as_missing(response: flask.Response) -> flask.Response:
     action = _api_action_name()
     if action is not None:
-        if response.status_code == REFUSED or _is_dataset_follower_action(action):
+        # A request the input guard refused (400/409/413) never ran: nothing to hide, and its
+        # parameters (NUL characters, deep nesting) must not be looked up.
+        answered = response.status_code == 200 and _is_dataset_follower_action(action)
+        if response.status_code == REFUSED or answered:
             _api_answer_as_missing(response, action)
     elif response.status_code == REFUSED and not flask.request.path.startswith(API_PREFIX):
         _page_answer_as_missing(response)
