@@ -14,7 +14,8 @@ from ckanext.scheming.helpers import scheming_language_text
 __all__ = [
     "dongchang_form_section", "dongchang_label", "dongchang_choices",
     "dongchang_access_notice", "dongchang_may_see_inbox", "dongchang_products_of_entry",
-    "dongchang_is_bureau", "dongchang_is_department_member",
+    "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
+    "dongchang_default_grant_days",
 ]
 
 _LABELS = {
@@ -113,3 +114,13 @@ def dongchang_is_department_member() -> bool:
     from ckanext.dongchang.logic import audience
 
     return current_user.is_authenticated and bool(audience.memberships_for(current_user).org_ids)
+
+
+def dongchang_working_days(kind: str) -> int:
+    """A configured deadline (``catalog_update``, ``share_request``, …), so no page states a
+    number of days the site's configuration may have changed (issue 18 item 10)."""
+    return dc_config.working_days(kind)
+
+
+def dongchang_default_grant_days() -> int:
+    return dc_config.default_grant_days()

@@ -226,3 +226,20 @@ def test_f11_the_bureau_sees_every_departments_changes(app, world):
     text = soup.select_one("h2.dongchang-changes-open").find_next("table").get_text()
     assert "区市场监督管理局" in text and "区人力资源和社会保障局" in text
     _page(app, world["api"]["rsj-admin"], "/dongchang/changes", status=403)
+
+
+@pytest.mark.ckan_config("ckanext.dongchang.catalog_update_working_days", "20")
+def test_art16_pages_and_mails_state_the_configured_deadline(
+        app, world, mail_sink, run_jobs, test_request_context):
+    """Issue 18 item 10: no page or mail states a number of days the configuration decides."""
+    editor = world["api"]["scjg-editor"]
+    bureau_page = _page(app, world["api"]["bureau-admin"], "/dongchang/changes").get_text()
+    department_page = _page(app, editor, "/organization/dcf-scjg/changes").get_text()
+    for text in (bureau_page, department_page):
+        assert "20个工作日" in text and "15个工作日" not in text
+    _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
+    with test_request_context():
+        CliRunner().invoke(cli_catalog.remind_deadlines, [], catch_exceptions=False)
+    run_jobs()
+    (mail,) = mail_sink.to("scjg-editor@example.gov.cn")
+    assert "20个工作日" in mail["body"] and "15个工作日" not in mail["body"]

@@ -19,6 +19,7 @@ from ckan import model
 from ckan.types import Context
 from flask_babel import force_locale
 
+from ckanext.dongchang import config as dc_config
 from ckanext.dongchang import jobs
 from ckanext.dongchang.logic import audience, deadlines
 from ckanext.dongchang.logic import duplicates as dup
@@ -553,8 +554,9 @@ def pressing_changes(today: dt.date | None = None) -> list[dict[str, Any]]:
 _REMINDER = {
     "subject": lambda: tk._("Catalog updates due: %(org)s"),
     "body": lambda: tk._(
-        "These catalog entries must be updated and reported to the Big Data Bureau within 15"
-        " working days of the change (Art. 16):\n%(lines)s\n\nSee every open change: %(url)s"),
+        "These catalog entries must be updated and reported to the Big Data Bureau within"
+        " %(days)s working days of the change (Art. 16):\n%(lines)s\n\nSee every open change:"
+        " %(url)s"),
     "line": lambda: tk._("- %(title)s: due %(due_on)s (%(status)s)"),
     "overdue": lambda: tk._("overdue"),
     "due_soon": lambda: tk._("due soon"),
@@ -578,7 +580,8 @@ def remind(today: dt.date | None = None) -> int:
             lines = "\n".join(_REMINDER["line"]() % {
                 "title": c["dataset_title"], "due_on": c["due_on"],
                 "status": _REMINDER[c["status"]]()} for c in changes)
-            return _REMINDER["body"]() % dict(facts, lines=lines)
+            return _REMINDER["body"]() % dict(facts, lines=lines,
+                                              days=dc_config.working_days("catalog_update"))
 
         sent += _send(department_editors(org_id),
                       lambda facts=facts: _REMINDER["subject"]() % facts, body)
