@@ -50,3 +50,23 @@ def browser_session(app, user_name: str, password: str):
     client.post("/user/login", data={"login": user_name, "password": password,
                                      "_csrf_token": token["value"]})
     return client
+
+
+class Viewer:
+    """One audience: pages and API actions with its token (none: anonymous)."""
+
+    def __init__(self, app, user=None):
+        self.app = app
+        self.headers = {}
+        if user is not None:
+            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
+
+    def get(self, url, **params):
+        response = self.app.get(url, headers=self.headers, query_string=params,
+                                follow_redirects=False, expect_errors=True)
+        return response.status_code, response.get_data(as_text=True)
+
+    def api(self, action, **params):
+        response = self.app.post(f"/api/3/action/{action}", json=params, headers=self.headers,
+                                 expect_errors=True)
+        return response.status_code, response.get_data(as_text=True)

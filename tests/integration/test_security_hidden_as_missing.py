@@ -14,6 +14,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
+from tests.api import Viewer
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -21,26 +22,6 @@ pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
-
-
-class Viewer:
-    """One audience: pages and API actions with its token (none: anonymous)."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def get(self, url, **params):
-        response = self.app.get(url, headers=self.headers, query_string=params,
-                                follow_redirects=False, expect_errors=True)
-        return response.status_code, response.get_data(as_text=True)
-
-    def api(self, action, **params):
-        response = self.app.post(f"/api/3/action/{action}", json=params, headers=self.headers,
-                                 expect_errors=True)
-        return response.status_code, response.get_data(as_text=True)
 
 
 def _activity_ids(object_id: str) -> tuple[str, str]:

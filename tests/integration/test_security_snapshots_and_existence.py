@@ -21,6 +21,7 @@ from flask import Flask
 from ckanext.dongchang.model import AccessRequest
 from ckanext.dongchang.views.activity import activity_blueprint
 from ckanext.dongchang.views.activity import resource_history as guarded_resource_history
+from tests.api import Viewer
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -41,26 +42,6 @@ def _grant(dataset_id: str, user_id: str, resource_ids: list[str] | None = None)
         state="approved", valid_from=dt.date.today(),
         valid_until=dt.date.today() + dt.timedelta(days=30)))
     model.Session.commit()
-
-
-class Viewer:
-    """One audience: HTTP pages and API actions with its token (none: anonymous)."""
-
-    def __init__(self, app, user=None):
-        self.app = app
-        self.headers = {}
-        if user is not None:
-            self.headers["Authorization"] = factories.APIToken(user=user["name"])["token"]
-
-    def get(self, url, **params):
-        response = self.app.get(url, headers=self.headers, query_string=params,
-                                follow_redirects=False, expect_errors=True)
-        return response.status_code, response.get_data(as_text=True)
-
-    def api(self, action, **params):
-        response = self.app.post(f"/api/3/action/{action}", json=params, headers=self.headers,
-                                 expect_errors=True)
-        return response.status_code, response.get_data(as_text=True)
 
 
 @pytest.fixture
