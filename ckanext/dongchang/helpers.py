@@ -24,7 +24,8 @@ _LABELS = {
         "urban_governance": lambda: tk._("Urban governance"),
         "social_services": lambda: tk._("Social services"),
         "research": lambda: tk._("Public-interest research and education"),
-        "commercial": lambda: tk._("Commercial use (by public tender or another competitive method)"),
+        "commercial": lambda: tk._(
+            "Commercial use (by public tender or another competitive method)"),
         "duties": lambda: tk._("Performance of public duties"),
     },
     "applicant_kind": {

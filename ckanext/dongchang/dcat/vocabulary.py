@@ -96,7 +96,8 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "shareLegalBasis": ("legislation", "legal basis for limited sharing",
                         "The law, regulation or rule that limits sharing."),
     "openLegalBasis": ("legislation", "legal basis for limited opening",
-                       "The laws and regulations or relevant national documents that limit opening (Art. 22)."),
+                       "The laws and regulations or relevant national documents that limit"
+                       " opening (Art. 22)."),
 }
 # dataset field → our term
 FIELD_TERMS: dict[str, str] = {

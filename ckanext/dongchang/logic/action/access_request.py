@@ -14,8 +14,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.dongchang.logic import access_requests as service
-from ckanext.dongchang.logic import audience
-from ckanext.dongchang.logic import schema
+from ckanext.dongchang.logic import audience, schema
 from ckanext.dongchang.logic.schema import validated
 from ckanext.dongchang.model import AccessRequest
 
