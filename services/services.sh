@@ -75,7 +75,8 @@ postgres_up() {
   psql_admin -tAc "select 1 from pg_roles where rolname='$DB_USER'" | grep -q 1 ||
     psql_admin -c "create role $DB_USER login password '$DB_PASS'"
   local db
-  for db in ckan ckan_test; do
+  # ckan_harvest_client: the vanilla CKAN harvest client the system tests start (tests/system)
+  for db in ckan ckan_test ckan_harvest_client; do
     psql_admin -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 ||
       psql_admin -c "create database $db owner $DB_USER encoding 'UTF8'"
     # pg_trgm backs duplicate detection; creating it needs a superuser on first use.
@@ -134,6 +135,10 @@ solr_home() {
   echo "name=ckan" > "$SOLR_HOME/ckan/core.properties"
 }
 solr_up() {
+  solr_start
+  solr_core harvest_client  # the harvest client of the system tests (tests/system)
+}
+solr_start() {
   if solr_ping; then log "Solr already running at $SOLR_URL"; return; fi
   port_open $SOLR_PORT && die "port $SOLR_PORT is taken by something that is not this project's Solr"
   solr_build
@@ -154,6 +159,14 @@ solr_up() {
     sleep 1
   done
   log "Solr is ready at $SOLR_URL"
+}
+solr_core() {  # solr_core NAME: an empty core with CKAN's schema, made through CoreAdmin if missing
+  curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=STATUS&core=$1" | grep -q '"instanceDir"' && return
+  mkdir -p "$SOLR_HOME/$1/conf"
+  cp "$SOLR_HOME/ckan/conf/"* "$SOLR_HOME/$1/conf/"
+  curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$1&instanceDir=$SOLR_HOME/$1" >/dev/null ||
+    die "Solr could not create the core $1 (see $STATE/solr.log)"
+  log "Solr core $1 created"
 }
 solr_down() {
   if [ -f "$STATE/solr.pid" ] && kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null; then
