@@ -9,7 +9,7 @@ The msgids must stay byte-identical to CKAN's (they were copied from its catalog
 """
 from __future__ import annotations
 
-from ckanext.dongchang.policy.messages import N_
+from ckanext.dongchang.kernel.messages import N_
 
 UNTRANSLATED_BY_CKAN = (
     # header, footer and every page's frame

@@ -36,8 +36,8 @@ def expire_grants():
     request); this job records the expiry and sends the mail. Run it daily, e.g. from cron:
     ``ckan -c ckan.ini dongchang expire-grants``.
     """
-    from ckanext.dongchang.logic.access_requests import expire_grants as expire
-    from ckanext.dongchang.logic.tenders import end_expired_tenders
+    from ckanext.dongchang.requests.service import expire_grants as expire
+    from ckanext.dongchang.tenders.service import end_expired_tenders
 
     expired = expire()
     click.echo(f"expired {len(expired)} grant(s)")
@@ -57,10 +57,10 @@ def flush_outbox(older_than: int):
 
 def _attach_catalog_commands() -> None:
     """Catalog chores live in their own module; they belong to the same ``dongchang`` group."""
-    from ckanext.dongchang import cli_catalog
+    from ckanext.dongchang.catalog import cli
 
-    for command in (cli_catalog.deadlines, cli_catalog.remind_deadlines,
-                    cli_catalog.import_catalog, cli_catalog.export_catalog):
+    for command in (cli.deadlines, cli.remind_deadlines,
+                    cli.import_catalog, cli.export_catalog):
         dongchang.add_command(command)
 
 

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.dongchang import config as dc_config
-from ckanext.dongchang.logic import visibility
+from ckanext.dongchang.access import enforcement
 from ckanext.scheming.helpers import scheming_language_text
 
 __all__ = [
@@ -78,7 +78,7 @@ def dongchang_access_notice(pkg_dict: dict[str, Any]) -> dict[str, str] | None:
     back from this visitor.
     """
     restricted = [r for r in pkg_dict.get("resources") or []
-                  if r.get(visibility.RESTRICTED_FLAG)]
+                  if r.get(enforcement.RESTRICTED_FLAG)]
     if not restricted:
         return None
     open_class = pkg_dict.get("open_class")
@@ -99,20 +99,20 @@ def dongchang_may_see_inbox(org_id: str) -> bool:
 
 def dongchang_products_of_entry(dataset_id: str) -> list[dict[str, Any]]:
     """Products registered as built on an entry (for the entry page, Art. 25)."""
-    from ckanext.dongchang.logic import products
+    from ckanext.dongchang.products import service
 
-    return products.products_of_entry(dataset_id)
+    return service.products_of_entry(dataset_id)
 
 
 def dongchang_is_bureau() -> bool:
     """Whether the current user acts as the District Big Data Bureau (navigation only)."""
-    from ckanext.dongchang.logic import audience
+    from ckanext.dongchang.access import audience
 
     return current_user.is_authenticated and audience.memberships_for(current_user).is_bureau
 
 
 def dongchang_is_department_member() -> bool:
-    from ckanext.dongchang.logic import audience
+    from ckanext.dongchang.access import audience
 
     return current_user.is_authenticated and bool(audience.memberships_for(current_user).org_ids)
 

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import mailer
 
-from ckanext.dongchang.model.outbox import MailOutbox
+from ckanext.dongchang.kernel.outbox import MailOutbox
 
 log = logging.getLogger(__name__)
 

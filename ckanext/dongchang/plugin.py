@@ -6,17 +6,17 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.dongchang import indexing
-from ckanext.dongchang.logic import visibility
+from ckanext.dongchang import registry
+from ckanext.dongchang.access import enforcement, indexing
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
-@tk.blanket.auth_functions
-@tk.blanket.validators
+@tk.blanket.actions(registry.actions)
+@tk.blanket.auth_functions(registry.auth_functions)
+@tk.blanket.validators(registry.validators)
 @tk.blanket.helpers
 @tk.blanket.cli
-@tk.blanket.blueprints
+@tk.blanket.blueprints(registry.blueprints)
 class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -37,17 +37,17 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
         return indexing.before_dataset_search(search_params)
 
     def after_dataset_show(self, context, pkg_dict):
-        visibility.strip_dataset(context, pkg_dict)
+        enforcement.strip_dataset(context, pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
-        visibility.refresh_activity_labels(pkg_dict["id"])
+        enforcement.refresh_activity_labels(pkg_dict["id"])
 
     def after_dataset_delete(self, context, pkg_dict):
-        visibility.refresh_activity_labels(pkg_dict["id"], deleting=True)
+        enforcement.refresh_activity_labels(pkg_dict["id"], deleting=True)
 
     # IPermissionLabels
     def get_dataset_labels(self, dataset_obj):
-        return visibility.dataset_labels(dataset_obj)
+        return enforcement.dataset_labels(dataset_obj)
 
     def get_user_dataset_labels(self, user_obj):
-        return visibility.user_labels(user_obj)
+        return enforcement.user_labels(user_obj)

@@ -8,7 +8,8 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AccessRequest, AuditEvent
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
@@ -302,7 +303,7 @@ def test_f13_the_audit_table_is_append_only():
 
 
 def test_f4_the_deadline_extends_once_by_working_days_with_a_reason(world):
-    from ckanext.dongchang.logic import deadlines
+    from ckanext.dongchang.calendar import deadlines
 
     citizen, admin = world["api"]["citizen"], world["api"]["admin"]
     request = _apply(citizen, world["entries"]["cond_open"])

@@ -11,9 +11,9 @@ from ckan import model
 from ckan.tests import factories, helpers
 from click.testing import CliRunner
 
-from ckanext.dongchang import cli_catalog
-from ckanext.dongchang.logic import deadlines
-from ckanext.dongchang.model import AuditEvent
+from ckanext.dongchang.calendar import deadlines
+from ckanext.dongchang.catalog import cli
+from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import create_entry
@@ -174,7 +174,7 @@ def test_art16_reminders_mail_the_department_its_due_and_overdue_updates(
     _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
     _record(rsj, "rsj-insured", TODAY)  # due in three weeks: no reminder yet
     with test_request_context():
-        result = CliRunner().invoke(cli_catalog.remind_deadlines, [], catch_exceptions=False)
+        result = CliRunner().invoke(cli.remind_deadlines, [], catch_exceptions=False)
     assert "queued 1 reminder" in result.output
     run_jobs()
     mails = mail_sink.to("scjg-editor@example.gov.cn")
@@ -188,7 +188,7 @@ def test_art16_cli_deadlines_prints_the_overdue_list(world, test_request_context
     _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
     _record(world["api"]["rsj-admin"], "rsj-insured", TODAY)
     with test_request_context():
-        output = CliRunner().invoke(cli_catalog.deadlines, [], catch_exceptions=False).output
+        output = CliRunner().invoke(cli.deadlines, [], catch_exceptions=False).output
     lines = [line for line in output.splitlines() if line.strip()]
     assert len(lines) == 1
     assert lines[0].startswith("dcf-scjg\tscjg-registrations\tsystem_update")
@@ -239,7 +239,7 @@ def test_art16_pages_and_mails_state_the_configured_deadline(
         assert "20个工作日" in text and "15个工作日" not in text
     _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
     with test_request_context():
-        CliRunner().invoke(cli_catalog.remind_deadlines, [], catch_exceptions=False)
+        CliRunner().invoke(cli.remind_deadlines, [], catch_exceptions=False)
     run_jobs()
     (mail,) = mail_sink.to("scjg-editor@example.gov.cn")
     assert "20个工作日" in mail["body"] and "15个工作日" not in mail["body"]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AuditEvent
+from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import create_entry, entry_dict

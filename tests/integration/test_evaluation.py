@@ -10,7 +10,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 from openpyxl import load_workbook
 
-from ckanext.dongchang.model import AccessRequest
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
 from tests.entries import LEGAL_BASIS, conditional, create_entry
 

@@ -17,7 +17,8 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AccessRequest, MailOutbox
+from ckanext.dongchang.kernel.outbox import MailOutbox
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 from tests.servers import ROOT, WebProcess, free_port

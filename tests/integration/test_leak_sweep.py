@@ -37,8 +37,8 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AccessRequest
-from ckanext.dongchang.policy import visibility as policy
+from ckanext.dongchang.access.rules import visibility as policy
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api, browser_session
 from tests.conftest import PLUGINS
 from tests.entries import class_fields, create_entry, entry_dict

@@ -14,7 +14,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AccessRequest
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
 from tests.entries import LEGAL_BASIS, class_fields, create_entry
 

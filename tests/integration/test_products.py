@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.logic import products as product_service
-from ckanext.dongchang.model import AccessRequest
-from ckanext.dongchang.model.tender import ProductSource
+from ckanext.dongchang.products import service
+from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.tenders.model import ProductSource
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
@@ -246,7 +246,7 @@ def test_art25_each_entry_lists_the_products_built_on_it(world):
     listed = world["api"]["anonymous"].ok("dongchang_product_list", dataset_id="market-entities")
     assert [p["name"] for p in listed["results"]] == [product["name"]]
     assert listed["results"][0]["developer_name"] == "聊城某科技有限公司"
-    assert product_service.products_of_entry(world["entries"]["credit"]["id"]) == []
+    assert service.products_of_entry(world["entries"]["credit"]["id"]) == []
     world["api"]["anonymous"].error("dongchang_product_list", status=404, dataset_id="gov-only")
 
 
@@ -268,7 +268,7 @@ def test_f7_products_enter_the_registry_only_through_registration(world):
     with pytest.raises(Exception) as raised:
         helpers.call_action("package_create", context={"user": sysadmin["name"]},
                             type="data-product", name="forged", title="伪造产品",
-                            owner_org=product_service.products_org_id(), product_kind="app",
+                            owner_org=service.products_org_id(), product_kind="app",
                             developer_name="x", registrant=world["users"]["company-li"]["id"],
                             sources=[{"dataset_id": "market-entities",
                                       "acquired_on": _day(-1)}])
@@ -338,9 +338,9 @@ def test_art25_the_entry_page_snippet_lists_products_and_offers_registration(wor
 
     product = _register(world["api"]["citizen-wang"], [
         {"dataset_id": "market-entities", "acquired_on": _day(-1)}])["result"]
-    products = product_service.products_of_entry(world["entries"]["open"]["id"])
+    products = service.products_of_entry(world["entries"]["open"]["id"])
     with app.flask_app.test_request_context("/en/dataset/market-entities"):
-        html = tk.h.snippet("dongchang/snippets/products_of_entry.html",
+        html = tk.h.snippet("dongchang/products/snippets/products_of_entry.html",
                             pkg=world["entries"]["open"], products=products)
     link = BeautifulSoup(str(html), "html.parser").select_one(".dongchang-products-of-entry a")
     assert link.get_text() == product["title"]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.logic import audience
+from ckanext.dongchang.access import audience
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 

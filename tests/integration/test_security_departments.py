@@ -17,7 +17,8 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang import demo
-from ckanext.dongchang.logic import audience, products
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.products import service
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
@@ -190,7 +191,7 @@ def test_f1_demo_loader_creates_recognised_departments():
     names = [org["name"] for org in catalog["organizations"]]
     shown = [helpers.call_action("organization_show", id=name) for name in names]
     assert {org["name"]: org["is_department"] for org in shown} == dict.fromkeys(names, "true")
-    registry = model.Group.get(products.products_org_id())
+    registry = model.Group.get(service.products_org_id())
     assert (registry.extras or {}).get("is_department") == "false"
 
 

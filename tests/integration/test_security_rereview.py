@@ -9,7 +9,9 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.model import AccessRequest, AuditEvent, PendingRevision
+from ckanext.dongchang.catalog.revision_model import PendingRevision
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api, EnglishApi
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry

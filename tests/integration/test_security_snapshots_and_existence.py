@@ -18,9 +18,9 @@ from ckan.tests import factories, helpers
 from ckanext.activity.views import bp as activity_pages
 from flask import Flask
 
-from ckanext.dongchang.model import AccessRequest
-from ckanext.dongchang.views.activity import activity_blueprint
-from ckanext.dongchang.views.activity import resource_history as guarded_resource_history
+from ckanext.dongchang.access.activity import activity_blueprint
+from ckanext.dongchang.access.activity import resource_history as guarded_resource_history
+from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Viewer
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry

@@ -13,7 +13,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 from openpyxl import load_workbook
 
-from ckanext.dongchang.model import AuditEvent
+from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict

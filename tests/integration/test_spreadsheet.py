@@ -13,8 +13,7 @@ from ckan.tests import factories, helpers
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from ckanext.dongchang import cli_catalog
-from ckanext.dongchang.logic import spreadsheet
+from ckanext.dongchang.catalog import cli, spreadsheet
 from tests.conftest import PLUGINS
 
 pytestmark = [
@@ -222,18 +221,18 @@ def test_f10_cli_import_dry_run_and_export(world, tmp_path, test_request_context
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(_xlsx([dict(ENTRY, resource_code="ABC")]))
     with test_request_context():
-        result = CliRunner().invoke(cli_catalog.import_catalog,
+        result = CliRunner().invoke(cli.import_catalog,
                                     [str(bad), "--org", "dcf-scjg", "--dry-run"])
     assert result.exit_code == 1
     assert "编码规则" in result.output
     good = tmp_path / "good.xlsx"
     good.write_bytes(_xlsx([ENTRY], items=ITEMS[:2]))
     with test_request_context():
-        result = CliRunner().invoke(cli_catalog.import_catalog, [str(good), "--org", "dcf-scjg"],
+        result = CliRunner().invoke(cli.import_catalog, [str(good), "--org", "dcf-scjg"],
                                     catch_exceptions=False)
         assert result.exit_code == 0, result.output
         out = tmp_path / "out.xlsx"
-        CliRunner().invoke(cli_catalog.export_catalog, [str(out), "--org", "dcf-scjg"],
+        CliRunner().invoke(cli.export_catalog, [str(out), "--org", "dcf-scjg"],
                            catch_exceptions=False)
     back = spreadsheet.read(out.read_bytes(), "out.xlsx")
     assert [r.data["name"] for r in back.rows] == ["food-licences"]

@@ -8,9 +8,10 @@ from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.dongchang.logic import tenders as tender_service
-from ckanext.dongchang.model import AccessRequest, AuditEvent
-from ckanext.dongchang.model.tender import Tender
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.tenders import service
+from ckanext.dongchang.tenders.model import Tender
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
@@ -252,17 +253,17 @@ def test_f6_cancelling_a_tender_ends_the_access_granted_under_it(world):
 def test_f6_the_end_of_the_contract_ends_the_access_granted_under_it(world):
     tender = _award(world, _announce(world))
     granted = _granted(world, tender)
-    assert tender_service.end_expired_tenders() == []
+    assert service.end_expired_tenders() == []
     model.Session.query(Tender).filter_by(id=tender["id"]).update(
         {"contract_end": TODAY - dt.timedelta(days=1)})
     model.Session.commit()
-    assert tender_service.end_expired_tenders() == [tender["id"]]
+    assert service.end_expired_tenders() == [tender["id"]]
     shown = world["api"]["anonymous"].ok("dongchang_tender_show", id=tender["id"])
     assert shown["state"] == "ended"
     request = world["api"]["company-li"].ok("dongchang_access_request_show", id=granted["id"])
     assert request["state"] == "revoked" and tender["id"] in request["reason"]
     assert _download_status(world, "company-li") == 403
-    assert tender_service.end_expired_tenders() == []
+    assert service.end_expired_tenders() == []
 
 
 # --- the Bureau's rules -----------------------------------------------------------------------

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
+from ckanext.dongchang.catalog.rules.classes import OPEN_CLASSES, SHARE_CLASSES
 from ckanext.dongchang.dcat import vocabulary as vocab
-from ckanext.dongchang.policy.classes import OPEN_CLASSES, SHARE_CLASSES
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 SITE = "https://data.dongchangfu.example.gov.cn"

@@ -300,7 +300,7 @@ class DongchangDCATProfile(RDFProfile):
         """The Big Data Bureau publishes the catalog (Art. 13); the site if none is set up."""
         from ckan import model
 
-        from ckanext.dongchang.logic import audience
+        from ckanext.dongchang.access import audience
 
         bureau = next(iter(audience.bureau_org_ids()), None)
         group = model.Group.get(bureau) if bureau else None

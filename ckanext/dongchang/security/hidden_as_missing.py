@@ -1,7 +1,7 @@
 """An entry the viewer may not see answers exactly like a missing one, on every surface
 (issue 14, item 8; DESIGN §4, F-3).
 
-``package_show`` and ``resource_show`` answer 404 themselves (``visibility.hidden_as_missing``),
+``package_show`` and ``resource_show`` answer 404 themselves (``enforcement.hidden_as_missing``),
 but CKAN's other actions and pages check ``package_update``, ``resource_view_list`` or
 ``activity_list`` rights instead, and refuse a hidden entry with 403 where a missing one gets
 404: the difference tells an outsider the entry exists. The follower actions do not check
@@ -29,7 +29,7 @@ import flask
 from ckan import model
 from ckan.common import current_user
 
-from ckanext.dongchang.logic import visibility
+from ckanext.dongchang.access import enforcement
 
 hidden_as_missing_blueprint = flask.Blueprint("dongchang_hidden_as_missing", __name__)
 
@@ -73,7 +73,7 @@ def hidden_entries(values: dict[str, str]) -> dict[str, str]:
     if not named:
         return {}
     context = {"user": current_user.name, "auth_user_obj": current_user}
-    visible = visibility.visible_dataset_ids(context, set(named.values()))
+    visible = enforcement.visible_dataset_ids(context, set(named.values()))
     return {field: values[field] for field, entry_id in named.items() if entry_id not in visible}
 
 

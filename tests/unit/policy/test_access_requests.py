@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.access_requests import (
+from ckanext.dongchang.catalog.rules.classes import OPEN_CLASSES, SHARE_CLASSES
+from ckanext.dongchang.requests.rules import (
     APPLICANT_KINDS,
     PURPOSES,
     REASON_REQUIRED,
@@ -20,7 +21,6 @@ from ckanext.dongchang.policy.access_requests import (
     request_errors,
     request_kind,
 )
-from ckanext.dongchang.policy.classes import OPEN_CLASSES, SHARE_CLASSES
 
 # DESIGN §5, written out: (state, action) -> new state. Everything else is refused.
 ALLOWED = {

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy import catalog_workflow as rules
-from ckanext.dongchang.policy.classes import CATALOG_STATES
-from ckanext.dongchang.policy.working_days import WorkingDayCalendar
+from ckanext.dongchang.calendar.working_days import WorkingDayCalendar
+from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 
 STATES_OR_NONE = st.sampled_from((None, *CATALOG_STATES))
 

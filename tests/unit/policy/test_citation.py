@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.citation import (
+from ckanext.dongchang.products.rules import (
     CitedSource,
     Grant,
     citations,

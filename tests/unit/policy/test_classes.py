@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.classes import (
+from ckanext.dongchang.catalog.rules.classes import (
     CATALOG_STATES,
     OPEN_CLASSES,
     REVIEW_STATUSES,
@@ -18,7 +18,7 @@ from ckanext.dongchang.policy.classes import (
     is_wider,
     share_at_least,
 )
-from ckanext.dongchang.policy.messages import Message, render
+from ckanext.dongchang.kernel.messages import Message, render
 
 
 def entry(**overrides: Any) -> dict[str, Any]:

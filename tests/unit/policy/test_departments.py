@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.dongchang.policy.departments import department_flag, is_department
+from ckanext.dongchang.departments.rules import department_flag, is_department
 
 
 @pytest.mark.parametrize(("requested", "bureau", "expected"), [

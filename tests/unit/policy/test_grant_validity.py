@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ckanext.dongchang.policy.access_requests import latest_grant_end, valid_until_errors
+from ckanext.dongchang.requests.rules import latest_grant_end, valid_until_errors
 
 TODAY = date(2026, 12, 3)
 

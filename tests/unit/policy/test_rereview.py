@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from ckanext.dongchang.policy import catalog_workflow as rules
+from ckanext.dongchang.catalog.rules import workflow
 
-SCHEMA = Path(rules.__file__).parents[1] / "schemas" / "catalog_entry.yaml"
+SCHEMA = Path(workflow.__file__).parents[2] / "schemas" / "catalog_entry.yaml"
 
 PUBLISHED = {
     "title": "东昌府区市场主体登记信息", "name": "registrations", "notes": "登记信息",
@@ -28,64 +28,64 @@ def _with(**changes):
 def test_f10_every_schema_field_is_either_reviewed_again_or_applied_at_once():
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     fields = {f["field_name"] for f in schema["dataset_fields"]}
-    assert fields <= set(rules.REREVIEW_FIELDS) | set(rules.APPLIED_AT_ONCE)
-    assert not set(rules.REREVIEW_FIELDS) & set(rules.APPLIED_AT_ONCE)
+    assert fields <= set(workflow.REREVIEW_FIELDS) | set(workflow.APPLIED_AT_ONCE)
+    assert not set(workflow.REREVIEW_FIELDS) & set(workflow.APPLIED_AT_ONCE)
     resource_fields = {f["field_name"] for f in schema["resource_fields"]}
-    assert resource_fields <= set(rules.REVIEWED_RESOURCE_FIELDS)
+    assert resource_fields <= set(workflow.REVIEWED_RESOURCE_FIELDS)
 
 
 def test_f10_what_the_public_sees_is_reviewed_again_and_bookkeeping_is_not():
-    assert rules.rereview_changes(PUBLISHED, _with(title="新标题", notes="新摘要")) == [
+    assert workflow.rereview_changes(PUBLISHED, _with(title="新标题", notes="新摘要")) == [
         "title", "notes"]
-    assert rules.rereview_changes(PUBLISHED, _with(update_cycle="weekly")) == []
-    assert rules.rereview_changes(PUBLISHED, _with(tag_string="企业, 登记")) == ["tag_string"]
-    assert rules.rereview_changes(PUBLISHED, _with(tag_string="企业")) == []
+    assert workflow.rereview_changes(PUBLISHED, _with(update_cycle="weekly")) == []
+    assert workflow.rereview_changes(PUBLISHED, _with(tag_string="企业, 登记")) == ["tag_string"]
+    assert workflow.rereview_changes(PUBLISHED, _with(tag_string="企业")) == []
 
 
 def test_f10_a_resource_added_deleted_or_relinked_is_reviewed_but_its_size_is_not():
     new = {"name": "新文件", "url": "https://a.example/2.csv", "format": "CSV"}
-    assert rules.rereview_changes(PUBLISHED, _with(resources=[*PUBLISHED["resources"], new])) \
+    assert workflow.rereview_changes(PUBLISHED, _with(resources=[*PUBLISHED["resources"], new])) \
         == ["resources"]
-    assert rules.rereview_changes(PUBLISHED, _with(resources=[])) == ["resources"]
+    assert workflow.rereview_changes(PUBLISHED, _with(resources=[])) == ["resources"]
     relinked = [dict(PUBLISHED["resources"][0], url="https://evil.example/x")]
-    assert rules.rereview_changes(PUBLISHED, _with(resources=relinked)) == ["resources"]
+    assert workflow.rereview_changes(PUBLISHED, _with(resources=relinked)) == ["resources"]
     resized = [dict(PUBLISHED["resources"][0], size=99)]
-    assert rules.rereview_changes(PUBLISHED, _with(resources=resized)) == []
+    assert workflow.rereview_changes(PUBLISHED, _with(resources=resized)) == []
     without = {k: v for k, v in PUBLISHED.items() if k != "resources"}
-    assert rules.rereview_changes(PUBLISHED, without) == []  # package_update keeps them
+    assert workflow.rereview_changes(PUBLISHED, without) == []  # package_update keeps them
 
 
 def test_art28_a_narrowing_class_change_acts_at_once_a_widening_one_waits():
-    assert rules.narrows_only(PUBLISHED, _with(open_class="not_open"))
-    assert rules.narrows_only(PUBLISHED, _with(confidentiality_review_status="pending"))
+    assert workflow.narrows_only(PUBLISHED, _with(open_class="not_open"))
+    assert workflow.narrows_only(PUBLISHED, _with(confidentiality_review_status="pending"))
     narrowed = _with(open_class="not_open", share_class="conditional")
-    assert not rules.narrows_only(narrowed, PUBLISHED)
-    assert not rules.narrows_only(PUBLISHED, _with(open_conditions="新条件"))
-    assert rules.narrows_only(PUBLISHED, _with(open_class="conditional",
+    assert not workflow.narrows_only(narrowed, PUBLISHED)
+    assert not workflow.narrows_only(PUBLISHED, _with(open_conditions="新条件"))
+    assert workflow.narrows_only(PUBLISHED, _with(open_class="conditional",
                                                confidentiality_review_status="pending"))
-    assert not rules.narrows_only(_with(open_class="not_open"),
+    assert not workflow.narrows_only(_with(open_class="not_open"),
                                   _with(share_class="conditional", open_class="conditional"))
 
 
 def test_f10_successive_edits_add_up_in_one_proposal():
     one = {"name": "文件一", "url": "https://a.example/one.csv", "format": "CSV"}
     two = {"name": "文件二", "url": "https://a.example/two.csv", "format": "CSV"}
-    first = rules.merge_revision(None, PUBLISHED, _with(
+    first = workflow.merge_revision(None, PUBLISHED, _with(
         resources=[*PUBLISHED["resources"], one], title="新标题"))
-    second = rules.merge_revision(first, PUBLISHED, _with(
+    second = workflow.merge_revision(first, PUBLISHED, _with(
         resources=[*PUBLISHED["resources"], two], notes="新摘要"))
     assert (second["title"], second["notes"]) == ("新标题", "新摘要")
     assert [r["name"] for r in second["resources"]] == ["登记表", "文件一", "文件二"]
-    deleted = rules.merge_revision(second, PUBLISHED, _with(resources=[]))
+    deleted = workflow.merge_revision(second, PUBLISHED, _with(resources=[]))
     assert [r["name"] for r in deleted["resources"]] == ["文件一", "文件二"]
 
 
 def test_f10_publishing_keeps_what_changed_at_once_meanwhile():
-    proposal = rules.merge_revision(None, PUBLISHED, _with(
+    proposal = workflow.merge_revision(None, PUBLISHED, _with(
         title="新标题", resources=[dict(PUBLISHED["resources"][0], url="https://a.example/n")]))
     current = _with(update_cycle="weekly",
                     resources=[dict(PUBLISHED["resources"][0], size=42)])
-    final = rules.apply_revision(current, proposal)
+    final = workflow.apply_revision(current, proposal)
     assert (final["title"], final["update_cycle"]) == ("新标题", "weekly")
     assert final["resources"][0]["url"] == "https://a.example/n"
     assert final["resources"][0]["size"] == 42
@@ -93,7 +93,7 @@ def test_f10_publishing_keeps_what_changed_at_once_meanwhile():
 
 def test_f10_the_bureau_sees_a_field_by_field_diff_with_one_row_per_resource():
     new = {"name": "新文件", "url": "https://a.example/2.csv", "format": "CSV"}
-    diff = rules.revision_diff(PUBLISHED, _with(title="新标题", resources=[new]))
+    diff = workflow.revision_diff(PUBLISHED, _with(title="新标题", resources=[new]))
     assert {"field": "title", "before": PUBLISHED["title"], "after": "新标题"} in diff
     rows = [row for row in diff if row["field"] == "resources"]
     assert {(bool(row["before"]), bool(row["after"])) for row in rows} == {
@@ -102,5 +102,5 @@ def test_f10_the_bureau_sees_a_field_by_field_diff_with_one_row_per_resource():
 
 
 def test_f10_a_decision_is_open_on_a_published_entry_only_while_a_change_is_pending():
-    assert rules.review_errors("published", "publish", "", revision_pending=True) == {}
-    assert "catalog_state" in rules.review_errors("published", "publish", "")
+    assert workflow.review_errors("published", "publish", "", revision_pending=True) == {}
+    assert "catalog_state" in workflow.review_errors("published", "publish", "")

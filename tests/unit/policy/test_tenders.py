@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.tenders import (
+from ckanext.dongchang.tenders.rules import (
     CANCELLED,
     METHODS,
     NOT_AWARDED,

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.classes import OPEN_CLASSES, SHARE_CLASSES
-from ckanext.dongchang.policy.visibility import (
+from ckanext.dongchang.access.rules.visibility import (
     BUREAU,
     GOVERNMENT,
     GRANTEE,
@@ -20,6 +19,7 @@ from ckanext.dongchang.policy.visibility import (
     may_see_metadata,
     user_labels,
 )
+from ckanext.dongchang.catalog.rules.classes import OPEN_CLASSES, SHARE_CLASSES
 
 ANONYMOUS = frozenset({PUBLIC})
 PUBLIC_GRANTEE = frozenset({PUBLIC, GRANTEE})

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ckanext.dongchang.policy.working_days import (
+from ckanext.dongchang.calendar.working_days import (
     UnknownCalendarYear,
     WorkingDayCalendar,
     official_years,

@@ -1,0 +1,187 @@
+"""Who a user is to a catalog entry (DESIGN §4): public, government, owner, grantee, Bureau.
+
+Computed from CKAN memberships and from grants (approved access requests), with at most one
+membership query and one grant query per action context, or per web request for the permission
+labels CKAN asks for once per resource on a dataset page. Never kept across requests, and
+forgotten within one as soon as the session writes (flush, commit or rollback): an approval,
+revocation, membership change or expiry takes effect on the very next check.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import flask
+import sqlalchemy as sa
+from ckan import authz, model
+from ckan.types import Context
+
+from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.access.rules import visibility
+from ckanext.dongchang.departments import rules as departments
+from ckanext.dongchang.requests.model import AccessRequest
+
+_CACHE_KEY = "dongchang_memberships"
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """What one user is across the whole catalog; the inputs of every visibility decision."""
+
+    user_id: str | None
+    # recognised departments only (``recognised_department``): other organisations give nothing
+    org_ids: frozenset[str] = frozenset()
+    is_bureau: bool = False
+    # dataset id -> resource ids in scope (empty tuple = the whole entry)
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def viewer(self, owner_org: str | None, dataset_id: str) -> frozenset[str]:
+        audiences = {visibility.PUBLIC}
+        if self.org_ids or self.is_bureau:
+            audiences.add(visibility.GOVERNMENT)
+        if owner_org and owner_org in self.org_ids:
+            audiences.add(visibility.OWNER)
+        if self.is_bureau:
+            audiences.add(visibility.BUREAU)
+        if dataset_id in self.grants:
+            audiences.add(visibility.GRANTEE)
+        return frozenset(audiences)
+
+    def granted_resources(self, dataset_id: str) -> tuple[str, ...] | None:
+        """The resources a grant covers: ``()`` for all, ``None`` without a grant."""
+        return self.grants.get(dataset_id)
+
+
+def memberships_for(user: Any, context: Context | None = None) -> Memberships:
+    """Memberships of ``user`` (a ``model.User``, a name, or None for anonymous)."""
+    user_obj = _user(user)
+    key = user_obj.id if user_obj else None
+    caches = [_request_cache()]
+    if context is not None:  # also outside web requests: CLI commands and jobs
+        caches.append(context.setdefault(_CACHE_KEY, {}))
+    for cache in caches:
+        if key in cache:
+            return cache[key]
+    found = _load(user_obj)
+    for cache in caches:
+        cache[key] = found
+    return found
+
+
+def _request_cache() -> dict[str | None, Memberships]:
+    """The current web request's cache (``flask.g``), or a throwaway one outside a request."""
+    if not flask.has_app_context():
+        return {}
+    return flask.g.setdefault(_CACHE_KEY, {})
+
+
+def _forget_request_cache(*_args: Any) -> None:
+    """Any write may change memberships or grants: the next check reads them again."""
+    if flask.has_app_context():
+        flask.g.pop(_CACHE_KEY, None)
+
+
+for _event in ("after_flush", "after_commit", "after_soft_rollback"):
+    sa.event.listen(model.Session, _event, _forget_request_cache)
+
+
+def _user(user: Any) -> model.User | None:
+    """Accept what CKAN puts in a context: a User, flask-login's proxy, a name, or nothing."""
+    unwrap = getattr(user, "_get_current_object", None)
+    if unwrap is not None:
+        user = unwrap()
+    if isinstance(user, model.User):
+        return user
+    if isinstance(user, str) and user:
+        return model.User.get(user)
+    return None
+
+
+def _load(user: model.User | None) -> Memberships:
+    if user is None:
+        return Memberships(user_id=None)
+    rows = department_memberships(
+        user.id, model.Member.group_id, model.Member.capacity, model.Group.name,
+        model.Group.extras).all()
+    org_ids = frozenset(row.group_id for row in rows)
+    is_bureau = bool(user.sysadmin) or any(
+        row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
+    )
+    grants = {
+        grant.dataset_id: tuple(grant.resource_ids or ())
+        for grant in AccessRequest.active_grants(user.id, today=dt.date.today())
+    }
+    return Memberships(user_id=user.id, org_ids=org_ids, is_bureau=is_bureau, grants=grants)
+
+
+def _is_bureau_org(name: str, extras: dict[str, str] | None) -> bool:
+    """Whether a department (already recognised: see ``department_memberships``) is the
+    Bureau: the configured one by name, else those flagged by a sysadmin."""
+    configured = dc_config.bureau_org()
+    if configured:
+        return name == configured
+    return (extras or {}).get("is_bureau") == "true"
+
+
+# --- departments: the one place that says which organisations count ---------------------------
+def recognised_department() -> sa.ColumnElement[bool]:
+    """SQL condition on ``model.Group``: an active organisation the Bureau created or recognised.
+
+    Every membership, owner or Bureau check goes through this condition: membership of any
+    other organisation (one a user made for themselves) gives nothing (``policy.departments``).
+    """
+    return sa.and_(
+        model.Group.is_organization.is_(True), model.Group.state == "active",
+        model.Group.extras[departments.FLAG].astext == departments.YES,
+    )
+
+
+def department_memberships(user_id: str, *columns: Any,
+                           capacities: tuple[str, ...] | None = None) -> Any:
+    """Query of ``columns`` over the user's active memberships of recognised departments."""
+    query = (
+        model.Session.query(*columns)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user", model.Member.table_id == user_id,
+                model.Member.state == "active", recognised_department())
+    )
+    if capacities is not None:
+        query = query.filter(model.Member.capacity.in_(capacities))
+    return query
+
+
+def is_recognised_department(group: model.Group | None) -> bool:
+    """The same test as :func:`recognised_department`, on a loaded group."""
+    return (group is not None and group.is_organization and group.state == "active"
+            and departments.is_department(group.extras))
+
+
+def department_role_permits(org_id: str | None, user_name: str | None, permission: str) -> bool:
+    """Whether the user's role in a *recognised* department gives ``permission`` there (CKAN's
+    role table: ``update_dataset`` for editors and admins, ``admin`` for admins)."""
+    group = model.Group.get(org_id) if org_id else None
+    return (bool(user_name) and is_recognised_department(group)
+            and authz.has_user_permission_for_group_or_org(group.id, user_name, permission))
+
+
+def department_ids_of_user(user_id: str) -> list[str]:
+    """Recognised departments the user is an active member of (for permission labels)."""
+    return [row[0] for row in department_memberships(user_id, model.Member.group_id).all()]
+
+
+def recognised_department_ids() -> list[str]:
+    """Ids of every recognised department."""
+    return [row[0] for row in
+            model.Session.query(model.Group.id).filter(recognised_department()).all()]
+
+
+def bureau_org_ids() -> list[str]:
+    """Ids of the (recognised) departments that act as the Big Data Bureau."""
+    configured = dc_config.bureau_org()
+    query = model.Session.query(model.Group.id).filter(recognised_department())
+    if configured:
+        query = query.filter(model.Group.name == configured)
+    else:
+        query = query.filter(model.Group.extras["is_bureau"].astext == "true")
+    return [row[0] for row in query.all()]

@@ -1,0 +1,351 @@
+"""DESIGN §4 enforced through CKAN's own mechanisms (F-3).
+
+* Metadata: ``private`` (set by the schema from the classes) plus permission labels, which
+  CKAN's ``package_show`` auth and ``package_search`` both obey.
+* Data: resource URLs are removed from every dict a viewer receives unless policy lets that
+  viewer see the data; downloads are refused outright.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from ckan.types import Context
+
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.access.rules import publication, visibility
+
+RESTRICTED_FLAG = "dongchang_restricted"
+DOWNLOAD_ENDPOINTS = frozenset({"resource.download", "dataset_resource.download"})
+
+
+# --- metadata: permission labels -------------------------------------------------------------
+def dataset_labels(dataset: model.Package) -> list[str]:
+    """A deleted (or CKAN-draft) entry counts as unpublished: only its department and the
+    Bureau still see it, so they can tell what was withdrawn and undo a mistaken deletion;
+    for everyone else it no longer exists (issue 14 item 8)."""
+    return _labels(dataset, listed=dataset.state == "active")
+
+
+def _labels(dataset: model.Package, listed: bool) -> list[str]:
+    extras = dataset.extras or {}
+    return visibility.dataset_labels(
+        dataset.id, dataset.owner_org, extras.get("share_class", ""),
+        extras.get("open_class", ""), listed and publication.is_published(extras),
+    )
+
+
+def user_labels(user: model.User | None) -> list[str]:
+    if user is None:
+        return visibility.user_labels(False, (), False)
+    memberships = audience.memberships_for(user)
+    return visibility.user_labels(True, memberships.org_ids, memberships.is_bureau)
+
+
+@contextmanager
+def hidden_as_missing() -> Iterator[None]:
+    """An entry the viewer may not see answers as a missing one does (404, the same words).
+
+    CKAN refuses it with 403 and a message naming its id, which tells an outsider that the
+    entry (or one of its resources) exists.
+    """
+    try:
+        yield
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound() from None
+
+
+# --- metadata: references to other entries ---------------------------------------------------
+# A product's sources and a relationship's other end name entries by id; an entry the viewer may
+# not see must not be named, or its existence (and a grant on it) would be told (issue 14 items
+# 7 and 8). Search results never carry them: ``indexing`` keeps them out of the index.
+RELATIONSHIP_ENDS = (("relationships_as_subject", "object_package_id"),
+                     ("relationships_as_object", "subject_package_id"))
+SOURCES_FIELD = "sources"
+SOURCE_REFERENCES = ("dataset_id", "access_request_id")
+
+
+def visible_dataset_ids(context: Context, dataset_ids: Iterable[Any]) -> set[str]:
+    """Which of these entries the context's user may see: the permission labels' answer, as
+    ``package_show`` and ``package_search`` give it."""
+    ids = {i for i in dataset_ids if isinstance(i, str) and i}
+    if not ids:
+        return set()
+    memberships = audience.memberships_for(_context_user(context), context)
+    viewer_labels = set(visibility.user_labels(memberships.user_id is not None,
+                                               memberships.org_ids, memberships.is_bureau))
+    datasets = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
+    return {d.id for d in datasets if viewer_labels.intersection(dataset_labels(d))}
+
+
+def strip_references(context: Context, dataset: dict[str, Any]) -> None:
+    """Remove relationships to, and product sources' ids of, entries the viewer may not see."""
+    sources, extra = product_sources(dataset)
+    relationships = [(end, r) for field, end in RELATIONSHIP_ENDS
+                     for r in dataset.get(field) or [] if isinstance(r, dict)]
+    named = {_other_end(r, end) for end, r in relationships}
+    named |= {s.get("dataset_id") for s in sources}
+    named.discard(None)
+    if not named:
+        return
+    visible = visible_dataset_ids(context, named)
+    for field, end in RELATIONSHIP_ENDS:
+        if isinstance(dataset.get(field), list):
+            dataset[field] = [r for r in dataset[field]
+                              if isinstance(r, dict) and _other_end(r, end) in visible]
+    for source in sources:
+        if source.get("dataset_id") not in visible:
+            for key in SOURCE_REFERENCES:
+                source.pop(key, None)
+    if extra is not None:
+        extra["value"] = json.dumps(sources, ensure_ascii=False)
+
+
+def _other_end(relationship: dict[str, Any], end: str) -> Any:
+    """The related entry's id: a top-level key as CKAN dictizes it, under ``__extras`` once
+    the dataset schema has validated the dict."""
+    return relationship.get(end) or (relationship.get("__extras") or {}).get(end)
+
+
+def drop_references(dataset: dict[str, Any]) -> None:
+    """For the search index, which answers everyone: no relationship and no source id at all
+    (whether an entry may be named depends on the viewer and on the entry's classes today)."""
+    sources, extra = product_sources(dataset)
+    for field, _end in RELATIONSHIP_ENDS:
+        if field in dataset:
+            dataset[field] = []
+    for source in sources:
+        for key in SOURCE_REFERENCES:
+            source.pop(key, None)
+    if extra is not None:
+        extra["value"] = json.dumps(sources, ensure_ascii=False)
+
+
+def product_sources(dataset: dict[str, Any]
+                    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A product's sources: the schema's list, or (default schema) the JSON in its extra."""
+    if isinstance(dataset.get(SOURCES_FIELD), list):
+        return [s for s in dataset[SOURCES_FIELD] if isinstance(s, dict)], None
+    for extra in dataset.get("extras") or []:
+        if isinstance(extra, dict) and extra.get("key") == SOURCES_FIELD:
+            try:
+                sources = json.loads(extra.get("value") or "[]")
+            except (TypeError, ValueError):
+                sources = []
+            if isinstance(sources, list):
+                return [s for s in sources if isinstance(s, dict)], extra
+    return [], None
+
+
+# --- data: resource URLs ----------------------------------------------------------------------
+def needs_fresh_read(dataset_id_or_name: str) -> bool:
+    """Whether ``package_show`` must read from the database instead of Solr's stored copy.
+
+    The index holds gated entries without their resource URLs, and products and related
+    entries without the ids of the entries they name (see ``indexing``), so a viewer who may
+    see those must get the entry from the database.
+    """
+    if not dataset_id_or_name:
+        return False
+    relationship = model.package_relationship_table
+    related = sa.exists().where(sa.or_(relationship.c.subject_package_id == model.Package.id,
+                                       relationship.c.object_package_id == model.Package.id))
+    found = (
+        model.Session.query(model.Package.extras, related)
+        .filter(sa.or_(model.Package.id == dataset_id_or_name,
+                       model.Package.name == dataset_id_or_name))
+        .first()
+    )
+    if found is None:
+        return False
+    extras, has_relationships = found
+    extras = extras or {}
+    return (not publication.data_is_public(extras) or has_relationships
+            or bool(extras.get(SOURCES_FIELD)))
+
+
+def _context_user(context: Context) -> Any:
+    return context.get("auth_user_obj") or context.get("user")
+
+
+def _trusted(context: Context) -> bool:
+    """Internal calls (indexing, activity snapshots) run with ignore_auth and no user."""
+    return bool(context.get("ignore_auth")) and not context.get("user")
+
+
+def visible_resource_ids(context: Context, dataset: dict[str, Any]) -> set[str] | None:
+    """Resource ids whose data the context's user may see; ``None`` means all of them."""
+    memberships = audience.memberships_for(_context_user(context), context)
+    viewer = memberships.viewer(dataset.get("owner_org"), dataset.get("id", ""))
+    published = publication.is_published(dataset)
+    share, open_ = dataset.get("share_class", ""), dataset.get("open_class", "")
+    if visibility.may_see_data(viewer - {visibility.GRANTEE}, share, open_, published):
+        return None
+    if visibility.may_see_data(viewer, share, open_, published):
+        scope = memberships.granted_resources(dataset.get("id", "")) or ()
+        return set(scope) if scope else None
+    return set()
+
+
+def strip_dataset(context: Context, dataset: dict[str, Any]) -> dict[str, Any]:
+    """Remove the URLs of resources the viewer may not use (in place; returns the dict)."""
+    if _trusted(context):
+        return dataset
+    strip_references(context, dataset)
+    allowed = visible_resource_ids(context, dataset)
+    if allowed is None:
+        return dataset
+    for resource in dataset.get("resources") or []:
+        if resource.get("id") not in allowed:
+            _strip_resource(resource)
+    return dataset
+
+
+def _strip_resource(resource: dict[str, Any]) -> None:
+    resource["url"] = ""
+    resource[RESTRICTED_FLAG] = True
+
+
+def strip_resource(context: Context, resource: dict[str, Any]) -> dict[str, Any]:
+    """``resource_show``: strip the URL, and refuse a download outright."""
+    if _trusted(context):
+        return resource
+    dataset = _dataset_fields(resource["package_id"])
+    allowed = visible_resource_ids(context, dataset)
+    if allowed is None or resource["id"] in allowed:
+        return resource
+    if _is_download_request():
+        raise tk.NotAuthorized(tk._(
+            "This data is not open to you. Conditionally open data can be requested from"
+            " the dataset page."))
+    _strip_resource(resource)
+    return resource
+
+
+def strip_resources_of_many(context: Context, resources: Iterable[dict[str, Any]]) -> None:
+    """Strip a list of resources from several datasets with one query for their datasets."""
+    resources = list(resources)
+    ids = {r.get("package_id") for r in resources if r.get("package_id")}
+    datasets = {d["id"]: d for d in _datasets_fields(ids)}
+    for resource in resources:
+        dataset = datasets.get(resource.get("package_id"))
+        if dataset is None:
+            _strip_resource(resource)
+            continue
+        allowed = visible_resource_ids(context, dataset)
+        if allowed is not None and resource.get("id") not in allowed:
+            _strip_resource(resource)
+
+
+def usable_resources(context: Context, resources: Iterable[Any]) -> list[Any]:
+    """Only the resources (model objects or dicts) whose data the viewer may use, in order.
+
+    For searches: a gated resource must not take part in matching or ordering at all, or its
+    position among the viewer's own resources would reveal its URL (issue 14, item 3).
+    """
+    resources = list(resources)
+    if _trusted(context):
+        return resources
+
+    def field(resource: Any, name: str) -> Any:
+        return resource.get(name) if isinstance(resource, dict) else getattr(resource, name)
+
+    datasets = {d["id"]: d for d in _datasets_fields(
+        {field(r, "package_id") for r in resources if field(r, "package_id")})}
+    allowed_by_dataset = {dataset_id: visible_resource_ids(context, dataset)
+                          for dataset_id, dataset in datasets.items()}
+    usable = []
+    for resource in resources:
+        dataset_id = field(resource, "package_id")
+        if dataset_id not in allowed_by_dataset:
+            continue
+        allowed = allowed_by_dataset[dataset_id]
+        if allowed is None or field(resource, "id") in allowed:
+            usable.append(resource)
+    return usable
+
+
+def _is_download_request() -> bool:
+    try:
+        return tk.request.endpoint in DOWNLOAD_ENDPOINTS
+    except RuntimeError:  # no request: an action called from code
+        return False
+
+
+def _dataset_fields(dataset_id: str) -> dict[str, Any]:
+    found = _datasets_fields({dataset_id})
+    if not found:
+        raise tk.ObjectNotFound()
+    return found[0]
+
+
+def _datasets_fields(dataset_ids: set[str]) -> list[dict[str, Any]]:
+    if not dataset_ids:
+        return []
+    rows = (
+        model.Session.query(model.Package.id, model.Package.owner_org, model.Package.extras)
+        .filter(model.Package.id.in_(dataset_ids))
+        .all()
+    )
+    return [dict(row.extras or {}, id=row.id, owner_org=row.owner_org) for row in rows]
+
+
+# --- activity: snapshots hold whole dataset dicts ---------------------------------------------
+def strip_activities(context: Context, activities: Iterable[dict[str, Any]]) -> None:
+    """Strip resource URLs from the dataset snapshots inside activities.
+
+    CKAN stores a full ``package_show`` in each activity and returns it from every activity
+    list; the viewer's *current* rights on the entry decide what the snapshot may show.
+    """
+    activities = [a for a in activities if isinstance((a.get("data") or {}).get("package"), dict)]
+    if _trusted(context) or not activities:
+        return
+    current = {d["id"]: d for d in _datasets_fields({a["object_id"] for a in activities})}
+    for activity in activities:
+        strip_snapshot(context, current.get(activity["object_id"]), activity["data"]["package"])
+
+
+def strip_snapshot(context: Context, current: dict[str, Any] | None,
+                   snapshot: dict[str, Any]) -> None:
+    strip_references(context, snapshot)
+    allowed = visible_resource_ids(context, current) if current else set()
+    if allowed is None:
+        return
+    for resource in snapshot.get("resources") or []:
+        if resource.get("id") not in allowed:
+            _strip_resource(resource)
+
+
+def may_see_all_data(context: Context, dataset_id: str) -> bool:
+    current = current_dataset_fields(dataset_id)
+    return current is not None and visible_resource_ids(context, current) is None
+
+
+def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:
+    found = _datasets_fields({dataset_id})
+    return found[0] if found else None
+
+
+# --- activity: labels follow the entry's current classes --------------------------------------
+def refresh_activity_labels(dataset_id: str, deleting: bool = False) -> None:
+    """Give the entry's past activities its current labels.
+
+    CKAN stamps each activity with the dataset's labels when it happens; after a class change
+    old activities would otherwise stay visible to an audience that lost the entry.
+    ``deleting``: CKAN calls the delete hooks while the entry is still active.
+    """
+    from ckanext.activity.model import Activity
+
+    dataset = model.Package.get(dataset_id)
+    if dataset is None:
+        return
+    model.Session.query(Activity).filter(Activity.object_id == dataset.id).update(
+        {Activity.permission_labels: _labels(dataset, listed=not deleting
+                                             and dataset.state == "active")},
+        synchronize_session=False
+    )

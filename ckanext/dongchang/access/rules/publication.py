@@ -1,0 +1,40 @@
+"""When an entry counts as published, and whether its metadata is public (DESIGN §4)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ckanext.dongchang.access.rules import visibility
+
+PUBLIC_VIEWER = frozenset({visibility.PUBLIC})
+
+
+def is_published(entry: Mapping[str, Any]) -> bool:
+    """Published = the catalog review passed *and* the confidentiality review is recorded.
+
+    Both are needed before anyone outside the department sees the entry (Art. 15, Art. 28).
+    """
+    return (
+        entry.get("catalog_state") == "published"
+        and entry.get("confidentiality_review_status") == "passed"
+    )
+
+
+def metadata_is_public(entry: Mapping[str, Any]) -> bool:
+    """True when anonymous visitors may see the metadata; CKAN's ``private`` is the inverse."""
+    return visibility.may_see_metadata(
+        PUBLIC_VIEWER,
+        str(entry.get("share_class") or ""),
+        str(entry.get("open_class") or ""),
+        is_published(entry),
+    )
+
+
+def data_is_public(entry: Mapping[str, Any]) -> bool:
+    """True when anonymous visitors may download the data (unconditionally open, published)."""
+    return visibility.may_see_data(
+        PUBLIC_VIEWER,
+        str(entry.get("share_class") or ""),
+        str(entry.get("open_class") or ""),
+        is_published(entry),
+    )

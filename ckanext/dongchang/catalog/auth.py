@@ -1,0 +1,136 @@
+"""Auth of catalog management: same names as the actions they guard.
+
+The Bureau (sysadmins and admins of the Bureau's organisation) reviews; a department's editors
+and admins submit, record and report changes; its admins import.
+"""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.catalog import service
+
+__all__ = [
+    "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
+    "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
+    "dongchang_catalog_change_create", "dongchang_catalog_change_list",
+    "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
+]
+
+
+def _yes() -> AuthResult:
+    return {"success": True}
+
+
+def _no(message: str) -> AuthResult:
+    return {"success": False, "msg": message}
+
+
+def _entry(dataset_id: object) -> model.Package | None:
+    try:
+        return service.get_entry(str(dataset_id or ""))
+    except tk.ObjectNotFound:
+        return None
+
+
+def _bureau_or_editor(context: Context, dataset: model.Package | None) -> bool:
+    if dataset is None or not context.get("user"):
+        return False
+    return service.is_bureau(context) or service.may_edit(context["user"], dataset)
+
+
+def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
+        return _yes()
+    return _no(tk._("Only the department's editors and admins can submit its entries."))
+
+
+def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
+    if context.get("user") and service.is_bureau(context):
+        return _yes()
+    return _no(tk._("Only the Big Data Bureau reviews the catalog."))
+
+
+dongchang_catalog_review = _bureau
+dongchang_catalog_mark_duplicate = _bureau
+
+
+def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if not context.get("user"):
+        return _no(tk._("Log in to see catalog entries under review."))
+    org = data_dict.get("org")
+    if service.is_bureau(context):
+        return _yes()
+    group = model.Group.get(org) if org else None
+    if org and (group is None or not audience.department_role_permits(
+            group.id, context["user"], "update_dataset")):
+        return _no(tk._("Only the department's editors and the Bureau can see its entries"
+                        " under review."))
+    return _yes()
+
+
+# Held changes are listed by the same rule: the Bureau, and editors for their own departments.
+dongchang_catalog_revision_list = dongchang_catalog_list
+
+
+def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> AuthResult:
+    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
+        return _yes()
+    return _no(tk._("Only the Bureau and the entry's department can look for its duplicates."))
+
+
+def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> AuthResult:
+    if _bureau_or_editor(context, _entry(data_dict.get("dataset_id"))):
+        return _yes()
+    return _no(tk._("Only the department's editors and admins can record changes to its"
+                    " entries."))
+
+
+def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if not context.get("user"):
+        return _no(tk._("Log in to see catalog changes."))
+    if service.is_bureau(context):
+        return _yes()
+    org = data_dict.get("org")
+    if org:
+        group = model.Group.get(org)
+        if group is not None and audience.department_role_permits(
+                group.id, context["user"], "update_dataset"):
+            return _yes()
+        return _no(tk._("Only the department's editors and the Bureau can see its changes."))
+    if service.editable_org_ids(context["user"]):
+        return _yes()
+    return _no(tk._("Only department editors and the Bureau can see catalog changes."))
+
+
+def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> AuthResult:
+    try:
+        change = service.get_change(str(data_dict.get("id") or ""))
+    except tk.ObjectNotFound:
+        change = None
+    dataset = model.Package.get(change.dataset_id) if change else None
+    if _bureau_or_editor(context, dataset):
+        return _yes()
+    return _no(tk._("Only the department's editors and admins can report its changes."))
+
+
+def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResult:
+    """Department admins import (a bulk change of the department's catalog); so do
+    sysadmins. A Bureau admin who is not a sysadmin is a reviewer, not a publisher."""
+    user = context.get("user")
+    org = model.Group.get(str(data_dict.get("org") or ""))
+    if user and org is not None and audience.department_role_permits(org.id, user, "admin"):
+        return _yes()
+    return _no(tk._("Only the department's admins can import its catalog."))
+
+
+def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResult:
+    user = context.get("user")
+    org = model.Group.get(str(data_dict.get("org") or ""))
+    if user and org is not None and (
+            service.is_bureau(context)
+            or audience.department_role_permits(org.id, user, "update_dataset")):
+        return _yes()
+    return _no(tk._("Only the department's editors and the Bureau can export its catalog."))

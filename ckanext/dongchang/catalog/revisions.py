@@ -1,0 +1,332 @@
+"""Changes to published catalog entries wait for the Bureau (issue 14 item 10; F-10, Art. 15).
+
+A department's save of a published entry is split by ``policy.catalog_workflow``: bookkeeping
+(:data:`APPLIED_AT_ONCE`) is saved at once; what the public sees (:data:`REREVIEW_FIELDS`) is
+kept as a *pending revision* — one per entry, later edits merge into it — and the published
+version stays public until the Bureau publishes or returns the revision. A change that only
+narrows who gets the data acts at once and sends the entry back to review, as before.
+
+Every way to change an entry ends in ``package_update`` (``package_patch``, ``package_revise``,
+the resource actions), which ``core`` chains to :func:`update`; the resource actions are chained
+to :func:`resource_change` as well so that their answer describes the held resource instead of
+a published one. The proposal is read only by the owner department's editors and the Bureau:
+it is never indexed, never in an activity, and the audit log names only the changed fields.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import flask
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib import plugins as lib_plugins
+from ckan.types import Action, Context, DataDict
+
+from ckanext.dongchang.catalog import service
+from ckanext.dongchang.catalog.revision_model import PendingRevision
+from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.kernel.messages import Message, render
+
+HELD_KEY = "dongchang_pending_revision"  # in the answer of a held save
+_HELD_IN_CONTEXT = "dongchang_held_revision"
+
+
+# --- who is held ------------------------------------------------------------------------------
+
+def _reviewer(context: Context) -> bool:
+    """The Bureau, the workflow's own saves and trusted internal callers change at once."""
+    if context.get(service.CONTEXT_FLAG):
+        return True
+    if context.get("ignore_auth") and not context.get("user"):
+        return True
+    return service.is_bureau(context)
+
+
+def held_entry(context: Context, dataset_id: Any) -> model.Package | None:
+    """The stored entry when this caller's save of it must wait for review, else ``None``."""
+    if not isinstance(dataset_id, str) or not dataset_id:
+        return None
+    dataset = model.Package.get(dataset_id)
+    if dataset is None or dataset.type != "dataset" or dataset.state != "active":
+        return None
+    if (dataset.extras or {}).get("catalog_state") != "published" or _reviewer(context):
+        return None
+    return dataset
+
+
+def pending_for(dataset_id: str, for_update: bool = False) -> PendingRevision | None:
+    query = model.Session.query(PendingRevision).filter(
+        PendingRevision.dataset_id == dataset_id, PendingRevision.state == "pending")
+    if for_update:
+        query = query.with_for_update().populate_existing()
+    return query.one_or_none()
+
+
+# --- holding a save ---------------------------------------------------------------------------
+
+def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """``package_update``, holding what needs the Bureau's review on a published entry."""
+    dataset = held_entry(context, data_dict.get("id") or data_dict.get("name"))
+    if dataset is None:
+        return up_func(context, data_dict)
+    tk.check_access("package_update", context, data_dict)
+    service.get_entry(dataset.id, for_update=True)  # one editor at a time merges a proposal
+    published = service.current_entry(dataset.id)
+    if not rules.rereview_changes(published, data_dict):
+        return up_func(context, data_dict)
+    pending = pending_for(dataset.id, for_update=True)
+    if rules.narrows_only(published, data_dict):
+        return _narrow_at_once(up_func, context, data_dict, published, pending)
+    _refuse_uploads(data_dict)
+    proposal = rules.merge_revision(pending.proposed if pending else None, published,
+                                    data_dict)
+    for resource in proposal.get("resources") or []:
+        if isinstance(resource, dict) and not resource.get("id"):
+            resource["id"] = str(uuid.uuid4())  # so later edits and the answer can name it
+    proposal = json.loads(json.dumps(proposal, default=str))
+    _validate(context, dataset, proposal)
+    revision = _store(context, dataset, pending, published, proposal)
+    result = up_func(context, _without_reviewed_fields(published, data_dict))
+    if not context.get("defer_commit"):
+        model.Session.commit()  # also when core found nothing else to save
+    return _answer(context, result, revision)
+
+
+def _narrow_at_once(up_func: Action, context: Context, data_dict: DataDict,
+                    published: dict[str, Any], pending: PendingRevision | None) -> Any:
+    """A narrowing change is saved whole (the entry goes back to review and leaves the
+    public catalog); a pending proposal is folded into it, so no edit is lost."""
+    if pending is not None:
+        data_dict = rules.merge_revision(pending.proposed, published, data_dict)
+        _close(pending, "withdrawn", context, reason="")
+        AuditEvent.record(_user_id(context), "catalog_revision_withdraw", service.OBJECT_TYPE,
+                          pending.dataset_id, revision_id=pending.id, fields=pending.fields)
+    return up_func(context, data_dict)
+
+
+def _refuse_uploads(data_dict: DataDict) -> None:
+    for resource in data_dict.get("resources") or []:
+        if isinstance(resource, dict) and getattr(resource.get("upload"), "filename", None):
+            raise tk.ValidationError({"upload": [tk._(
+                "A published entry's files change only after the Big Data Bureau's review,"
+                " and an uploaded file cannot wait for it: give the new file's URL instead.")]})
+
+
+def _validate(context: Context, dataset: model.Package, proposal: dict[str, Any]) -> None:
+    """The proposal must be a valid entry now, not when the Bureau approves it. Validation
+    only: the workflow flag keeps the state validator from recording anything."""
+    plugin = lib_plugins.lookup_package_plugin(dataset.type)
+    check_context = dict(context, package=dataset, **{service.CONTEXT_FLAG: True})
+    _, errors = lib_plugins.plugin_validate(plugin, check_context, dict(proposal),
+                                            plugin.update_package_schema(), "package_update")
+    if errors:
+        raise tk.ValidationError(errors)
+
+
+def _without_reviewed_fields(published: dict[str, Any], data_dict: DataDict) -> dict[str, Any]:
+    """The save that happens at once: the input with every reviewed field as published."""
+    immediate = dict(data_dict)
+    for name in rules.REREVIEW_FIELDS:
+        if name == "resources":
+            immediate.pop("resources", None)  # package_update keeps them as they are
+        elif name == "tag_string":
+            immediate.pop("tag_string", None)
+            immediate["tags"] = published.get("tags") or []
+        else:
+            rules.put(immediate, name, published.get(name))
+    return immediate
+
+
+def _user_id(context: Context) -> str | None:
+    user = context.get("auth_user_obj")
+    if not isinstance(user, model.User) and context.get("user"):
+        user = model.User.get(context["user"])
+    return user.id if isinstance(user, model.User) else None
+
+
+def _store(context: Context, dataset: model.Package, pending: PendingRevision | None,
+           published: dict[str, Any], proposal: dict[str, Any]) -> PendingRevision | None:
+    """Create or update the entry's pending revision; an edit that undoes every proposed
+    change withdraws it. Audited in the same transaction (field names only)."""
+    fields = rules.rereview_changes(published, proposal)
+    now = dt.datetime.utcnow()
+    if not fields:
+        if pending is not None:
+            _close(pending, "withdrawn", context, reason="")
+            AuditEvent.record(_user_id(context), "catalog_revision_withdraw",
+                              service.OBJECT_TYPE, dataset.id, revision_id=pending.id,
+                              fields=pending.fields)
+        return None
+    if pending is None:
+        pending = PendingRevision(dataset_id=dataset.id, submitted_at=now)
+        model.Session.add(pending)
+    pending.proposed, pending.fields = proposal, fields
+    pending.submitted_by, pending.updated_at = _user_id(context), now
+    model.Session.flush()
+    AuditEvent.record(_user_id(context), "catalog_revision_submit", service.OBJECT_TYPE,
+                      dataset.id, revision_id=pending.id, fields=fields)
+    return pending
+
+
+def _close(revision: PendingRevision, state: str, context: Context, reason: str) -> None:
+    revision.state, revision.reason = state, reason
+    revision.decided_by, revision.decided_at = _user_id(context), dt.datetime.utcnow()
+
+
+def _answer(context: Context, result: Any, revision: PendingRevision | None) -> Any:
+    """Say in the answer (and, on a page, in a notice) that the change waits for review."""
+    held = held_summary(revision)
+    context[_HELD_IN_CONTEXT] = held
+    if held and flask.has_request_context() and "/api/" not in flask.request.path:
+        tk.h.flash_notice(held["message"])
+    if isinstance(result, dict):
+        result = dict(result)
+        result[HELD_KEY] = held
+    return result
+
+
+def held_summary(revision: PendingRevision | None) -> dict[str, Any] | None:
+    if revision is None:
+        return None
+    message = Message(rules.REVISION_HELD, fields=", ".join(field_labels(revision.fields)))
+    return {"id": revision.id, "state": revision.state, "fields": list(revision.fields),
+            "message": render(message, tk._)}
+
+
+def field_labels(fields: list[str]) -> list[str]:
+    """The entry form's labels of ``fields``, in the user's language."""
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    specs = {f["field_name"]: f for f in schema.get("dataset_fields", [])}
+    extra = {"resources": tk._("Resources")}
+    return [tk.h.scheming_language_text(specs[name]["label"]) if name in specs
+            else extra.get(name, name) for name in fields]
+
+
+# --- the resource actions ---------------------------------------------------------------------
+
+def resource_change(up_func: Action, context: Context, data_dict: DataDict, kind: str) -> Any:
+    """``resource_create`` / ``_update`` / ``_delete`` on a published entry: the change goes
+    through ``package_update`` (so it is held), and the answer says what was held instead of
+    returning a published resource that did not change."""
+    if kind == "create":
+        dataset_id = data_dict.get("package_id")
+    else:
+        resource = model.Resource.get(str(data_dict.get("id") or "")) \
+            if isinstance(data_dict.get("id"), str) else None
+        dataset_id = resource.package_id if resource is not None else None
+    dataset = held_entry(context, dataset_id)
+    if dataset is None:
+        return up_func(context, data_dict)
+    tk.check_access(f"resource_{kind}", context, data_dict)
+    entry = service.current_entry(dataset.id)
+    changed = dict(data_dict, url=data_dict.get("url") or "")
+    resources = list(entry.get("resources") or [])
+    if kind == "create":
+        changed.pop("package_id", None)
+        resources.append(changed)
+    else:
+        old = next((r for r in resources if r["id"] == data_dict["id"]), None)
+        if old is None:  # a deleted resource of the entry
+            raise tk.ObjectNotFound(tk._("Resource was not found."))
+        if kind == "update":
+            if "datastore_active" in old and "datastore_active" not in changed:
+                changed["datastore_active"] = old["datastore_active"]
+            resources = [changed if r["id"] == old["id"] else r for r in resources]
+        else:
+            resources = [r for r in resources if r["id"] != old["id"]]
+    update_context = dict(context)
+    update_context.pop(_HELD_IN_CONTEXT, None)
+    result = tk.get_action("package_update")(update_context, dict(entry, resources=resources))
+    held = update_context.get(_HELD_IN_CONTEXT)
+    return _resource_answer(kind, data_dict, changed, result, held, dataset.id)
+
+
+def _resource_answer(kind: str, data_dict: DataDict, changed: dict[str, Any], result: Any,
+                     held: dict[str, Any] | None, dataset_id: str) -> Any:
+    if held is None:  # only attributes that need no review changed: saved at once
+        if kind == "delete" or not isinstance(result, dict):
+            return None
+        return next((r for r in result.get("resources", []) if r.get("id") == changed.get("id")),
+                    changed)
+    if kind == "delete":
+        return {"id": data_dict["id"], HELD_KEY: held}
+    proposal = pending_for(dataset_id)
+    proposed = [r for r in (proposal.proposed.get("resources") or [])] if proposal else []
+    if kind == "update":
+        found = next((r for r in proposed if r.get("id") == data_dict["id"]), changed)
+    else:
+        found = proposed[-1] if proposed else changed
+    return dict(found, package_id=dataset_id, **{HELD_KEY: held})
+
+
+# --- the Bureau's decision --------------------------------------------------------------------
+
+def review(context: Context, dataset_id: str, decision: str, reason: str = "") -> dict[str, Any]:
+    """Publish a pending revision (the entry takes the proposal's reviewed fields) or return
+    it with the reason; either way the department is told."""
+    reason = (reason or "").strip()
+    dataset = service.get_entry(dataset_id, for_update=True)
+    revision = pending_for(dataset.id, for_update=True)
+    state = (dataset.extras or {}).get("catalog_state") or "draft"
+    errors = rules.review_errors(state, decision, reason, revision_pending=revision is not None)
+    if errors:
+        raise tk.ValidationError(service.rendered(errors))
+    assert revision is not None
+    user_id = _user_id(context)
+    if decision == "publish":
+        final = rules.apply_revision(service.current_entry(dataset.id), revision.proposed)
+        _close(revision, "approved", context, reason)
+        AuditEvent.record(user_id, "catalog_revision_publish", service.OBJECT_TYPE, dataset.id,
+                          revision_id=revision.id, fields=revision.fields, reason=reason,
+                          reviewed={name: final.get(name) for name in rules.REVIEW_FIELDS})
+        user = model.User.get(user_id) if user_id else None
+        tk.get_action("package_update")(
+            {"user": user.name if user else "", "auth_user_obj": user, "ignore_auth": True,
+             service.CONTEXT_FLAG: True}, final)
+    else:
+        _close(revision, "returned", context, reason)
+        AuditEvent.record(user_id, "catalog_revision_return", service.OBJECT_TYPE, dataset.id,
+                          revision_id=revision.id, fields=revision.fields, reason=reason)
+        model.Session.commit()
+    service.notify_department(dataset.id, f"revision_{decision}", reason)
+    return dict(service.entry_summary(dataset.id), revision=revision.summary())
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def list_revisions(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
+    """Revisions of the entries the caller edits (the Bureau: all), newest first. With
+    ``include_diff`` each carries the field-by-field diff against the published version."""
+    query = model.Session.query(PendingRevision, model.Package).join(
+        model.Package, model.Package.id == PendingRevision.dataset_id).filter(
+        model.Package.state == "active")
+    if not service.is_bureau(context):
+        query = query.filter(model.Package.owner_org.in_(
+            service.editable_org_ids(context.get("user"))))
+    if filters.get("org"):
+        query = query.filter(model.Package.owner_org == service.get_org(filters["org"]).id)
+    if filters.get("dataset_id"):
+        dataset = model.Package.get(filters["dataset_id"])
+        query = query.filter(PendingRevision.dataset_id == (dataset.id if dataset else ""))
+    if filters.get("state"):
+        query = query.filter(PendingRevision.state == filters["state"])
+    limit, page = filters["limit"], filters["page"]  # checked by the action's paging schema
+    count = query.count()
+    rows = (query.order_by(sa.desc(PendingRevision.updated_at), PendingRevision.id)
+            .offset((page - 1) * limit).limit(limit).all())
+    results = []
+    for revision, dataset in rows:
+        item = dict(revision.summary(), dataset_name=dataset.name, dataset_title=dataset.title,
+                    owner_org=dataset.owner_org,
+                    field_labels=field_labels(list(revision.fields)))
+        if filters.get("include_diff"):
+            item["changes"] = rules.revision_diff(service.current_entry(dataset.id),
+                                                  revision.proposed)
+        results.append(item)
+    return {"count": count, "page": page, "limit": limit, "results": results}
+

@@ -1,0 +1,222 @@
+"""Share and open classification of a catalog entry (Art. 17, 19, 22, 28).
+
+:func:`classification_errors` validates the classification fields *together*, because the
+regulation's rules are about combinations (a conditional class needs conditions, opening may
+not be wider than sharing, publishing needs a passed confidentiality review).  It accepts any
+mapping, as forms and the API deliver it, and never raises on odd values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ckanext.dongchang.kernel.messages import N_, Message
+
+SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
+OPEN_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_open")
+REVIEW_STATUSES: tuple[str, ...] = ("pending", "passed", "failed")
+CATALOG_STATES: tuple[str, ...] = ("draft", "submitted", "published", "returned")
+
+Errors = dict[str, list[str]]
+
+_TRUE_STRINGS = frozenset({"true", "yes", "on", "y", "t", "1"})
+
+# Art. 22 read with Art. 19: data may be opened to the public only as far as it is shared
+# between departments; the public never gets more than a department could.
+_SHARE_AT_LEAST: dict[str, tuple[str, ...]] = {
+    "unconditional": ("unconditional",),
+    "conditional": ("unconditional", "conditional"),
+    "not_open": SHARE_CLASSES,
+}
+
+# One table for both classifications. Art. 19 asks restricted sharing for a reason and a legal
+# basis (law, regulation, rule); Art. 22 asks restricted opening for a basis in laws and
+# regulations or relevant national documents (法律法规或者国家有关文件) and no reason, so the
+# open reason is optional (encouraged by the form's help text).
+_SIDES: dict[str, dict[str, Any]] = {
+    "share": {
+        "classes": SHARE_CLASSES,
+        "closed": "not_shared",
+        "class_msg": N_("Choose a share class: unconditional, conditional or not shared."),
+        "conditions_msg": N_("Describe the conditions under which the data is shared."),
+        "required": ("reason", "legal_basis"),
+        "reason_msg": N_("Give the reason why the data is not shared unconditionally."),
+        "legal_basis_msg": N_(
+            "Give the legal basis (law, regulation or rule) for conditional or no sharing."
+        ),
+    },
+    "open": {
+        "classes": OPEN_CLASSES,
+        "closed": "not_open",
+        "class_msg": N_("Choose an open class: unconditional, conditional or not open."),
+        "conditions_msg": N_("Describe the conditions under which the data is opened."),
+        "required": ("legal_basis",),
+        "legal_basis_msg": N_(
+            "Give the basis in laws and regulations or relevant national documents for"
+            " conditional opening or not opening."
+        ),
+    },
+}
+
+
+def is_blank(value: object) -> bool:
+    """True unless ``value`` is a string with visible content (non-strings count as blank)."""
+    return not isinstance(value, str) or not value.strip()
+
+
+def is_truthy(value: object) -> bool:
+    """True for ``True`` and the strings CKAN forms use for yes ("true", "on", "1", ...)."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() in _TRUE_STRINGS
+
+
+def share_at_least(open_class: object) -> tuple[str, ...]:
+    """The share classes an entry may have when it has ``open_class`` (Art. 19, 22).
+
+    An unknown open class allows no share class at all: nothing is inferred from garbage.
+    """
+    if not isinstance(open_class, str):
+        return ()
+    return _SHARE_AT_LEAST.get(open_class, ())
+
+
+def is_wider(open_class: object, share_class: object) -> bool:
+    """True when opening would give the public more than sharing gives departments.
+
+    Only known class values can be compared; unknown ones are reported by
+    :func:`classification_errors` on their own field, not as a "wider" error.
+    """
+    if open_class not in OPEN_CLASSES or share_class not in SHARE_CLASSES:
+        return False
+    return share_class not in share_at_least(open_class)
+
+
+def classification_errors(entry: Mapping[str, Any]) -> Errors:
+    """Every classification problem of ``entry`` as ``{field: [msgid, ...]}``; ``{}`` if valid.
+
+    Each error is keyed on the field the user has to change, so forms can show it in place.
+    """
+    errors: Errors = {}
+    for side in ("share", "open"):
+        _merge(errors, _side_errors(entry, side))
+    if is_wider(entry.get("open_class"), entry.get("share_class")):
+        _add(errors, "open_class", N_(
+            "Data cannot be opened more widely than it is shared: unconditional opening needs"
+            " unconditional sharing, and conditional opening needs unconditional or"
+            " conditional sharing."
+        ))
+    _merge(errors, _review_errors(entry))
+    _merge(errors, _collection_errors(entry))
+    _merge(errors, _data_item_errors(entry.get("data_items")))
+    return errors
+
+
+def _side_errors(entry: Mapping[str, Any], side: str) -> Errors:
+    """Art. 19 (share) / Art. 22 (open): a class, and for restrictions conditions and what the
+    article requires (Art. 19: reason and basis; Art. 22: basis).
+
+    The reason and the legal basis are separate errors because a form shows them on separate
+    fields and a user can have filled in one but not the other.
+    """
+    spec = _SIDES[side]
+    errors: Errors = {}
+    chosen = entry.get(f"{side}_class")
+    if chosen not in spec["classes"]:
+        _add(errors, f"{side}_class", spec["class_msg"])
+        return errors
+    if chosen == "conditional" and is_blank(entry.get(f"{side}_conditions")):
+        _add(errors, f"{side}_conditions", spec["conditions_msg"])
+    if chosen != "unconditional":
+        for part in spec["required"]:
+            if is_blank(entry.get(f"{side}_{part}")):
+                _add(errors, f"{side}_{part}", spec[f"{part}_msg"])
+    return errors
+
+
+def _given(value: object) -> bool:
+    return value is not None and value != ""
+
+
+def _review_errors(entry: Mapping[str, Any]) -> Errors:
+    """Art. 28: a confidentiality review, recorded with who and when, before sharing or opening.
+
+    An entry that is published and goes beyond its department (anything but not shared and
+    not open) must carry a *passed* review.
+    """
+    errors: Errors = {}
+    status = entry.get("confidentiality_review_status")
+    if _given(status) and status not in REVIEW_STATUSES:
+        _add(errors, "confidentiality_review_status",
+             N_("Choose a confidentiality review status: pending, passed or failed."))
+    if status == "passed":
+        if is_blank(entry.get("confidentiality_reviewer")):
+            _add(errors, "confidentiality_reviewer",
+                 N_("Give the name of the person who did the confidentiality review."))
+        reviewed_on = entry.get("confidentiality_reviewed_on")
+        if not isinstance(reviewed_on, date) and is_blank(reviewed_on):
+            _add(errors, "confidentiality_reviewed_on",
+                 N_("Give the date of the confidentiality review."))
+    state = entry.get("catalog_state")
+    if _given(state) and state not in CATALOG_STATES:
+        _add(errors, "catalog_state",
+             N_("The catalog state must be draft, submitted, published or returned."))
+    beyond_department = (
+        entry.get("share_class") != "not_shared" or entry.get("open_class") != "not_open"
+    )
+    if state == "published" and beyond_department and status != "passed":
+        _add(errors, "confidentiality_review_status", N_(
+            "Data that is shared or opened beyond your department can only be published after"
+            " a passed confidentiality review."
+        ))
+    return errors
+
+
+def _collection_errors(entry: Mapping[str, Any]) -> Errors:
+    """Art. 17: collection outside the catalog is the exception and must say why."""
+    if is_truthy(entry.get("temporary_collection")) and is_blank(
+        entry.get("temporary_collection_reason")
+    ):
+        return {"temporary_collection_reason": [
+            N_("Explain the special or urgent need for collecting this data temporarily.")
+        ]}
+    return {}
+
+
+def _data_item_errors(items: object) -> Errors:
+    """Art. 17, one data one source: every data item is named and names its source department.
+
+    Item messages carry ``position`` (1-based, for the text) and ``subfield`` (where a form
+    shows the error).
+    """
+    if items is None or items == "":
+        return {}
+    if not isinstance(items, list | tuple):
+        return {"data_items": [N_("The data items could not be read; enter them again.")]}
+    messages: list[str] = []
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping):
+            messages.append(Message(N_("Data item %(position)s could not be read."),
+                                    position=position, subfield="name"))
+            continue
+        if is_blank(item.get("name")):
+            messages.append(Message(N_("Data item %(position)s needs a name."),
+                                    position=position, subfield="name"))
+        if is_blank(item.get("source_org")):
+            messages.append(Message(
+                N_("Data item %(position)s needs the department that is its authoritative"
+                   " source."),
+                position=position, subfield="source_org",
+            ))
+    return {"data_items": messages} if messages else {}
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _merge(errors: Errors, more: Errors) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)

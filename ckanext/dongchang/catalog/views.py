@@ -1,0 +1,288 @@
+"""Pages of catalog management (F-10, F-11): review queue, my catalog, change deadlines,
+spreadsheet import and export. Each page calls the action of the same meaning (API parity)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, Response
+
+from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.kernel.pages import (
+    call,
+    context,
+    department_or_404,
+    flash_errors,
+    flashing_errors,
+    form_errors,
+    login_first,
+    paged,
+    refusals,
+)
+
+catalog_blueprint = Blueprint("dongchang_catalog", __name__)
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- labels (the schema's, in the user's language) --------------------------------------------
+
+def _schema_fields() -> dict[str, dict[str, Any]]:
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    return {f["field_name"]: f for f in schema.get("dataset_fields", [])}
+
+
+def _value_label(spec: dict[str, Any] | None, value: str) -> str:
+    if spec and spec.get("choices") and value:
+        return tk.h.scheming_choices_label(spec["choices"], value) or value
+    return value
+
+
+def _labelled_changes(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = _schema_fields()
+    out = []
+    for change in changes:
+        spec = fields.get(change["field"])
+        out.append(dict(change, label=tk.h.scheming_language_text(spec["label"])
+                        if spec else _other_labels().get(change["field"], change["field"]),
+                        before_label=_value_label(spec, change["before"]),
+                        after_label=_value_label(spec, change["after"])))
+    return out
+
+
+def _other_labels() -> dict[str, str]:
+    """Labels of the diff rows that are not fields of the schema."""
+    return {"resources": tk._("Resource")}
+
+
+def _state_labels() -> dict[str, str]:
+    spec = _schema_fields().get("catalog_state") or {}
+    return {c["value"]: tk.h.scheming_language_text(c["label"]) for c in spec.get("choices", [])}
+
+
+def _field_labels() -> dict[str, str]:
+    return {name: tk.h.scheming_language_text(spec["label"])
+            for name, spec in _schema_fields().items()}
+
+
+# --- review (Art. 15) -------------------------------------------------------------------------
+
+def _bureau_only(refusal: str):
+    """The Bureau's pages: a visitor logs in first; a user who may not review is refused."""
+    redirect = login_first()
+    if redirect:
+        return redirect
+    if not tk.h.check_access("dongchang_catalog_review", {}):
+        return tk.abort(403, refusal)
+    return None
+
+
+def review():
+    """The Bureau's queue: submitted entries with changes, duplicates and Art. 17 warnings."""
+    redirect = _bureau_only(tk._("Only the Big Data Bureau reviews the catalog."))
+    if redirect:
+        return redirect
+    page_number = tk.h.get_page_number(tk.request.args)
+    result = call("dongchang_catalog_list", {
+        "state": "submitted", "org": tk.request.args.get("org") or None, "page": page_number,
+        "include_checks": True}, not_found=tk._("Department not found"))
+    for entry in result["results"]:
+        entry["changes"] = _labelled_changes(entry["changes"])
+    return tk.render("dongchang/catalog/review.html", {
+        "page": paged(result, page_number), "result": result, "field_labels": _field_labels()})
+
+
+def decide(id: str, decision: str):
+    if decision not in rules.DECISIONS:
+        return tk.abort(404)
+    data = {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")}
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_review")(context(), data)
+        message = (tk._("%(title)s was published.") if decision == "publish"
+                   else tk._("%(title)s was returned to its department."))
+        tk.h.flash_success(message % {"title": result["title"]})
+    return tk.redirect_to("dongchang_catalog.review")
+
+
+def mark_duplicate(id: str):
+    data = {"id": id, "survivor_id": tk.request.form.get("survivor_id", ""),
+            "reason": tk.request.form.get("reason", "")}
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_mark_duplicate")(context(), data)
+        tk.h.flash_success(tk._("%(title)s was withdrawn as a duplicate of %(survivor)s.") % {
+            "title": result["title"], "survivor": result["duplicate_of"]["title"]})
+    return tk.redirect_to("dongchang_catalog.review")
+
+
+def my_catalog():
+    """A department's entries in the workflow: drafts, returned (with the reason), submitted."""
+    redirect = login_first()
+    if redirect:
+        return redirect
+    sections = {}
+    for state in ("returned", "draft", "submitted"):
+        sections[state] = tk.get_action("dongchang_catalog_list")(
+            context(), {"state": state, "limit": 100})
+    # Changes of published entries: held for review, and those the Bureau returned (F-10).
+    changes = {state: tk.get_action("dongchang_catalog_revision_list")(
+        context(), {"state": state, "limit": 100}) for state in ("pending", "returned")}
+    return tk.render("dongchang/catalog/review_mine.html", {
+        "sections": sections, "changes": changes, "state_labels": _state_labels()})
+
+
+def submit(id: str):
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_submit")(context(), {"id": id})
+        tk.h.flash_success(tk._("%(title)s was submitted to the Big Data Bureau for review.")
+                           % {"title": result["title"]})
+        for warning in result["warnings"]:
+            tk.h.flash_notice(warning["message"])
+        if result["duplicates"]:
+            tk.h.flash_notice(tk._("Possible duplicates elsewhere in the catalog: %(titles)s")
+                              % {"titles": ", ".join(d["title"] for d in result["duplicates"])})
+    return tk.redirect_to("dongchang_catalog.my_catalog")
+
+
+# --- change deadlines (Art. 16) ---------------------------------------------------------------
+
+_CHANGE_FIELDS = ("dataset_id", "trigger", "occurred_on", "note")
+
+
+def _trigger_labels() -> dict[str, str]:
+    return {
+        "legal_basis": tk._("Change in the legal basis"),
+        "functions": tk._("Change in the department's functions"),
+        "system_update": tk._("Information system update completed"),
+        "other": tk._("Other change to the data"),
+    }
+
+
+def _status_labels() -> dict[str, str]:
+    return {"open": tk._("Open"), "due_soon": tk._("Due soon"), "overdue": tk._("Overdue"),
+            "closed": tk._("Reported")}
+
+
+def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
+    action = tk.get_action("dongchang_catalog_change_list")
+    return {
+        "overdue": action(context(), dict(data_dict, overdue=True, limit=100)),
+        "due_soon": action(context(), dict(data_dict, due_soon=True, limit=100)),
+        "open": action(context(), dict(data_dict, state="open", limit=100)),
+        "closed": action(context(), dict(data_dict, state="closed", limit=20)),
+    }
+
+
+def org_changes(id: str):
+    """A department's change events, and the form to record one."""
+    org = department_or_404(id)
+    data: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        data = {f: tk.request.form.get(f) for f in _CHANGE_FIELDS if tk.request.form.get(f)}
+        with form_errors() as errors:
+            try:
+                created = tk.get_action("dongchang_catalog_change_create")(context(), data)
+            except tk.ObjectNotFound:
+                # The entry was picked from this page's list: say at the field that it is gone.
+                errors["dataset_id"] = [tk._("Catalog entry not found")]
+            else:
+                tk.h.flash_success(
+                    tk._("The change was recorded: update %(title)s by %(due_on)s.")
+                    % {"title": created["dataset_title"], "due_on": created["due_on"]})
+                return tk.redirect_to("dongchang_catalog.org_changes", id=org["name"])
+    with refusals(forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                 " changes.")):
+        sections = _changes_sections({"org": org["id"]})
+    entries = tk.get_action("package_search")(context(), {
+        "fq": f'owner_org:"{org["id"]}" +dataset_type:dataset', "include_private": True,
+        "rows": 1000, "sort": "title_string asc", "fl": "id,name,title"})["results"]
+    return tk.render("dongchang/catalog/changes_org.html", {
+        "group_dict": org, "group_type": "organization", "sections": sections,
+        "entries": entries, "data": data, "errors": errors,
+        "trigger_labels": _trigger_labels(), "status_labels": _status_labels()})
+
+
+def all_changes():
+    """The Bureau's view of every department's change events."""
+    redirect = _bureau_only(tk._("Only the Big Data Bureau sees every department's changes."))
+    if redirect:
+        return redirect
+    org = tk.request.args.get("org") or None
+    with refusals(not_found=tk._("Department not found")):
+        sections = _changes_sections({"org": org} if org else {})
+    return tk.render("dongchang/catalog/changes.html", {
+        "sections": sections, "org": org, "trigger_labels": _trigger_labels(),
+        "status_labels": _status_labels()})
+
+
+def report(id: str):
+    with flashing_errors(not_found=tk._("Catalog change not found")):
+        change = tk.get_action("dongchang_catalog_change_report")(context(), {"id": id})
+        tk.h.flash_success(tk._("The update of %(title)s was reported to the Big Data Bureau.")
+                           % {"title": change["dataset_title"]})
+    target = tk.request.form.get("came_from") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return tk.redirect_to(target)
+    return tk.redirect_to("dongchang_catalog.all_changes")
+
+
+# --- spreadsheets -----------------------------------------------------------------------------
+
+def import_catalog(id: str):
+    """Upload page for department admins: check a sheet, then import all rows or none."""
+    org = department_or_404(id)
+    if not tk.h.check_access("dongchang_catalog_import", {"org": org["id"]}):
+        return tk.abort(403, tk._("Only the department's admins can import its catalog."))
+    result = None
+    if tk.request.method == "POST":
+        try:
+            result = tk.get_action("dongchang_catalog_import")(context(), {
+                "org": org["id"], "upload": tk.request.files.get("upload"),
+                "dry_run": tk.request.form.get("mode") != "import"})
+        except tk.ValidationError as error:
+            flash_errors(error)
+        else:
+            if result["errors"]:
+                tk.h.flash_error(tk._("The file has errors; nothing was imported."))
+            elif result["dry_run"]:
+                tk.h.flash_success(tk._("The file is ready: %(rows)s entries can be imported.")
+                                   % {"rows": result["rows"]})
+            else:
+                tk.h.flash_success(tk._("%(count)s entries were imported as drafts.")
+                                   % {"count": len(result["created"])})
+    return tk.render("dongchang/catalog/import.html", {
+        "group_dict": org, "group_type": "organization", "result": result})
+
+
+def export_catalog(id: str, fmt: str):
+    from ckanext.dongchang.catalog import spreadsheet
+
+    if fmt not in ("xlsx", "csv"):
+        return tk.abort(404)
+    rows = call("dongchang_catalog_export", {"org": id}, not_found=tk._("Department not found"),
+                forbidden=tk._("Only the department's editors and the Bureau can export its"
+                               " catalog."))
+    if fmt == "xlsx":
+        body, mimetype = spreadsheet.to_xlsx(rows), _XLSX
+    else:
+        body, mimetype = spreadsheet.to_csv(rows), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="catalog-{id}.{fmt}"'})
+
+
+catalog_blueprint.add_url_rule("/dongchang/review", view_func=review)
+catalog_blueprint.add_url_rule("/dongchang/review/<id>/duplicate", view_func=mark_duplicate,
+                               methods=("POST",))
+catalog_blueprint.add_url_rule("/dongchang/review/<id>/<decision>", view_func=decide,
+                               methods=("POST",))
+catalog_blueprint.add_url_rule("/dongchang/my-catalog", view_func=my_catalog)
+catalog_blueprint.add_url_rule("/dongchang/my-catalog/<id>/submit", view_func=submit,
+                               methods=("POST",))
+catalog_blueprint.add_url_rule("/dongchang/changes", view_func=all_changes)
+catalog_blueprint.add_url_rule("/dongchang/change/<id>/report", view_func=report,
+                               methods=("POST",))
+catalog_blueprint.add_url_rule("/organization/<id>/changes", view_func=org_changes,
+                               methods=("GET", "POST"))
+catalog_blueprint.add_url_rule("/organization/<id>/import", view_func=import_catalog,
+                               methods=("GET", "POST"))
+catalog_blueprint.add_url_rule("/organization/<id>/export.<fmt>", view_func=export_catalog)

@@ -1,1 +1,0 @@
-"""The regulation's rules as plain Python: no CKAN imports, unit-tested without services."""

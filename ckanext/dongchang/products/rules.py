@@ -1,0 +1,165 @@
+"""Derived data products (Art. 25; F-7): the rules on their sources, and their citation text.
+
+Art. 25: "derived data products must state the source data and the date it was obtained". A
+product names each catalog entry it uses and when the data was obtained; the date must be
+possible (not in the future, not before the entry was published or the grant began), and data
+that is not open to everyone must have been obtained through a grant fit for the product —
+a commercial product only through a commercial grant, which is allocated by tender.
+
+The citation is a bibliographic text in *both* languages at once (Chinese after GB/T 7714's
+pattern for datasets, ``[DS/OL]``, and English), whatever the reader's interface language: it
+is content to be copied into the product, not interface text, so it is not a msgid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ckanext.dongchang.kernel.messages import N_, Message
+from ckanext.dongchang.requests.rules import parse_date
+
+Errors = dict[str, list[str]]
+
+PRODUCT_KINDS: tuple[str, ...] = ("app", "report", "model", "dataset", "other")
+LANGUAGES: tuple[str, ...] = ("zh_Hans_CN", "en")
+CATALOG_NAME = {"zh_Hans_CN": "东昌府区政务数据资源目录",
+                "en": "Dongchangfu District Government Data Catalog"}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a product needs to know of the access request it rests on."""
+
+    purpose: str
+    valid_from: date | None
+    valid_until: date | None = None
+    ended_on: date | None = None  # revoked early: the day access stopped
+
+
+def source_errors(acquired_on: object, *, today: date, published_on: date | None,
+                  data_public: bool, has_access: bool, grant: Grant | None,
+                  commercial: bool) -> Errors:
+    """Problems of one source as ``{subfield: [msgid, ...]}``; ``{}`` if it may be cited.
+
+    ``has_access``: the registrant may use the data without a grant (owner department, Bureau,
+    government users for unconditionally shared data). ``grant``: the access request the
+    source rests on, if any.
+    """
+    errors: Errors = {}
+    acquired = parse_date(acquired_on) if acquired_on not in (None, "") else None
+    if acquired_on in (None, ""):
+        _add(errors, "acquired_on", N_("Give the date you obtained the data."))
+    elif acquired is None:
+        _add(errors, "acquired_on", N_("Enter a date as YYYY-MM-DD."))
+    elif acquired > today:
+        _add(errors, "acquired_on", N_("The date the data was obtained cannot be in the"
+                                       " future."))
+    elif published_on is not None and acquired < published_on:
+        _add(errors, "acquired_on", Message(N_(
+            "The entry was published on %(date)s; its data cannot have been obtained before"
+            " that."), date=published_on.isoformat()))
+    if grant is not None and acquired is not None and "acquired_on" not in errors:
+        _merge(errors, _grant_period_errors(acquired, grant))
+    if not data_public:
+        _merge(errors, _gated_errors(grant, has_access, commercial))
+    return errors
+
+
+def _grant_period_errors(acquired: date, grant: Grant) -> Errors:
+    if grant.valid_from is None:
+        return {"access_request_id": [N_("This access request was never approved.")]}
+    if acquired < grant.valid_from:
+        return {"acquired_on": [Message(N_(
+            "Your access began on %(date)s; the data cannot have been obtained through it"
+            " before that."), date=grant.valid_from.isoformat())]}
+    ends = [d for d in (grant.valid_until, grant.ended_on) if d is not None]
+    if ends and acquired > min(ends):
+        return {"acquired_on": [Message(N_(
+            "Your access ended on %(date)s; the data cannot have been obtained through it"
+            " after that."), date=min(ends).isoformat())]}
+    return {}
+
+
+def _gated_errors(grant: Grant | None, has_access: bool, commercial: bool) -> Errors:
+    """Data not open to everyone: which grant may back the product (Art. 25)."""
+    if commercial:
+        if grant is None:
+            message = N_("A commercial product may use data that is not open to everyone only"
+                         " through your commercial access, awarded by tender: give that access"
+                         " request.")
+        elif grant.purpose == "research":
+            message = N_("Access granted for research is for public-interest research and"
+                         " education only; it cannot back a commercial product.")
+        elif grant.purpose != "commercial":
+            message = N_("Only commercial access, awarded by tender, can back a commercial"
+                         " product.")
+        else:
+            return {}
+        return {"access_request_id": [message]}
+    if grant is None and not has_access:
+        return {"access_request_id": [N_(
+            "This data is not open to everyone: give the access request through which you"
+            " obtained it.")]}
+    return {}
+
+
+# --- citation text ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CitedSource:
+    """A source as one reader may see it: ``title`` is ``None`` for an entry not open to them."""
+
+    title: str | None
+    resource_code: str
+    department: str
+    acquired_on: str
+    url: str = ""
+
+
+def source_text(source: CitedSource, language: str) -> str:
+    """One source: department, entry title, resource code, catalog, date obtained (and URL)."""
+    catalog = CATALOG_NAME[language]
+    if source.title is None:
+        if language == "en":
+            return (f"An entry of the {catalog} that is not open to you."
+                    f" Obtained on {source.acquired_on}.")
+        return f"{catalog}中一项未向您开放的条目. 获取日期: {source.acquired_on}."
+    department = f"{source.department}. " if source.department else ""
+    if language == "en":
+        text = (f"{department}{source.title} [dataset]. {catalog}, resource code"
+                f" {source.resource_code}. Obtained on {source.acquired_on}.")
+    else:
+        text = (f"{department}{source.title}[DS/OL]. {catalog}, 资源代码: {source.resource_code}."
+                f" 获取日期: {source.acquired_on}.")
+    return f"{text} {source.url}" if source.url else text
+
+
+def product_text(product_title: str, developer: str, sources: Sequence[CitedSource],
+                 language: str) -> str:
+    """The whole citation of a product: a heading line and one numbered line per source."""
+    if language == "en":
+        heading = f'Data sources of "{product_title}"'
+        heading += f" (developer: {developer}):" if developer else ":"
+    else:
+        heading = f"《{product_title}》"
+        heading += f"（开发者：{developer}）" if developer else ""
+        heading += "所用政务数据来源："
+    lines = [f"[{n}] {source_text(source, language)}" for n, source in enumerate(sources, 1)]
+    return "\n".join([heading, *lines])
+
+
+def citations(product_title: str, developer: str, sources: Sequence[CitedSource]
+              ) -> dict[str, str]:
+    """The citation in every language: ``{"zh_Hans_CN": …, "en": …}``."""
+    return {language: product_text(product_title, developer, sources, language)
+            for language in LANGUAGES}
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _merge(errors: Errors, more: Errors) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)

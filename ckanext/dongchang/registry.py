@@ -1,0 +1,78 @@
+"""What the domain packages give CKAN, listed once: the plugin's blankets read these lists.
+
+Each domain keeps its actions, auth functions, validators and pages in its own package; adding
+one means adding its module here (and, for a module of a new kind, nothing else).
+"""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from ckanext.dongchang.access import activity, chained, existence
+from ckanext.dongchang.access import auth as access_auth
+from ckanext.dongchang.catalog import actions as catalog_actions
+from ckanext.dongchang.catalog import auth as catalog_auth
+from ckanext.dongchang.catalog import validators as catalog_validators
+from ckanext.dongchang.catalog import views as catalog_views
+from ckanext.dongchang.dcat import actions as dcat_actions
+from ckanext.dongchang.departments import auth as department_auth
+from ckanext.dongchang.departments import validators as department_validators
+from ckanext.dongchang.open_lists import actions as open_list_actions
+from ckanext.dongchang.open_lists import auth as open_list_auth
+from ckanext.dongchang.open_lists import views as open_list_views
+from ckanext.dongchang.oversight import actions as oversight_actions
+from ckanext.dongchang.oversight import audit as audit_actions
+from ckanext.dongchang.oversight import auth as oversight_auth
+from ckanext.dongchang.oversight import views as oversight_views
+from ckanext.dongchang.products import actions as product_actions
+from ckanext.dongchang.products import auth as product_auth
+from ckanext.dongchang.products import validators as product_validators
+from ckanext.dongchang.products import views as product_views
+from ckanext.dongchang.requests import actions as request_actions
+from ckanext.dongchang.requests import auth as request_auth
+from ckanext.dongchang.requests import views as request_views
+from ckanext.dongchang.security import csrf, headers, hidden_as_missing, input_guard, refusals
+from ckanext.dongchang.tenders import actions as tender_actions
+from ckanext.dongchang.tenders import auth as tender_auth
+from ckanext.dongchang.tenders import views as tender_views
+
+ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
+                  open_list_actions, tender_actions, product_actions, oversight_actions,
+                  dcat_actions)
+AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
+                oversight_auth, department_auth, access_auth)
+VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators)
+# Order matters: the security blueprints' request hooks run in this order, after the pages'.
+BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
+              catalog_views.catalog_blueprint, open_list_views.open_lists_blueprint,
+              tender_views.tenders_blueprint, product_views.products_blueprint,
+              oversight_views.evaluation_blueprint, input_guard.input_guard_blueprint,
+              csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
+              hidden_as_missing.hidden_as_missing_blueprint)
+
+
+def _exported(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
+    """Every name the modules list in ``__all__``; a name given twice is a mistake."""
+    members: dict[str, Any] = {}
+    for module in modules:
+        for name in module.__all__:
+            if name in members:
+                raise RuntimeError(f"{name} is exported by two modules")
+            members[name] = getattr(module, name)
+    return members
+
+
+def actions() -> dict[str, Any]:
+    return _exported(ACTION_MODULES)
+
+
+def auth_functions() -> dict[str, Any]:
+    return _exported(AUTH_MODULES)
+
+
+def validators() -> dict[str, Any]:
+    return _exported(VALIDATOR_MODULES)
+
+
+def blueprints() -> list[Any]:
+    return list(BLUEPRINTS)

@@ -1,0 +1,99 @@
+"""Auth functions: same names as the actions they guard."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.requests import service
+
+__all__ = [
+    "dongchang_access_request_create", "dongchang_access_request_show",
+    "dongchang_access_request_list", "dongchang_access_request_approve",
+    "dongchang_access_request_refuse", "dongchang_access_request_return",
+    "dongchang_access_request_revoke", "dongchang_access_request_withdraw",
+    "dongchang_access_request_resubmit", "dongchang_audit_list",
+    "dongchang_access_request_extend",
+]
+
+
+def _yes() -> AuthResult:
+    return {"success": True}
+
+
+def _no(message: str) -> AuthResult:
+    return {"success": False, "msg": message}
+
+
+def dongchang_access_request_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any registered user; anonymous visitors are asked to log in (the applicant must be known)."""
+    if not context.get("user"):
+        return _no(tk._("Log in to apply for access."))
+    return _yes()
+
+
+def _request(data_dict: DataDict):
+    try:
+        return service.get_request(data_dict.get("id"))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return None
+
+
+def dongchang_access_request_show(context: Context, data_dict: DataDict) -> AuthResult:
+    request = _request(data_dict)
+    if request is not None and service.may_view(context.get("user", ""), request):
+        return _yes()
+    return _no(tk._("Only the applicant and the providing department can see this request."))
+
+
+def dongchang_access_request_list(context: Context, data_dict: DataDict) -> AuthResult:
+    user = context.get("user")
+    if not user:
+        return _no(tk._("Log in to see your requests."))
+    org = data_dict.get("org")
+    if not org:
+        return _yes()
+    group = model.Group.get(org)
+    if group is not None and (
+            audience.department_role_permits(group.id, user, "update_dataset")
+            or audience.memberships_for(user).is_bureau):
+        return _yes()
+    return _no(tk._("Only the department's editors and the Bureau can see its requests."))
+
+
+def _decider(action: str):
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        request = _request(data_dict)
+        if request is not None and service.may_decide(context.get("user", ""), request, action):
+            return _yes()
+        return _no(tk._("Only the providing department decides on requests (for share requests"
+                        " also the Bureau), and never on their own."))
+
+    auth.__name__ = f"dongchang_access_request_{action}"
+    return auth
+
+
+dongchang_access_request_approve = _decider("approve")
+dongchang_access_request_refuse = _decider("refuse")
+dongchang_access_request_return = _decider("return")
+dongchang_access_request_revoke = _decider("revoke")
+dongchang_access_request_extend = _decider("extend")
+
+
+def _applicant(context: Context, data_dict: DataDict) -> AuthResult:
+    request = _request(data_dict)
+    user = model.User.get(context.get("user") or "")
+    if request is not None and user is not None and user.id == request.requester_id:
+        return _yes()
+    return _no(tk._("Only the applicant can do this."))
+
+
+dongchang_access_request_withdraw = _applicant
+dongchang_access_request_resubmit = _applicant
+
+
+def dongchang_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if audience.memberships_for(context.get("user")).is_bureau:
+        return _yes()
+    return _no(tk._("Only the Big Data Bureau can read the audit log."))

@@ -1,0 +1,70 @@
+"""An access request (Art. 20, 25). Once approved it is also the grant: scope and validity."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+
+from ckanext.dongchang.kernel.columns import column_values
+
+
+class AccessRequest(tk.BaseModel):  # type: ignore[misc]
+    __tablename__ = "dongchang_access_request"
+
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
+                                default=lambda: str(uuid.uuid4()))
+    dataset_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
+                                        nullable=False)
+    resource_ids: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)
+    requester_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"),
+                                          nullable=False)
+    request_kind: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    applicant_kind: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    applicant_org_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    purpose: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    use_scenario: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    security_measures: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    institution: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    public_interest_attested: Mapped[bool] = sa.Column(sa.Boolean, nullable=False,
+                                                       default=False)
+    agreement_accepted: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
+    tender_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    period_start: Mapped[dt.date | None] = sa.Column(sa.Date)
+    period_end: Mapped[dt.date | None] = sa.Column(sa.Date)
+    state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    reason: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    decided_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    decided_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
+    due_on: Mapped[dt.date | None] = sa.Column(sa.Date)
+    due_on_provisional: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
+    valid_from: Mapped[dt.date | None] = sa.Column(sa.Date)
+    valid_until: Mapped[dt.date | None] = sa.Column(sa.Date)
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
+    modified: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                              default=dt.datetime.utcnow,
+                                              onupdate=dt.datetime.utcnow)
+
+    @classmethod
+    def active_grants(cls, user_id: str, dataset_ids: list[str] | None = None,
+                      today: dt.date | None = None) -> list[AccessRequest]:
+        """Approved requests of ``user_id`` in force today (optionally for some datasets)."""
+        today = today or dt.date.today()
+        query = model.Session.query(cls).filter(
+            cls.requester_id == user_id,
+            cls.state == "approved",
+            sa.or_(cls.valid_from.is_(None), cls.valid_from <= today),
+            sa.or_(cls.valid_until.is_(None), cls.valid_until >= today),
+        )
+        if dataset_ids is not None:
+            query = query.filter(cls.dataset_id.in_(dataset_ids))
+        return query.all()
+
+    def as_dict(self) -> dict[str, Any]:
+        return column_values(self)

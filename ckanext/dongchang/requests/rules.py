@@ -1,0 +1,272 @@
+"""Access requests: who asks for what, with which purpose, and how a request moves (Art. 20, 25).
+
+State machine (DESIGN §5)::
+
+    submitted --approve--> approved --revoke--> revoked
+        |   \\--refuse---> refused       \\--expire--> expired
+        |    \\--withdraw-> withdrawn
+        +--return--> returned --resubmit--> submitted
+                         \\--withdraw--> withdrawn
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ckanext.dongchang.catalog.rules.classes import (
+    OPEN_CLASSES,
+    SHARE_CLASSES,
+    is_blank,
+    is_truthy,
+    is_wider,
+)
+from ckanext.dongchang.kernel.messages import N_, Message
+
+Errors = dict[str, list[str]]
+
+STATES: tuple[str, ...] = (
+    "submitted", "returned", "approved", "refused", "withdrawn", "expired", "revoked",
+)
+FINAL_STATES = frozenset({"refused", "withdrawn", "expired", "revoked"})
+
+# action -> {from state: to state}
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "approve": {"submitted": "approved"},
+    "refuse": {"submitted": "refused"},
+    "return": {"submitted": "returned"},
+    "resubmit": {"returned": "submitted"},
+    "withdraw": {"submitted": "withdrawn", "returned": "withdrawn"},
+    "revoke": {"approved": "revoked"},
+    "expire": {"approved": "expired"},
+}
+ACTIONS: tuple[str, ...] = tuple(TRANSITIONS)
+
+# Art. 25: a department that refuses must state its reasons; returning and revoking affect
+# the applicant just as much, so they must say why too.
+REASON_REQUIRED = frozenset({"refuse", "return", "revoke"})
+_REASON_MESSAGES: dict[str, str] = {
+    "refuse": N_("Give the reasons for refusing the request; the applicant will see them."),
+    "return": N_("Say what more information the applicant must give."),
+    "revoke": N_("Give the reason for revoking access; the applicant will see it."),
+}
+
+# Deciding a request in the department's place. Art. 25 ¶1 gives a conditional-open request to
+# the providing department alone ("由提供数据的单位同意或者说明理由"): the Bureau sees it and
+# follows it up, but does not approve, refuse, return or extend it. Share requests between
+# departments (Art. 20) may also be decided by the Bureau, and the Bureau may revoke any grant
+# (its security oversight, Art. 27): both are this site's policy, not the regulation's text.
+DEPARTMENT_ONLY: dict[str, frozenset[str]] = {
+    "open": frozenset({"approve", "refuse", "return", "extend"}),
+}
+
+
+def bureau_may(request_kind: str, action: str) -> bool:
+    """Whether the Bureau may take ``action`` on a request of ``request_kind``."""
+    return action not in DEPARTMENT_ONLY.get(request_kind, frozenset())
+
+
+PURPOSES: tuple[str, ...] = (
+    "innovation", "urban_governance", "social_services", "research", "commercial", "duties",
+)
+APPLICANT_KINDS: tuple[str, ...] = (
+    "department", "citizen", "legal_person", "research_institution", "other_body",
+)
+# Performing public duties is something only departments and bodies with public functions do.
+DUTIES_APPLICANT_KINDS = frozenset({"department", "other_body"})
+
+
+class InvalidTransition(ValueError):
+    """An action that the request's current state does not allow (e.g. a second decision)."""
+
+    message = N_(
+        "This request can no longer be changed this way; reload the page to see its current"
+        " state."
+    )
+
+    def __init__(self, state: object, action: object) -> None:
+        self.state = state
+        self.action = action
+        super().__init__(f"cannot {action!r} an access request in state {state!r}")
+
+
+def next_state(state: str, action: str) -> str:
+    """The state ``action`` leads to from ``state``; :class:`InvalidTransition` if not allowed."""
+    targets = TRANSITIONS.get(action) if isinstance(action, str) else None
+    if not targets or not isinstance(state, str) or state not in targets:
+        raise InvalidTransition(state, action)
+    return targets[state]
+
+
+def reason_errors(action: str, reason: object) -> Errors:
+    """Refusal, return and revocation must carry a reason the applicant can read (Art. 25)."""
+    if action in REASON_REQUIRED and is_blank(reason):
+        return {"reason": [_REASON_MESSAGES[action]]}
+    return {}
+
+
+def request_kind(share_class: object, open_class: object, applicant_is_government: bool
+                 ) -> str | None:
+    """What an applicant may request for an entry: "share", "open", or ``None`` (nothing).
+
+    =====================  ===========================  ====================================
+    applicant              entry                        result
+    =====================  ===========================  ====================================
+    government             share conditional            "share" (Art. 20), whatever open is
+    government             share unconditional          None: already has access (Art. 20)
+    government             share not_shared             None: nothing may be requested
+    public                 open conditional             "open" (Art. 25)
+    public                 open unconditional           None: download online (Art. 24)
+    public                 open not_open                None: nothing may be requested
+    anyone                 unknown or forbidden combo   None (fail closed)
+    =====================  ===========================  ====================================
+
+    A government applicant never applies as "open": with conditional opening the share class is
+    unconditional (access already) or conditional (apply to share).
+    """
+    if share_class not in SHARE_CLASSES or open_class not in OPEN_CLASSES:
+        return None
+    if is_wider(open_class, share_class):
+        return None
+    if applicant_is_government:
+        return "share" if share_class == "conditional" else None
+    return "open" if open_class == "conditional" else None
+
+
+def request_errors(req: Mapping[str, Any]) -> Errors:
+    """The pure rules of a request payload as ``{field: [msgid, ...]}``; ``{}`` if valid.
+
+    Rules that need the database (does the tender cover the dataset, is the applicant its
+    awardee) belong to the CKAN layer.
+    """
+    errors: Errors = {}
+    purpose = req.get("purpose")
+    kind = req.get("applicant_kind")
+    if purpose not in PURPOSES:
+        _add(errors, "purpose", N_("Choose the purpose for which you need the data."))
+    if kind not in APPLICANT_KINDS:
+        _add(errors, "applicant_kind", N_("Say whether you apply as a department, a citizen,"
+                                          " a legal person, a research institution or another"
+                                          " body."))
+    if purpose == "research" and not is_truthy(req.get("public_interest_attested")):
+        _add(errors, "public_interest_attested", N_(
+            "Research use is allowed for public-interest research and education only: confirm"
+            " that yours is."
+        ))
+    if purpose == "commercial" and is_blank(req.get("tender_id")):
+        _add(errors, "tender_id", N_(
+            "Commercial use is allocated by public tender or another competitive method: give the"
+            " tender you were awarded."
+        ))
+    if purpose == "duties" and kind in APPLICANT_KINDS and kind not in DUTIES_APPLICANT_KINDS:
+        _add(errors, "purpose", N_(
+            "Only departments and bodies with public duties can request data for the"
+            " performance of duties."
+        ))
+    if is_blank(req.get("use_scenario")):
+        _add(errors, "use_scenario", N_("Describe how and where you will use the data."))
+    if req.get("kind") == "share" and kind != "department":
+        _merge(errors, _non_government_share_errors(req))
+    _merge(errors, period_errors(
+        req, "period_start", "period_end",
+        N_("The end of the period cannot be before its start.")))
+    return errors
+
+
+def _non_government_share_errors(req: Mapping[str, Any]) -> Errors:
+    """Art. 20: a non-government body gets shared data with security measures and an agreement.
+
+    (The use scenario, also required by Art. 20, is required of every request.)
+    """
+    errors: Errors = {}
+    if is_blank(req.get("security_measures")):
+        _add(errors, "security_measures",
+             N_("Describe the security measures that will protect the data."))
+    if not is_truthy(req.get("agreement_accepted")):
+        _add(errors, "agreement_accepted",
+             N_("Accept the data use agreement to apply for shared data."))
+    return errors
+
+
+def period_errors(data: Mapping[str, Any], start_field: str, end_field: str,
+                  order_message: str, required: bool = False) -> Errors:
+    """A period given by two fields: real dates (both present if ``required``), and it may not
+    end before it starts. Shared by request periods and tender windows."""
+    errors: Errors = {}
+    bounds: dict[str, date] = {}
+    for field in (start_field, end_field):
+        value = data.get(field)
+        if value is None or value == "":
+            if required:
+                _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
+            continue
+        parsed = parse_date(value)
+        if parsed is None:
+            _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
+        else:
+            bounds[field] = parsed
+    if len(bounds) == 2 and bounds[end_field] < bounds[start_field]:
+        _add(errors, end_field, order_message)
+    return errors
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a date, datetime or ISO string (``YYYY-MM-DD``); ``None`` if it is none."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _merge(errors: Errors, more: Errors) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+# --- how long a grant lasts (Art. 25; F-4, F-6) ------------------------------------------------
+
+GRANT_ENDS_BEFORE_TODAY = N_("The access cannot end before today.")
+GRANT_TOO_LONG = N_(
+    "Access can be granted until %(latest)s at the latest: this site grants access for"
+    " %(days)s days at most."
+)
+GRANT_BEYOND_CONTRACT = N_(
+    "Access can be granted until %(latest)s at the latest: commercial use ends with the"
+    " tender contract on that day."
+)
+
+
+def latest_grant_end(today: date, grant_days: int, contract_end: date | None) -> date:
+    """The last day an approval made today may grant: the site's grant length, and for
+    commercial use never beyond the tender contract (access must not outlive the contract)."""
+    latest = today + timedelta(days=grant_days)
+    return min(latest, contract_end) if contract_end is not None else latest
+
+
+def valid_until_errors(valid_until: date, today: date, grant_days: int,
+                       contract_end: date | None) -> Errors:
+    """Why ``valid_until`` cannot be granted, naming the latest day that can; ``{}`` if it can.
+
+    A department chooses a shorter validity freely; a longer one than the configured grant
+    length (or than the contract) would be a grant nobody reviews again (``9999-12-31``).
+    """
+    if valid_until < today:
+        return {"valid_until": [GRANT_ENDS_BEFORE_TODAY]}
+    latest = latest_grant_end(today, grant_days, contract_end)
+    if valid_until <= latest:
+        return {}
+    if contract_end is not None and latest == contract_end:
+        return {"valid_until": [Message(GRANT_BEYOND_CONTRACT, latest=latest.isoformat())]}
+    return {"valid_until": [Message(GRANT_TOO_LONG, latest=latest.isoformat(),
+                                    days=grant_days)]}

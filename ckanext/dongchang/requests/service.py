@@ -1,0 +1,330 @@
+"""Access requests (Art. 20, 25): the CKAN-facing service behind the actions and pages.
+
+The pure rules (states, purposes, what may be requested) are in ``policy.access_requests``;
+this module adds what needs the database: who the applicant is, which entry and resources,
+deadlines, decisions that cannot both win, the audit trail and the notifications.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context
+
+from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.access.rules import publication
+from ckanext.dongchang.calendar import deadlines
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.requests import mails, rules
+from ckanext.dongchang.requests.model import AccessRequest
+
+KIND_PERIODS = {"share": "share_request", "open": "open_request"}
+
+
+def _invalid(field: str, message: str) -> tk.ValidationError:
+    return tk.ValidationError({field: [message]})
+
+
+def _rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
+
+
+def get_request(request_id: Any, for_update: bool = False) -> AccessRequest:
+    if not isinstance(request_id, str) or not request_id.strip():
+        raise _invalid("id", tk._("Give the id of the access request."))
+    return one_or_not_found(
+        model.Session.query(AccessRequest).filter(AccessRequest.id == request_id),
+        tk._("Access request not found"), for_update)
+
+
+def applicant_profile(user: model.User, data: dict[str, Any]) -> tuple[str, str | None]:
+    """The applicant's kind and department come from the account, not from the form.
+
+    A department member applies as that department (the one chosen, if several); anyone else
+    declares which kind of non-government applicant they are.
+    """
+    memberships = audience.memberships_for(user)
+    if memberships.org_ids:
+        chosen = data.get("applicant_org_id") or ""
+        if chosen and chosen not in memberships.org_ids:
+            raise _invalid("applicant_org_id", tk._("You are not a member of that department."))
+        return "department", chosen or sorted(memberships.org_ids)[0]
+    kind = data.get("applicant_kind")
+    if kind == "department":
+        raise _invalid("applicant_kind",
+                       tk._("Only members of a department can apply as a department."))
+    return kind, None
+
+
+def determine_kind(dataset: model.Package, applicant_kind: str) -> str:
+    """Share request (Art. 20) or open request (Art. 25) — or a field error saying why not."""
+    extras = dataset.extras or {}
+    share, open_ = extras.get("share_class"), extras.get("open_class")
+    if not publication.is_published(extras):
+        raise _invalid("dataset_id", tk._("This entry is not published yet."))
+    kind = rules.request_kind(share, open_, applicant_kind == "department")
+    if kind is None and applicant_kind == "other_body" and share == "conditional":
+        kind = "share"  # Art. 20: a non-government body performing duties may ask for shared data
+    if kind is not None:
+        return kind
+    if applicant_kind == "department" and share == "unconditional":
+        message = tk._("Departments already have access to this entry; no request is needed.")
+    elif applicant_kind != "department" and open_ == "unconditional":
+        message = tk._("This data is open to everyone; download it from the entry's page.")
+    else:
+        message = tk._("This entry is not shared or opened to you, so it cannot be requested.")
+    raise _invalid("dataset_id", message)
+
+
+def _check_resources(dataset: model.Package, resource_ids: list[str]) -> list[str]:
+    own = {resource.id for resource in dataset.resources}
+    unknown = [rid for rid in resource_ids if rid not in own]
+    if unknown:
+        raise _invalid("resource_ids", tk._("These resources are not part of the entry: %(ids)s")
+                       % {"ids": ", ".join(unknown)})
+    return list(dict.fromkeys(resource_ids))
+
+
+def _check_tender(data: dict[str, Any], user: model.User) -> None:
+    """Commercial use is allocated by tender (Art. 25, F-6): only the awardee of an awarded
+    tender covering the entry, within its contract period, may ask; otherwise a ``tender_id``
+    error says which condition failed."""
+    if data.get("purpose") == "commercial":
+        from ckanext.dongchang.tenders import service as tenders
+
+        tenders.check_commercial_request(data, user)
+
+
+def create(context: Context, data: dict[str, Any]) -> AccessRequest:
+    user = model.User.get(context["user"])
+    dataset = model.Package.get(data["dataset_id"])
+    if dataset is None or dataset.state != "active" or dataset.type != "dataset":
+        raise tk.ObjectNotFound(tk._("Catalog entry not found"))
+    try:
+        tk.check_access("package_show", tk.fresh_context(context), {"id": dataset.id})
+    except tk.NotAuthorized as error:  # a hidden entry looks exactly like a missing one
+        raise tk.ObjectNotFound(tk._("Catalog entry not found")) from error
+    applicant_kind, applicant_org = applicant_profile(user, data)
+    kind = determine_kind(dataset, applicant_kind)
+    payload = dict(data, applicant_kind=applicant_kind, kind=kind)
+    errors = _rendered(rules.request_errors(payload))
+    if errors:
+        raise tk.ValidationError(errors)
+    _check_tender(data, user)
+    if _open_request_exists(user.id, dataset.id):
+        raise _invalid("dataset_id", tk._(
+            "You already have a request for this entry that is awaiting a decision."))
+    today = dt.date.today()
+    due_on, provisional = deadlines.due_date(today, KIND_PERIODS[kind])
+    request = AccessRequest(
+        dataset_id=dataset.id, requester_id=user.id, request_kind=kind,
+        applicant_kind=applicant_kind, applicant_org_id=applicant_org,
+        resource_ids=_check_resources(dataset, data.get("resource_ids") or []),
+        purpose=data["purpose"], use_scenario=data.get("use_scenario") or "",
+        security_measures=data.get("security_measures") or "",
+        institution=data.get("institution") or "",
+        public_interest_attested=bool(data.get("public_interest_attested")),
+        agreement_accepted=bool(data.get("agreement_accepted")),
+        tender_id=data.get("tender_id") or None,
+        period_start=rules.parse_date(data.get("period_start")),
+        period_end=rules.parse_date(data.get("period_end")),
+        state="submitted", due_on=due_on, due_on_provisional=provisional,
+    )
+    model.Session.add(request)
+    model.Session.flush()
+    AuditEvent.record(user.id, "access_request_submitted", "access_request", request.id,
+                      dataset_id=dataset.id, kind=kind, purpose=request.purpose)
+    model.Session.commit()
+    mails.request_submitted(request)
+    return request
+
+
+def _open_request_exists(user_id: str, dataset_id: str) -> bool:
+    return model.Session.query(AccessRequest.id).filter(
+        AccessRequest.requester_id == user_id, AccessRequest.dataset_id == dataset_id,
+        AccessRequest.state.in_(("submitted", "returned")),
+    ).first() is not None
+
+
+def may_decide(user_name: str, request: AccessRequest, action: str = "approve") -> bool:
+    """The providing department's editors and admins, and the Bureau where the rules let it
+    act in the department's place (``rules.bureau_may``) — never the applicant."""
+    user = model.User.get(user_name) if user_name else None
+    if user is None or user.id == request.requester_id:
+        return False
+    dataset = model.Package.get(request.dataset_id)
+    if dataset is None:
+        return False
+    if audience.department_role_permits(dataset.owner_org, user.name, "update_dataset"):
+        return True
+    return audience.memberships_for(user).is_bureau and rules.bureau_may(
+        request.request_kind, action)
+
+
+def may_view(user_name: str, request: AccessRequest) -> bool:
+    """The applicant, the providing department and the Bureau (which follows every request)."""
+    user = model.User.get(user_name) if user_name else None
+    return user is not None and (user.id == request.requester_id
+                                 or audience.memberships_for(user).is_bureau
+                                 or may_decide(user_name, request))
+
+
+def transition(context: Context, request_id: str, action: str, reason: str = "",
+               **changes: Any) -> AccessRequest:
+    """Move a request along the state machine, exactly once even under concurrent decisions.
+
+    The UPDATE is conditional on the state read before it: of two reviewers acting at once,
+    PostgreSQL lets the first commit and the second then matches no row, so it gets a conflict
+    error and records nothing.
+    """
+    reason = (reason or "").strip()
+    errors = _rendered(rules.reason_errors(action, reason))
+    if errors:
+        raise tk.ValidationError(errors)
+    request = get_request(request_id)
+    try:
+        new_state = rules.next_state(request.state, action)
+    except rules.InvalidTransition as error:
+        raise _invalid("state", tk._(error.message)) from error
+    user = model.User.get(context["user"])
+    values: dict[str, Any] = {"state": new_state, "modified": dt.datetime.utcnow(), **changes}
+    if action in ("approve", "refuse", "return", "revoke"):
+        values.update(reason=reason, decided_by=user.id if user else None,
+                      decided_at=dt.datetime.utcnow())
+    updated = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.id == request.id, AccessRequest.state == request.state)
+        .update(values, synchronize_session=False)
+    )
+    if updated != 1:
+        model.Session.rollback()
+        raise _invalid("state", tk._(rules.InvalidTransition.message))
+    AuditEvent.record(user.id if user else None, f"access_request_{action}", "access_request",
+                      request.id, dataset_id=request.dataset_id, from_state=request.state,
+                      to_state=new_state, reason=reason)
+    model.Session.commit()
+    model.Session.expire(request)
+    mails.request_changed(request, action)
+    return request
+
+
+def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
+    """Extend the response deadline once, by the configured working days, with a reason.
+
+    Whether it was extended already is read from the audit log, the record of every step.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", tk._("Say why the department needs more time."))
+    request = get_request(request_id)
+    if request.state != "submitted":
+        raise _invalid("state", tk._(rules.InvalidTransition.message))
+    already = model.Session.query(AuditEvent.id).filter(
+        AuditEvent.object_id == request.id,
+        AuditEvent.action == "access_request_extend").first()
+    if already is not None:
+        raise _invalid("due_on", tk._("The deadline of a request can be extended only once."))
+    days = deadlines.calendar()
+    new_due = days.add_working_days(request.due_on, dc_config.working_days("request_extension"))
+    user = model.User.get(context["user"])
+    updated = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.id == request.id, AccessRequest.state == "submitted",
+                AccessRequest.due_on == request.due_on)
+        .update({"due_on": new_due, "modified": dt.datetime.utcnow(),
+                 "due_on_provisional": request.due_on_provisional
+                 or bool(days.estimated_years)}, synchronize_session=False)
+    )
+    if updated != 1:
+        model.Session.rollback()
+        raise _invalid("state", tk._(rules.InvalidTransition.message))
+    AuditEvent.record(user.id if user else None, "access_request_extend", "access_request",
+                      request.id, dataset_id=request.dataset_id, from_due=str(request.due_on),
+                      to_due=str(new_due), reason=reason)
+    model.Session.commit()
+    model.Session.expire(request)
+    mails.request_changed(request, "extend")
+    return request
+
+
+def approve(context: Context, request_id: str, reason: str = "",
+            valid_until: dt.date | None = None,
+            resource_ids: list[str] | None = None) -> AccessRequest:
+    request = get_request(request_id)
+    today = dt.date.today()
+    grant_days = dc_config.default_grant_days()
+    contract_end = None
+    if request.purpose == "commercial":  # the tender may have ended since the application
+        from ckanext.dongchang.tenders import service as tenders
+
+        requester = model.User.get(request.requester_id)
+        tenders.check_commercial_request(
+            {"purpose": "commercial", "tender_id": request.tender_id,
+             "dataset_id": request.dataset_id}, requester)
+        contract_end = tenders.get_tender(request.tender_id).contract_end
+    # Unset: the longest allowed; given: bounded by the grant length and the contract.
+    until = valid_until or rules.latest_grant_end(today, grant_days, contract_end)
+    errors = rules.valid_until_errors(until, today, grant_days, contract_end)
+    if errors:
+        raise tk.ValidationError(_rendered(errors))
+    changes: dict[str, Any] = {"valid_from": today, "valid_until": until}
+    if resource_ids is not None:
+        dataset = model.Package.get(request.dataset_id)
+        changes["resource_ids"] = _check_resources(dataset, resource_ids)
+    return transition(context, request_id, "approve", reason, **changes)
+
+
+def resubmit(context: Context, request_id: str, data: dict[str, Any]) -> AccessRequest:
+    """The applicant answers a return: the editable fields may change, identity may not."""
+    request = get_request(request_id)
+    editable = ("use_scenario", "security_measures", "institution", "public_interest_attested",
+                "agreement_accepted", "period_start", "period_end")
+    merged = {field: getattr(request, field) for field in editable}
+    merged.update({k: v for k, v in data.items() if k in editable and v is not None})
+    payload = dict(merged, purpose=request.purpose, applicant_kind=request.applicant_kind,
+                   kind=request.request_kind, tender_id=request.tender_id)
+    errors = _rendered(rules.request_errors(payload))
+    if errors:
+        raise tk.ValidationError(errors)
+    changes = {field: merged[field] for field in editable}
+    for field in ("period_start", "period_end"):
+        changes[field] = rules.parse_date(changes[field])
+    today = dt.date.today()
+    changes["due_on"], changes["due_on_provisional"] = deadlines.due_date(
+        today, KIND_PERIODS[request.request_kind])
+    return transition(context, request_id, "resubmit", **changes)
+
+
+def expire_grants(today: dt.date | None = None) -> list[str]:
+    """End approved requests whose validity has passed (the scheduled job)."""
+    today = today or dt.date.today()
+    due = [row[0] for row in model.Session.query(AccessRequest.id).filter(
+        AccessRequest.state == "approved", AccessRequest.valid_until < today)]
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    expired = []
+    for request_id in due:
+        try:
+            transition({"user": site_user["name"]}, request_id, "expire")
+            expired.append(request_id)
+        except tk.ValidationError:  # decided concurrently: nothing to do
+            continue
+    return expired
+
+
+def as_dict(request: AccessRequest) -> dict[str, Any]:
+    out = request.as_dict()
+    dataset = model.Package.get(request.dataset_id)
+    requester = model.User.get(request.requester_id)
+    out["dataset_name"] = dataset.name if dataset else None
+    out["dataset_title"] = dataset.title if dataset else None
+    out["owner_org"] = dataset.owner_org if dataset else None
+    out["requester_name"] = requester.name if requester else None
+    out["requester_display_name"] = requester.display_name if requester else None
+    out["overdue"] = bool(request.state == "submitted" and request.due_on
+                          and request.due_on < dt.date.today())
+    return out

@@ -1,0 +1,121 @@
+"""Pages of the access-request workflow (F-4). Each page calls one action: API parity."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+
+from ckanext.dongchang.kernel.pages import (
+    call,
+    context,
+    department_or_404,
+    error_summary,
+    flashing_errors,
+    form_errors,
+    login_first,
+    paged,
+    show_or_404,
+)
+
+requests_blueprint = Blueprint("dongchang_requests", __name__)
+
+DECISIONS = ("approve", "refuse", "return", "revoke", "withdraw", "resubmit", "extend")
+_FORM_FIELDS = (
+    "applicant_kind", "applicant_org_id", "purpose", "use_scenario", "security_measures",
+    "institution", "tender_id", "period_start", "period_end", "public_interest_attested",
+    "agreement_accepted", "reason", "valid_until",
+)
+
+
+def _form() -> dict[str, Any]:
+    form = tk.request.form
+    data = {field: form.get(field) for field in _FORM_FIELDS if form.get(field) not in (None, "")}
+    if form.getlist("resource_ids"):
+        data["resource_ids"] = form.getlist("resource_ids")
+    return data
+
+
+def apply(id: str):
+    """The application form for a catalog entry, and its submission."""
+    redirect = login_first(tk._("Log in to apply for access."))
+    if redirect:
+        return redirect
+    dataset = show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
+    data: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        data = _form()
+        with form_errors() as errors:
+            created = tk.get_action("dongchang_access_request_create")(
+                context(), dict(data, dataset_id=dataset["id"]))
+            tk.h.flash_success(tk._(
+                "Your request was submitted. The department will answer by %(due_on)s.")
+                % {"due_on": created["due_on"]})
+            return tk.redirect_to("dongchang_requests.read", id=created["id"])
+    return tk.render("dongchang/requests/request_form.html", {
+        "pkg_dict": dataset, "data": data, "errors": errors,
+        "error_summary": error_summary(errors),
+    })
+
+
+def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
+    page_number = tk.h.get_page_number(tk.request.args)
+    filters = {key: tk.request.args.get(key) for key in ("state", "overdue")
+               if tk.request.args.get(key)}
+    result = call("dongchang_access_request_list", dict(data_dict, page=page_number, **filters),
+                  not_found=tk._("Department not found"),
+                  forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                 " requests."))
+    return tk.render(template, dict(extra, page=paged(result, page_number), result=result,
+                                    filters=filters))
+
+
+def mine():
+    redirect = login_first()
+    if redirect:
+        return redirect
+    return _listing({"mine": True}, "dongchang/requests/requests_mine.html", {})
+
+
+def inbox(id: str):
+    org = department_or_404(id)
+    return _listing({"org": org["id"]}, "dongchang/requests/requests_inbox.html",
+                    {"group_dict": org, "group_type": "organization"})
+
+
+def read(id: str):
+    request_dict = call("dongchang_access_request_show", {"id": id},
+                        not_found=tk._("Access request not found"),
+                        forbidden=tk._("Only the applicant and the providing department can see"
+                                       " this request."))
+    return tk.render("dongchang/requests/request_read.html", {"request_dict": request_dict,
+                                                     "errors": {}})
+
+
+def decide(id: str, decision: str):
+    if decision not in DECISIONS:
+        return tk.abort(404)
+    with flashing_errors(not_found=tk._("Access request not found")):
+        tk.get_action(f"dongchang_access_request_{decision}")(context(), dict(_form(), id=id))
+        tk.h.flash_success(_DONE_MESSAGES[decision]())
+    return tk.redirect_to("dongchang_requests.read", id=id)
+
+
+_DONE_MESSAGES = {
+    "approve": lambda: tk._("The request was approved; the applicant can use the data now."),
+    "refuse": lambda: tk._("The request was refused; the applicant has been told the reasons."),
+    "return": lambda: tk._("The request was returned to the applicant for more information."),
+    "revoke": lambda: tk._("Access was revoked."),
+    "withdraw": lambda: tk._("Your request was withdrawn."),
+    "resubmit": lambda: tk._("Your request was resubmitted."),
+    "extend": lambda: tk._("The deadline was extended; the applicant has been told."),
+}
+
+requests_blueprint.add_url_rule("/dataset/<id>/request", view_func=apply,
+                                methods=("GET", "POST"))
+requests_blueprint.add_url_rule("/dongchang/requests", view_func=mine)
+requests_blueprint.add_url_rule("/organization/<id>/requests", view_func=inbox)
+requests_blueprint.add_url_rule("/dongchang/request/<id>", view_func=read)
+requests_blueprint.add_url_rule("/dongchang/request/<id>/<decision>", view_func=decide,
+                                methods=("POST",))

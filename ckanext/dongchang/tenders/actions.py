@@ -1,0 +1,203 @@
+"""API of tenders for commercial use (Art. 25; F-6): ``dongchang_tender_*``.
+
+Every tender page calls one of these actions. Reading is public (the competition is public);
+announcing, changing, awarding and cancelling are the Bureau's.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context, DataDict, Schema
+
+from ckanext.dongchang.kernel.schema import paging_schema, validated
+from ckanext.dongchang.tenders import rules, service
+
+__all__ = [
+    "dongchang_tender_create", "dongchang_tender_show", "dongchang_tender_list",
+    "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
+]
+
+
+
+def _text(limit: int):
+    """A string of at most ``limit`` characters; other types are an error, not coerced."""
+    def validator(value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, str) or "\x00" in value:
+            raise tk.Invalid(tk._("Give this as text."))
+        if len(value) > limit:
+            raise tk.Invalid(tk._("This text is too long: at most %(limit)s characters.")
+                             % {"limit": limit})
+        return value
+    return validator
+
+
+def _id_list(value: Any) -> list[str]:
+    """Entry ids or names as a list, or one comma-separated string from a form."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.replace("，", ",").replace("\n", ",").split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise tk.Invalid(tk._("Give a list of catalog entry ids or names."))
+    return rules.normalise_ids(value)
+
+
+def _state_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(v in rules.STATES for v in value):
+        raise tk.Invalid(tk._("Choose states among: %(states)s.")
+                         % {"states": ", ".join(rules.STATES)})
+    return value
+
+
+@tk.validator_args
+def tender_announcement(ignore_missing) -> Schema:
+    schema = {field: [ignore_missing, _text(200)] for field in ("title", "method")}
+    schema.update({field: [ignore_missing, _text(20000)] for field in ("notice", "scope")})
+    schema.update({field: [ignore_missing, _text(20)] for field in ("bidding_start",
+                                                                    "bidding_end")})
+    schema["notice_url"] = [ignore_missing, _text(1000)]
+    schema["dataset_ids"] = [ignore_missing, _id_list]
+    return schema
+
+
+@tk.validator_args
+def tender_update(not_empty, unicode_safe) -> Schema:
+    return dict(tender_announcement(), id=[not_empty, unicode_safe])
+
+
+@tk.validator_args
+def tender_award(not_empty, unicode_safe, ignore_missing) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "awardee": [ignore_missing, _text(100)],
+        "award_date": [ignore_missing, _text(20)],
+        "contract_start": [ignore_missing, _text(20)],
+        "contract_end": [ignore_missing, _text(20)],
+    }
+
+
+@tk.validator_args
+def tender_cancel(not_empty, unicode_safe, ignore_missing) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": [ignore_missing, _text(4000)]}
+
+
+@tk.validator_args
+def tender_list(ignore_missing, unicode_safe) -> Schema:
+    return {
+        "state": [ignore_missing, _state_list],
+        "dataset_id": [ignore_missing, _text(200)],
+        "awardee": [ignore_missing, _text(100)],
+        **paging_schema(max_limit=100),
+    }
+
+
+
+def dongchang_tender_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Announce a tender for commercial use of conditionally open entries (Art. 25). Bureau only.
+
+    :param title: title of the tender
+    :param dataset_ids: ids or names of the catalog entries it covers (list, or comma-separated)
+    :param method: ``public_tender``, ``competitive_negotiation`` or ``competitive_consultation``
+    :param notice: text of the tender notice
+    :param notice_url: optional address of the notice on the procurement site
+    :param scope: the scope of use the tender allocates
+    :param bidding_start: first day of bidding (YYYY-MM-DD)
+    :param bidding_end: last day of bidding (YYYY-MM-DD); the tender shows as
+        ``bidding_closed`` from the day after
+    :returns: the tender; its ``id`` (e.g. ``T20261129-7F3A2C``) is what the awardee gives as
+        ``tender_id`` in a commercial access request
+    """
+    tk.check_access("dongchang_tender_create", context, data_dict)
+    data = validated(data_dict, tender_announcement(), context)
+    return service.as_dict(service.create(context, data), context)
+
+
+@tk.side_effect_free
+def dongchang_tender_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One tender, public. Covered entries the viewer may not see are counted, not named.
+
+    :param id: the tender id
+    :returns: the tender with ``state`` (``announced``, ``bidding_closed``, ``awarded``,
+        ``cancelled`` or ``ended``), ``datasets`` (visible entries), ``hidden_datasets``
+        (how many covered entries are not open to the viewer), ``awardee`` and the contract
+    """
+    tender = service.get_tender(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("dongchang_tender_show", context, {"id": tender.id})
+    return service.as_dict(tender, context)
+
+
+@tk.side_effect_free
+def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Tenders, newest first, public.
+
+    :param state: a state or list of states (default: ``announced``, ``bidding_closed`` and
+        ``awarded``; ``cancelled`` and ``ended`` on request)
+    :param dataset_id: only tenders covering this entry (id or name)
+    :param awardee: only tenders awarded to this user name
+    :param page: page number (20 per page unless ``limit``, at most 100)
+    :returns: ``{"count": n, "results": [...], "page": p, "limit": l}``
+    """
+    tk.check_access("dongchang_tender_list", context, data_dict)
+    data = validated(data_dict, tender_list(), context)
+    dataset_id = awardee_id = None
+    if data.get("dataset_id"):
+        dataset = model.Package.get(data["dataset_id"])
+        # An entry the viewer may not see has no tenders as far as the viewer knows.
+        visible = dataset is not None and service.may_see_entry(context, dataset.id)
+        dataset_id = dataset.id if visible else "-"
+    if data.get("awardee"):
+        awardee = model.User.get(data["awardee"])
+        awardee_id = awardee.id if awardee else "-"
+    query = service.query_tenders(data.get("state") or list(rules.LISTED_STATES),
+                                  dataset_id, awardee_id)
+    limit, page = data["limit"], data["page"]
+    count = query.count()
+    rows = query.offset((page - 1) * limit).limit(limit).all()
+    return {"count": count, "page": page, "limit": limit,
+            "results": [service.as_dict(row, context) for row in rows]}
+
+
+def dongchang_tender_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change the notice of a tender not yet awarded or cancelled. Bureau only.
+
+    :param id: the tender id
+    :param title, dataset_ids, method, notice, notice_url, scope, bidding_start, bidding_end:
+        the fields to change (others stay)
+    """
+    tk.check_access("dongchang_tender_update", context, data_dict)
+    data = validated(data_dict, tender_update(), context)
+    return service.as_dict(service.update(context, data["id"], data), context)
+
+
+def dongchang_tender_award(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Award a tender whose bidding has closed. Bureau only.
+
+    :param id: the tender id
+    :param awardee: user name of the winning bidder's registered account
+    :param award_date: date of the award (YYYY-MM-DD, default today)
+    :param contract_start: first day of the contract (YYYY-MM-DD)
+    :param contract_end: last day of the contract (YYYY-MM-DD); the access granted under the
+        tender ends with it
+    """
+    tk.check_access("dongchang_tender_award", context, data_dict)
+    data = validated(data_dict, tender_award(), context)
+    return service.as_dict(service.award(context, data["id"], data), context)
+
+
+def dongchang_tender_cancel(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Cancel a tender. Access granted under it is revoked at once, pending commercial requests
+    resting on it are refused; both with the reason. Bureau only.
+
+    :param id: the tender id
+    :param reason: required; bidders and grantees see it
+    """
+    tk.check_access("dongchang_tender_cancel", context, data_dict)
+    data = validated(data_dict, tender_cancel(), context)
+    return service.as_dict(service.cancel(context, data["id"], data.get("reason") or ""),
+                           context)

@@ -1,0 +1,72 @@
+"""Tenders for commercial use (F-6), and the sources each data product registered (F-7)."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+
+from ckanext.dongchang.kernel.columns import column_values
+
+
+def new_tender_id(today: dt.date | None = None) -> str:
+    """A number an applicant can read and type into a request form, e.g. ``T20261129-7F3A2C``."""
+    today = today or dt.date.today()
+    return f"T{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+class Tender(tk.BaseModel):  # type: ignore[misc]
+    """A tender notice and, once awarded, the contract that allows commercial use (Art. 25)."""
+
+    __tablename__ = "dongchang_tender"
+
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True, default=new_tender_id)
+    title: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    dataset_ids: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)
+    method: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    notice: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    notice_url: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    scope: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    bidding_start: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
+    bidding_end: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
+    state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="announced")
+    awardee_id: Mapped[str | None] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"))
+    award_date: Mapped[dt.date | None] = sa.Column(sa.Date)
+    contract_start: Mapped[dt.date | None] = sa.Column(sa.Date)
+    contract_end: Mapped[dt.date | None] = sa.Column(sa.Date)
+    cancel_reason: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
+    modified: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                              default=dt.datetime.utcnow,
+                                              onupdate=dt.datetime.utcnow)
+
+    def as_dict(self) -> dict[str, Any]:
+        return column_values(self)
+
+
+class ProductSource(tk.BaseModel):  # type: ignore[misc]
+    """One source of a data product as registered: the entry's classes on that day are kept,
+    so the Bureau sees products whose sources changed class since (Art. 25 utilisation)."""
+
+    __tablename__ = "dongchang_product_source"
+
+    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    product_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
+                                        nullable=False)
+    position: Mapped[int] = sa.Column(sa.Integer, nullable=False)
+    dataset_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
+                                        nullable=False)
+    acquired_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
+    access_request_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    registrant_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"),
+                                           nullable=False)
+    share_class: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    open_class: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
