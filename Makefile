@@ -9,7 +9,7 @@ SERVICES := bash services/services.sh
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test venv i18n browser-deps services services-down services-status site-db test-db demo lint benchmarks
+.PHONY: run test venv i18n browser-deps services services-down services-status site-db test-db demo lint benchmarks prod prod-down loadtest
 
 $(VENV)/.installed: pyproject.toml dev-requirements.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -63,3 +63,15 @@ lint: venv
 
 benchmarks: services
 	$(VENV)/bin/python benchmarks/run.py
+
+# The site as it runs in production: nginx (Debian) → gunicorn × 4 → CKAN, plus a jobs worker,
+# on http://127.0.0.1:8080 (services/prod/prod.sh; PROD_PORT, PROD_WORKERS to change).
+prod: site-db demo
+	bash services/prod/prod.sh up
+
+prod-down:
+	bash services/prod/prod.sh down
+
+# Locust against ours and vanilla, both in the production topology (benchmarks/locust/).
+loadtest: services
+	$(VENV)/bin/python benchmarks/locust/run_load.py $(LOADTEST_ARGS)
