@@ -4,7 +4,7 @@ The Chinese portal showed them in English ("Skip to main content", "Profile sett
 Markdown hint under every text area, ...). CKAN merges every ``ITranslation`` catalog into its
 own, so marking the msgids here puts them in our catalogs, where they get their Chinese text;
 CKAN's pages stay as they are. Nothing reads this tuple at run time: it is here for extraction
-(``i18n/update.sh``), and ``tests/integration/test_i18n.py`` checks some of them on real pages.
+(``i18n/update.sh``), and ``tests/i18n/test_pages.py`` checks some of them on real pages.
 The msgids must stay byte-identical to CKAN's (they were copied from its catalog).
 """
 from __future__ import annotations

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import click
 
+from ckanext.dongchang import jobs
+from ckanext.dongchang.catalog import cli as catalog_cli
+from ckanext.dongchang.demo import load_catalog
+from ckanext.dongchang.requests import service as request_service
+from ckanext.dongchang.tenders import service as tender_service
+
 __all__ = ["dongchang"]
 
 
@@ -20,8 +26,6 @@ def dongchang():
 @click.option("--password", default=None, help="Password for every demo user (default: random).")
 def load_demo(path: Path, password: str | None):
     """Load the demo catalog in PATH through the action API (idempotent)."""
-    from ckanext.dongchang.demo import load_catalog
-
     summary = load_catalog(json.loads(path.read_text("utf-8")), password=password)
     click.echo(json.dumps(summary, ensure_ascii=False))
     if summary.get("errors"):
@@ -36,12 +40,9 @@ def expire_grants():
     request); this job records the expiry and sends the mail. Run it daily, e.g. from cron:
     ``ckan -c ckan.ini dongchang expire-grants``.
     """
-    from ckanext.dongchang.requests.service import expire_grants as expire
-    from ckanext.dongchang.tenders.service import end_expired_tenders
-
-    expired = expire()
+    expired = request_service.expire_grants()
     click.echo(f"expired {len(expired)} grant(s)")
-    ended = end_expired_tenders()
+    ended = tender_service.end_expired_tenders()
     click.echo(f"ended {len(ended)} tender(s) whose contract period is over")
 
 
@@ -50,17 +51,13 @@ def expire_grants():
               help="Queue again messages unsent for this many minutes.")
 def flush_outbox(older_than: int):
     """Queue again the notifications that could not be queued (e.g. Redis was down)."""
-    from ckanext.dongchang.jobs import flush_outbox as flush
-
-    click.echo(f"queued {flush(older_than)} message(s)")
+    click.echo(f"queued {jobs.flush_outbox(older_than)} message(s)")
 
 
 def _attach_catalog_commands() -> None:
     """Catalog chores live in their own module; they belong to the same ``dongchang`` group."""
-    from ckanext.dongchang.catalog import cli
-
-    for command in (cli.deadlines, cli.remind_deadlines,
-                    cli.import_catalog, cli.export_catalog):
+    for command in (catalog_cli.deadlines, catalog_cli.remind_deadlines,
+                    catalog_cli.import_catalog, catalog_cli.export_catalog):
         dongchang.add_command(command)
 
 

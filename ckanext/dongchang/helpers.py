@@ -8,7 +8,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.dongchang import config as dc_config
-from ckanext.dongchang.access import enforcement
+from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.products import service as product_service
 from ckanext.scheming.helpers import scheming_language_text
 
 __all__ = [
@@ -99,21 +100,15 @@ def dongchang_may_see_inbox(org_id: str) -> bool:
 
 def dongchang_products_of_entry(dataset_id: str) -> list[dict[str, Any]]:
     """Products registered as built on an entry (for the entry page, Art. 25)."""
-    from ckanext.dongchang.products import service
-
-    return service.products_of_entry(dataset_id)
+    return product_service.products_of_entry(dataset_id)
 
 
 def dongchang_is_bureau() -> bool:
     """Whether the current user acts as the District Big Data Bureau (navigation only)."""
-    from ckanext.dongchang.access import audience
-
     return current_user.is_authenticated and audience.memberships_for(current_user).is_bureau
 
 
 def dongchang_is_department_member() -> bool:
-    from ckanext.dongchang.access import audience
-
     return current_user.is_authenticated and bool(audience.memberships_for(current_user).org_ids)
 
 

@@ -22,6 +22,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -51,3 +52,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_user_dataset_labels(self, user_obj):
         return enforcement.user_labels(user_obj)
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return registry.signal_subscriptions()

@@ -30,10 +30,12 @@ from ckanext.dongchang.products import validators as product_validators
 from ckanext.dongchang.products import views as product_views
 from ckanext.dongchang.requests import actions as request_actions
 from ckanext.dongchang.requests import auth as request_auth
+from ckanext.dongchang.requests import service as request_service
 from ckanext.dongchang.requests import views as request_views
 from ckanext.dongchang.security import csrf, headers, hidden_as_missing, input_guard, refusals
 from ckanext.dongchang.tenders import actions as tender_actions
 from ckanext.dongchang.tenders import auth as tender_auth
+from ckanext.dongchang.tenders import service as tender_service
 from ckanext.dongchang.tenders import views as tender_views
 
 ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
@@ -49,6 +51,9 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               oversight_views.evaluation_blueprint, input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
               hidden_as_missing.hidden_as_missing_blueprint)
+
+# One domain tells another through a signal instead of importing it (dependencies run one way).
+SIGNAL_SUBSCRIPTIONS = {tender_service.tender_ended: [request_service.end_tender_grants]}
 
 
 def _exported(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
@@ -76,3 +81,7 @@ def validators() -> dict[str, Any]:
 
 def blueprints() -> list[Any]:
     return list(BLUEPRINTS)
+
+
+def signal_subscriptions() -> dict[Any, list[Any]]:
+    return {signal: list(listeners) for signal, listeners in SIGNAL_SUBSCRIPTIONS.items()}

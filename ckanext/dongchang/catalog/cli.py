@@ -12,6 +12,9 @@ from pathlib import Path
 
 import click
 
+from ckanext.dongchang.catalog import spreadsheet
+from ckanext.dongchang.catalog.service import remind
+
 __all__ = ["deadlines", "remind_deadlines", "import_catalog", "export_catalog"]
 
 
@@ -64,8 +67,6 @@ def deadlines(org: str | None):
 def remind_deadlines():
     """Queue a mail to each department's editors and admins listing its overdue changes and
     those due within three working days. Run it daily (cron), with a jobs worker running."""
-    from ckanext.dongchang.catalog.service import remind
-
     with _site():
         click.echo(f"queued {remind()} reminder mail(s)")
 
@@ -105,8 +106,6 @@ def import_catalog(path: Path, org: str, dry_run: bool, user_name: str | None):
 def export_catalog(path: Path, org: str):
     """Write department ORG's catalog to PATH (.xlsx or .csv, by the name's ending)."""
     import ckan.plugins.toolkit as tk
-
-    from ckanext.dongchang.catalog import spreadsheet
 
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise click.BadParameter("the file name must end in .xlsx or .csv", param_hint="PATH")

@@ -28,7 +28,7 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.revision_model import PendingRevision
-from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
 
@@ -77,13 +77,13 @@ def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     tk.check_access("package_update", context, data_dict)
     service.get_entry(dataset.id, for_update=True)  # one editor at a time merges a proposal
     published = service.current_entry(dataset.id)
-    if not rules.rereview_changes(published, data_dict):
+    if not workflow.rereview_changes(published, data_dict):
         return up_func(context, data_dict)
     pending = pending_for(dataset.id, for_update=True)
-    if rules.narrows_only(published, data_dict):
+    if workflow.narrows_only(published, data_dict):
         return _narrow_at_once(up_func, context, data_dict, published, pending)
     _refuse_uploads(data_dict)
-    proposal = rules.merge_revision(pending.proposed if pending else None, published,
+    proposal = workflow.merge_revision(pending.proposed if pending else None, published,
                                     data_dict)
     for resource in proposal.get("resources") or []:
         if isinstance(resource, dict) and not resource.get("id"):
@@ -102,7 +102,7 @@ def _narrow_at_once(up_func: Action, context: Context, data_dict: DataDict,
     """A narrowing change is saved whole (the entry goes back to review and leaves the
     public catalog); a pending proposal is folded into it, so no edit is lost."""
     if pending is not None:
-        data_dict = rules.merge_revision(pending.proposed, published, data_dict)
+        data_dict = workflow.merge_revision(pending.proposed, published, data_dict)
         _close(pending, "withdrawn", context, reason="")
         AuditEvent.record(_user_id(context), "catalog_revision_withdraw", service.OBJECT_TYPE,
                           pending.dataset_id, revision_id=pending.id, fields=pending.fields)
@@ -131,14 +131,14 @@ def _validate(context: Context, dataset: model.Package, proposal: dict[str, Any]
 def _without_reviewed_fields(published: dict[str, Any], data_dict: DataDict) -> dict[str, Any]:
     """The save that happens at once: the input with every reviewed field as published."""
     immediate = dict(data_dict)
-    for name in rules.REREVIEW_FIELDS:
+    for name in workflow.REREVIEW_FIELDS:
         if name == "resources":
             immediate.pop("resources", None)  # package_update keeps them as they are
         elif name == "tag_string":
             immediate.pop("tag_string", None)
             immediate["tags"] = published.get("tags") or []
         else:
-            rules.put(immediate, name, published.get(name))
+            workflow.put(immediate, name, published.get(name))
     return immediate
 
 
@@ -153,7 +153,7 @@ def _store(context: Context, dataset: model.Package, pending: PendingRevision | 
            published: dict[str, Any], proposal: dict[str, Any]) -> PendingRevision | None:
     """Create or update the entry's pending revision; an edit that undoes every proposed
     change withdraws it. Audited in the same transaction (field names only)."""
-    fields = rules.rereview_changes(published, proposal)
+    fields = workflow.rereview_changes(published, proposal)
     now = dt.datetime.utcnow()
     if not fields:
         if pending is not None:
@@ -193,7 +193,7 @@ def _answer(context: Context, result: Any, revision: PendingRevision | None) -> 
 def held_summary(revision: PendingRevision | None) -> dict[str, Any] | None:
     if revision is None:
         return None
-    message = Message(rules.REVISION_HELD, fields=", ".join(field_labels(revision.fields)))
+    message = Message(workflow.REVISION_HELD, fields=", ".join(field_labels(revision.fields)))
     return {"id": revision.id, "state": revision.state, "fields": list(revision.fields),
             "message": render(message, tk._)}
 
@@ -273,17 +273,17 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     dataset = service.get_entry(dataset_id, for_update=True)
     revision = pending_for(dataset.id, for_update=True)
     state = (dataset.extras or {}).get("catalog_state") or "draft"
-    errors = rules.review_errors(state, decision, reason, revision_pending=revision is not None)
+    errors = workflow.review_errors(state, decision, reason, revision_pending=revision is not None)
     if errors:
         raise tk.ValidationError(service.rendered(errors))
     assert revision is not None
     user_id = _user_id(context)
     if decision == "publish":
-        final = rules.apply_revision(service.current_entry(dataset.id), revision.proposed)
+        final = workflow.apply_revision(service.current_entry(dataset.id), revision.proposed)
         _close(revision, "approved", context, reason)
         AuditEvent.record(user_id, "catalog_revision_publish", service.OBJECT_TYPE, dataset.id,
                           revision_id=revision.id, fields=revision.fields, reason=reason,
-                          reviewed={name: final.get(name) for name in rules.REVIEW_FIELDS})
+                          reviewed={name: final.get(name) for name in workflow.REVIEW_FIELDS})
         user = model.User.get(user_id) if user_id else None
         tk.get_action("package_update")(
             {"user": user.name if user else "", "auth_user_obj": user, "ignore_auth": True,
@@ -325,7 +325,7 @@ def list_revisions(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
                     owner_org=dataset.owner_org,
                     field_labels=field_labels(list(revision.fields)))
         if filters.get("include_diff"):
-            item["changes"] = rules.revision_diff(service.current_entry(dataset.id),
+            item["changes"] = workflow.revision_diff(service.current_entry(dataset.id),
                                                   revision.proposed)
         results.append(item)
     return {"count": count, "page": page, "limit": limit, "results": results}

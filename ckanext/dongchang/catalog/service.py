@@ -26,11 +26,11 @@ from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import duplicates as dup
 from ckanext.dongchang.catalog.model import CatalogChange
 from ckanext.dongchang.catalog.revision_model import PendingRevision
-from ckanext.dongchang.catalog.rules import classes
-from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
 from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rules import parse_date
 
 OBJECT_TYPE = "dataset"
 # Audit actions of the review workflow, in the order an entry meets them.
@@ -123,7 +123,7 @@ def submit(context: Context, dataset_id: str) -> dict[str, Any]:
     """A department submits a draft or returned entry for the Bureau's review."""
     dataset = get_entry(dataset_id, for_update=True)
     state = _state(dataset)
-    errors = rules.submit_errors(state)
+    errors = workflow.submit_errors(state)
     if errors:
         raise tk.ValidationError(rendered(errors))
     entry = current_entry(dataset.id)
@@ -137,7 +137,7 @@ def submit(context: Context, dataset_id: str) -> dict[str, Any]:
     if marked:
         warnings.insert(0, {"kind": "marked_duplicate", "item": "", "org": "", "orgs": [],
                             "datasets": [marked], "message": Message(
-                                rules.MARKED_DUPLICATE,
+                                workflow.MARKED_DUPLICATE,
                                 title=marked.get("title") or marked.get("name") or "")})
     user = _user(context)
     AuditEvent.record(user.id if user else None, "catalog_submit", OBJECT_TYPE, dataset.id,
@@ -159,15 +159,15 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     reason = (reason or "").strip()
     dataset = get_entry(dataset_id, for_update=True)
     state = _state(dataset)
-    errors = rules.review_errors(state, decision, reason)
+    errors = workflow.review_errors(state, decision, reason)
     if errors:
         raise tk.ValidationError(rendered(errors))
-    new_state = rules.decision_state(decision)
+    new_state = workflow.decision_state(decision)
     detail: dict[str, Any] = {"from_state": state, "to_state": new_state, "reason": reason}
     if decision == "publish":
         entry = current_entry(dataset.id)
         # What the Bureau approved, so a later review can show what changed since.
-        detail["reviewed"] = {name: entry.get(name) for name in rules.REVIEW_FIELDS}
+        detail["reviewed"] = {name: entry.get(name) for name in workflow.REVIEW_FIELDS}
     user = _user(context)
     AuditEvent.record(user.id if user else None, f"catalog_review_{decision}", OBJECT_TYPE,
                       dataset.id, **detail)
@@ -182,7 +182,7 @@ def mark_duplicate(context: Context, dataset_id: str, survivor_id: str,
     survivor = get_entry(survivor_id)
     dataset = get_entry(dataset_id, for_update=True)
     if survivor.id == dataset.id:
-        raise _invalid("survivor_id", render(rules.SURVIVOR_IS_SELF, tk._))
+        raise _invalid("survivor_id", render(workflow.SURVIVOR_IS_SELF, tk._))
     user = _user(context)
     AuditEvent.record(user.id if user else None, "catalog_mark_duplicate", OBJECT_TYPE,
                       dataset.id, from_state=_state(dataset), to_state="draft",
@@ -301,7 +301,7 @@ def _add_revision(item: dict[str, Any], dataset: model.Package, revision: Pendin
     item["submitted_at"] = revision.updated_at.isoformat()
     if include_checks:
         item["first_review"] = False
-        item["changes"] = rules.revision_diff(current_entry(dataset.id), revision.proposed)
+        item["changes"] = workflow.revision_diff(current_entry(dataset.id), revision.proposed)
 
 
 def _queue_item(context: Context, dataset: model.Package, org: model.Group | None,
@@ -318,7 +318,7 @@ def _queue_item(context: Context, dataset: model.Package, org: model.Group | Non
     if include_checks:
         before = baseline(dataset.id)
         item["first_review"] = before is None
-        item["changes"] = rules.review_diff(before, current_entry(dataset.id))
+        item["changes"] = workflow.review_diff(before, current_entry(dataset.id))
         item["duplicates"] = dup.candidates(context, dataset)
         item["warnings"] = _rendered_warnings(dup.source_warnings(context, dataset))
     return item
@@ -419,10 +419,10 @@ def notify_department(dataset_id: str, decision: str, reason: str,
 def create_change(context: Context, data: dict[str, Any]) -> CatalogChange:
     dataset = get_entry(data["dataset_id"])
     today = dt.date.today()
-    errors = rules.change_errors(data.get("trigger"), data.get("occurred_on"), today)
+    errors = workflow.change_errors(data.get("trigger"), data.get("occurred_on"), today)
     if errors:
         raise tk.ValidationError(rendered(errors))
-    occurred_on = rules.parse_date(data["occurred_on"])
+    occurred_on = parse_date(data["occurred_on"])
     due_on, provisional = deadlines.due_date(occurred_on, "catalog_update")
     user = _user(context)
     change = CatalogChange(dataset_id=dataset.id, trigger=data["trigger"],
@@ -462,7 +462,7 @@ def report_change(context: Context, change_id: str) -> CatalogChange:
     """Close a change: the entry was updated after it happened; the Bureau is told (Art. 16)."""
     change = get_change(change_id, for_update=True)
     modified = _updated_on(change.dataset_id)
-    errors = rules.report_errors(change.occurred_on, change.reported_on, modified)
+    errors = workflow.report_errors(change.occurred_on, change.reported_on, modified)
     if errors:
         model.Session.rollback()
         raise tk.ValidationError(rendered(errors))
@@ -478,7 +478,7 @@ def report_change(context: Context, change_id: str) -> CatalogChange:
 
 
 def soon_until(today: dt.date) -> dt.date:
-    return deadlines.calendar().add_working_days(today, rules.DUE_SOON_WORKING_DAYS)
+    return deadlines.calendar().add_working_days(today, workflow.DUE_SOON_WORKING_DAYS)
 
 
 def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
@@ -524,7 +524,7 @@ def change_dicts(rows: list[CatalogChange], today: dt.date,
     for change in rows:
         dataset = datasets.get(change.dataset_id)
         org = orgs.get(dataset.owner_org) if dataset else None
-        status = rules.change_status(change.due_on, change.reported_on, today, limit_day)
+        status = workflow.change_status(change.due_on, change.reported_on, today, limit_day)
         item = change.as_dict()
         item.update(
             dataset_name=dataset.name if dataset else None,

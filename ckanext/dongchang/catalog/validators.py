@@ -14,8 +14,10 @@ from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.dongchang import config as dc_config
+from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
-from ckanext.dongchang.catalog.rules import classes
+from ckanext.dongchang.catalog.rules import classes, workflow
+from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 
 __all__ = [
@@ -117,8 +119,6 @@ def dongchang_department_name(value: Any, context: Context) -> Any:
     value = value.strip()
     if not value:  # only spaces: as good as not given
         return value
-    from ckanext.dongchang.access import audience
-
     exists = (
         model.Session.query(model.Group.id)
         .filter(model.Group.name == value, audience.recognised_department())
@@ -262,10 +262,6 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
     recorded in the audit log, in the same transaction as the save. When the input names no
     state, an update keeps the stored one and a new entry is a draft.
     """
-    from ckanext.dongchang.access import audience
-    from ckanext.dongchang.catalog.rules import workflow as catalog_workflow
-    from ckanext.dongchang.kernel.audit import AuditEvent
-
     value = data.get(key)
     requested = None if value is missing or value in (None, "") else value
     stored = _stored_entry(data, context)
@@ -273,10 +269,10 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
     user = context.get("auth_user_obj") or context.get("user")
     trusted = bool(context.get("ignore_auth")) and not context.get("user")
     reviewer = trusted or audience.memberships_for(user, context).is_bureau
-    changed = catalog_workflow.changed_fields(
-        stored.extras or {}, {name: _raw(data, name) for name in catalog_workflow.CLASS_FIELDS}
+    changed = workflow.changed_fields(
+        stored.extras or {}, {name: _raw(data, name) for name in workflow.CLASS_FIELDS}
     ) if stored is not None else []
-    outcome = catalog_workflow.resulting_state(
+    outcome = workflow.resulting_state(
         old_state, requested, reviewer=reviewer,
         workflow=bool(context.get("dongchang_workflow")), classes_changed=bool(changed))
     if outcome.error:

@@ -7,7 +7,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.catalog import spreadsheet
+from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.pages import (
     call,
     context,
@@ -93,7 +94,7 @@ def review():
 
 
 def decide(id: str, decision: str):
-    if decision not in rules.DECISIONS:
+    if decision not in workflow.DECISIONS:
         return tk.abort(404)
     data = {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")}
     with flashing_errors(not_found=tk._("Catalog entry not found")):
@@ -255,8 +256,6 @@ def import_catalog(id: str):
 
 
 def export_catalog(id: str, fmt: str):
-    from ckanext.dongchang.catalog import spreadsheet
-
     if fmt not in ("xlsx", "csv"):
         return tk.abort(404)
     rows = call("dongchang_catalog_export", {"org": id}, not_found=tk._("Department not found"),

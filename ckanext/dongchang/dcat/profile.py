@@ -55,6 +55,7 @@ from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
 from ckanext.dcat.profiles import DCAT, DCATAP, DCT
 from ckanext.dcat.profiles.base import RDFProfile
 from ckanext.dcat.utils import publisher_uri_organization_fallback, resource_uri
+from ckanext.dongchang.access import audience
 from ckanext.dongchang.dcat import vocabulary as vocab
 
 # Our text terms and legal-basis terms, in the order the fields are written.
@@ -299,8 +300,6 @@ class DongchangDCATProfile(RDFProfile):
     def _catalog_publisher(self, catalog_ref) -> None:
         """The Big Data Bureau publishes the catalog (Art. 13); the site if none is set up."""
         from ckan import model
-
-        from ckanext.dongchang.access import audience
 
         bureau = next(iter(audience.bureau_org_ids()), None)
         group = model.Group.get(bureau) if bureau else None

@@ -5,7 +5,7 @@
 #      (no fuzzy guesses, since fuzzy entries are compiled and would be shown to users);
 #   3. fill the English catalog (English is the source language: msgstr = msgid);
 #   4. compile each .po to the .mo next to it (.mo files are git-ignored; `make i18n` does 4 only).
-# Then translate the new, empty zh_Hans_CN entries (tests/unit/test_translation_catalogs.py fails
+# Then translate the new, empty zh_Hans_CN entries (tests/i18n/test_catalogs.py fails
 # until every message has a Chinese translation).
 #
 # Usage: ckanext/dongchang/i18n/update.sh   (from anywhere; PYBABEL/PYTHON override the venv's)

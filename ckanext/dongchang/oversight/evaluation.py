@@ -15,7 +15,10 @@ from ckan import model
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.calendar import deadlines
+from ckanext.dongchang.catalog.model import CatalogChange
+from ckanext.dongchang.products import service
 from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.tenders.model import ProductSource
 
 SHARE = ("unconditional", "conditional", "not_shared")
 OPEN = ("unconditional", "conditional", "not_open")
@@ -56,8 +59,6 @@ EXTRA_FIGURES: list = []
 
 
 def _departments(org_ids: list[str] | None) -> list[model.Group]:
-    from ckanext.dongchang.products import service
-
     query = model.Session.query(model.Group).filter(
         audience.recognised_department(),
         model.Group.name != service.products_org_name())  # the product registry is no department
@@ -140,8 +141,6 @@ def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
 def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
                   end: dt.date | None) -> None:
     """Data products registered on each department's entries (Art. 25: utilisation)."""
-    from ckanext.dongchang.tenders.model import ProductSource
-
     source_entry = sa.orm.aliased(model.Package)
     query = (
         model.Session.query(source_entry.owner_org,
@@ -165,8 +164,6 @@ EXTRA_FIGURES.append(_add_products)
 def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
                          end: dt.date | None) -> None:
     """Art. 16: change events reported within their 15 working days, and those that were not."""
-    from ckanext.dongchang.catalog.model import CatalogChange
-
     today = dt.date.today()
     query = (
         model.Session.query(model.Package.owner_org, CatalogChange.due_on,

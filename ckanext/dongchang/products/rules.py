@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.requests.rules import parse_date
-
-Errors = dict[str, list[str]]
+from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, merge
 
 PRODUCT_KINDS: tuple[str, ...] = ("app", "report", "model", "dataset", "other")
 LANGUAGES: tuple[str, ...] = ("zh_Hans_CN", "en")
@@ -48,22 +46,22 @@ def source_errors(acquired_on: object, *, today: date, published_on: date | None
     source rests on, if any.
     """
     errors: Errors = {}
-    acquired = parse_date(acquired_on) if acquired_on not in (None, "") else None
+    acquired = date_or_none(acquired_on) if acquired_on not in (None, "") else None
     if acquired_on in (None, ""):
-        _add(errors, "acquired_on", N_("Give the date you obtained the data."))
+        add(errors, "acquired_on", N_("Give the date you obtained the data."))
     elif acquired is None:
-        _add(errors, "acquired_on", N_("Enter a date as YYYY-MM-DD."))
+        add(errors, "acquired_on", N_("Enter a date as YYYY-MM-DD."))
     elif acquired > today:
-        _add(errors, "acquired_on", N_("The date the data was obtained cannot be in the"
+        add(errors, "acquired_on", N_("The date the data was obtained cannot be in the"
                                        " future."))
     elif published_on is not None and acquired < published_on:
-        _add(errors, "acquired_on", Message(N_(
+        add(errors, "acquired_on", Message(N_(
             "The entry was published on %(date)s; its data cannot have been obtained before"
             " that."), date=published_on.isoformat()))
     if grant is not None and acquired is not None and "acquired_on" not in errors:
-        _merge(errors, _grant_period_errors(acquired, grant))
+        merge(errors, _grant_period_errors(acquired, grant))
     if not data_public:
-        _merge(errors, _gated_errors(grant, has_access, commercial))
+        merge(errors, _gated_errors(grant, has_access, commercial))
     return errors
 
 
@@ -156,10 +154,4 @@ def citations(product_title: str, developer: str, sources: Sequence[CitedSource]
             for language in LANGUAGES}
 
 
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
-
-def _merge(errors: Errors, more: Errors) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)

@@ -29,6 +29,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication, visibility
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.products import rules
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders.model import ProductSource
@@ -104,7 +105,7 @@ def _has_access_without_grant(user: model.User, dataset: model.Package) -> bool:
 
 def published_on(dataset: model.Package) -> dt.date | None:
     """When the entry was published: its release date (``issued``), else when it was created."""
-    issued = rules.parse_date(str((dataset.extras or {}).get("issued") or "")[:10])
+    issued = date_or_none(str((dataset.extras or {}).get("issued") or "")[:10])
     if issued is not None:
         return issued
     return dataset.metadata_created.date() if dataset.metadata_created else None
@@ -182,7 +183,7 @@ def check_sources(user: model.User, sources: list[dict[str, Any]], commercial: b
             continue
         records.append({
             "position": position, "dataset_id": dataset.id,
-            "acquired_on": rules.parse_date(source.get("acquired_on")),
+            "acquired_on": date_or_none(source.get("acquired_on")),
             "access_request_id": grant_row.id if grant_row is not None else None,
             "share_class": extras.get("share_class", ""),
             "open_class": extras.get("open_class", ""),
@@ -212,7 +213,7 @@ def _grant(user: model.User, dataset: model.Package, source: dict[str, Any],
         if request.state not in _GRANT_STATES or request.valid_from is None:
             return None, tk._("This access request was never approved.")
         return request, None
-    acquired = rules.parse_date(source.get("acquired_on"))
+    acquired = date_or_none(source.get("acquired_on"))
     for grant in _grants_of(user.id, dataset.id):
         if acquired is None or grant.valid_from <= acquired <= (grant.valid_until or today):
             return grant, None

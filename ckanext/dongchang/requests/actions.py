@@ -14,9 +14,8 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel import schema
 from ckanext.dongchang.kernel.schema import validated
-from ckanext.dongchang.requests import service
+from ckanext.dongchang.requests import schema, service
 from ckanext.dongchang.requests.model import AccessRequest
 
 __all__ = [

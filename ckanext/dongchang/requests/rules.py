@@ -12,19 +12,17 @@ State machine (DESIGN §5)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ckanext.dongchang.catalog.rules.classes import (
     OPEN_CLASSES,
     SHARE_CLASSES,
-    is_blank,
     is_truthy,
     is_wider,
 )
 from ckanext.dongchang.kernel.messages import N_, Message
-
-Errors = dict[str, list[str]]
+from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, is_blank, merge
 
 STATES: tuple[str, ...] = (
     "submitted", "returned", "approved", "refused", "withdrawn", "expired", "revoked",
@@ -144,31 +142,31 @@ def request_errors(req: Mapping[str, Any]) -> Errors:
     purpose = req.get("purpose")
     kind = req.get("applicant_kind")
     if purpose not in PURPOSES:
-        _add(errors, "purpose", N_("Choose the purpose for which you need the data."))
+        add(errors, "purpose", N_("Choose the purpose for which you need the data."))
     if kind not in APPLICANT_KINDS:
-        _add(errors, "applicant_kind", N_("Say whether you apply as a department, a citizen,"
+        add(errors, "applicant_kind", N_("Say whether you apply as a department, a citizen,"
                                           " a legal person, a research institution or another"
                                           " body."))
     if purpose == "research" and not is_truthy(req.get("public_interest_attested")):
-        _add(errors, "public_interest_attested", N_(
+        add(errors, "public_interest_attested", N_(
             "Research use is allowed for public-interest research and education only: confirm"
             " that yours is."
         ))
     if purpose == "commercial" and is_blank(req.get("tender_id")):
-        _add(errors, "tender_id", N_(
+        add(errors, "tender_id", N_(
             "Commercial use is allocated by public tender or another competitive method: give the"
             " tender you were awarded."
         ))
     if purpose == "duties" and kind in APPLICANT_KINDS and kind not in DUTIES_APPLICANT_KINDS:
-        _add(errors, "purpose", N_(
+        add(errors, "purpose", N_(
             "Only departments and bodies with public duties can request data for the"
             " performance of duties."
         ))
     if is_blank(req.get("use_scenario")):
-        _add(errors, "use_scenario", N_("Describe how and where you will use the data."))
+        add(errors, "use_scenario", N_("Describe how and where you will use the data."))
     if req.get("kind") == "share" and kind != "department":
-        _merge(errors, _non_government_share_errors(req))
-    _merge(errors, period_errors(
+        merge(errors, _non_government_share_errors(req))
+    merge(errors, period_errors(
         req, "period_start", "period_end",
         N_("The end of the period cannot be before its start.")))
     return errors
@@ -181,10 +179,10 @@ def _non_government_share_errors(req: Mapping[str, Any]) -> Errors:
     """
     errors: Errors = {}
     if is_blank(req.get("security_measures")):
-        _add(errors, "security_measures",
+        add(errors, "security_measures",
              N_("Describe the security measures that will protect the data."))
     if not is_truthy(req.get("agreement_accepted")):
-        _add(errors, "agreement_accepted",
+        add(errors, "agreement_accepted",
              N_("Accept the data use agreement to apply for shared data."))
     return errors
 
@@ -199,39 +197,19 @@ def period_errors(data: Mapping[str, Any], start_field: str, end_field: str,
         value = data.get(field)
         if value is None or value == "":
             if required:
-                _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
+                add(errors, field, N_("Enter a date as YYYY-MM-DD."))
             continue
-        parsed = parse_date(value)
+        parsed = date_or_none(value)
         if parsed is None:
-            _add(errors, field, N_("Enter a date as YYYY-MM-DD."))
+            add(errors, field, N_("Enter a date as YYYY-MM-DD."))
         else:
             bounds[field] = parsed
     if len(bounds) == 2 and bounds[end_field] < bounds[start_field]:
-        _add(errors, end_field, order_message)
+        add(errors, end_field, order_message)
     return errors
 
 
-def parse_date(value: object) -> date | None:
-    """A date from a date, datetime or ISO string (``YYYY-MM-DD``); ``None`` if it is none."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _merge(errors: Errors, more: Errors) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)
 
 
 # --- how long a grant lasts (Art. 25; F-4, F-6) ------------------------------------------------

@@ -20,8 +20,10 @@ from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.requests import mails, rules
 from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.tenders import service as tenders
 
 KIND_PERIODS = {"share": "share_request", "open": "open_request"}
 
@@ -95,8 +97,6 @@ def _check_tender(data: dict[str, Any], user: model.User) -> None:
     tender covering the entry, within its contract period, may ask; otherwise a ``tender_id``
     error says which condition failed."""
     if data.get("purpose") == "commercial":
-        from ckanext.dongchang.tenders import service as tenders
-
         tenders.check_commercial_request(data, user)
 
 
@@ -131,8 +131,8 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
         public_interest_attested=bool(data.get("public_interest_attested")),
         agreement_accepted=bool(data.get("agreement_accepted")),
         tender_id=data.get("tender_id") or None,
-        period_start=rules.parse_date(data.get("period_start")),
-        period_end=rules.parse_date(data.get("period_end")),
+        period_start=date_or_none(data.get("period_start")),
+        period_end=date_or_none(data.get("period_end")),
         state="submitted", due_on=due_on, due_on_provisional=provisional,
     )
     model.Session.add(request)
@@ -260,8 +260,6 @@ def approve(context: Context, request_id: str, reason: str = "",
     grant_days = dc_config.default_grant_days()
     contract_end = None
     if request.purpose == "commercial":  # the tender may have ended since the application
-        from ckanext.dongchang.tenders import service as tenders
-
         requester = model.User.get(request.requester_id)
         tenders.check_commercial_request(
             {"purpose": "commercial", "tender_id": request.tender_id,
@@ -293,7 +291,7 @@ def resubmit(context: Context, request_id: str, data: dict[str, Any]) -> AccessR
         raise tk.ValidationError(errors)
     changes = {field: merged[field] for field in editable}
     for field in ("period_start", "period_end"):
-        changes[field] = rules.parse_date(changes[field])
+        changes[field] = date_or_none(changes[field])
     today = dt.date.today()
     changes["due_on"], changes["due_on_provisional"] = deadlines.due_date(
         today, KIND_PERIODS[request.request_kind])
@@ -328,3 +326,26 @@ def as_dict(request: AccessRequest) -> dict[str, Any]:
     out["overdue"] = bool(request.state == "submitted" and request.due_on
                           and request.due_on < dt.date.today())
     return out
+
+
+def end_tender_grants(tender: Any, reason: str) -> list[str]:
+    """Revoke the approved access requests resting on ``tender``, and refuse pending ones
+    (subscribed to ``tenders.service.tender_ended``).
+
+    Done as the site user through the access-request state machine, so the applicants are
+    told by mail and the audit log records each end. A request decided concurrently is left
+    as the other decision made it.
+    """
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    rows = model.Session.query(AccessRequest.id, AccessRequest.state).filter(
+        AccessRequest.tender_id == tender.id,
+        AccessRequest.state.in_(("approved", "submitted"))).all()
+    ended = []
+    for request_id, state in rows:
+        action = "revoke" if state == "approved" else "refuse"
+        try:
+            transition({"user": site_user["name"]}, request_id, action, reason)
+        except tk.ValidationError:
+            continue
+        ended.append(request_id)
+    return ended

@@ -30,6 +30,7 @@ from ckan import model
 from ckan.common import current_user
 
 from ckanext.dongchang.access import enforcement
+from ckanext.dongchang.security.refusals import not_found
 
 hidden_as_missing_blueprint = flask.Blueprint("dongchang_hidden_as_missing", __name__)
 
@@ -115,8 +116,6 @@ def _page_answer_as_missing(response: flask.Response) -> None:
     request = flask.request
     if not hidden_entries(_entry_values(request.view_args or {}, request.args)):
         return
-    from ckanext.dongchang.security.refusals import not_found
-
     body, status = not_found(tk.ObjectNotFound(tk._(CKAN_NOT_FOUND)))
     response.set_data(body)
     response.status_code = status

@@ -148,11 +148,11 @@ def _check_document(document: Any) -> None:
         elif isinstance(value, str):
             if "\x00" in value:
                 raise Refusal(field, _nul_message())
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-                raise Refusal(field, tk._(
-                    "Give a finite number between -%(limit)s and %(limit)s.")
-                    % {"limit": MAX_NUMBER})
+        elif (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and (not math.isfinite(value) or abs(value) > MAX_NUMBER)):
+            raise Refusal(field, tk._(
+                "Give a finite number between -%(limit)s and %(limit)s.")
+                % {"limit": MAX_NUMBER})
 
 
 def _api_status(refusal: Refusal) -> int:

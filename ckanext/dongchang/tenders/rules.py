@@ -17,11 +17,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from ckanext.dongchang.catalog.rules.classes import is_blank
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.requests.rules import parse_date, period_errors
-
-Errors = dict[str, list[str]]
+from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, is_blank, merge
+from ckanext.dongchang.requests.rules import period_errors
 
 METHODS: tuple[str, ...] = ("public_tender", "competitive_negotiation", "competitive_consultation")
 STORED_STATES: tuple[str, ...] = ("announced", "awarded", "cancelled", "ended")
@@ -77,18 +75,18 @@ def announcement_errors(tender: Mapping[str, Any]) -> Errors:
         ("scope", N_("Describe the scope of use the tender allocates.")),
     ):
         if is_blank(tender.get(field)):
-            _add(errors, field, message)
+            add(errors, field, message)
     if not tender.get("dataset_ids"):
-        _add(errors, "dataset_ids", N_("Name at least one catalog entry the tender covers."))
+        add(errors, "dataset_ids", N_("Name at least one catalog entry the tender covers."))
     if tender.get("method") not in METHODS:
-        _add(errors, "method", N_(
+        add(errors, "method", N_(
             "Choose the method: public tender, competitive negotiation or competitive"
             " consultation."))
     url = tender.get("notice_url")
     if not is_blank(url) and not str(url).strip().lower().startswith(("http://", "https://")):
-        _add(errors, "notice_url", N_("Give the notice's web address, starting with http:// or"
+        add(errors, "notice_url", N_("Give the notice's web address, starting with http:// or"
                                       " https://."))
-    _merge(errors, period_errors(tender, "bidding_start", "bidding_end", N_(
+    merge(errors, period_errors(tender, "bidding_start", "bidding_end", N_(
         "Bidding cannot close before it opens."), required=True))
     return errors
 
@@ -97,26 +95,26 @@ def award_errors(award: Mapping[str, Any], bidding_end: date | None, today: date
     """The rules of an award: who, when, and a contract period that has not already ended."""
     errors: Errors = {}
     if is_blank(award.get("awardee")):
-        _add(errors, "awardee", N_("Give the user name of the winning bidder's account."))
-    _merge(errors, period_errors(award, "contract_start", "contract_end", N_(
+        add(errors, "awardee", N_("Give the user name of the winning bidder's account."))
+    merge(errors, period_errors(award, "contract_start", "contract_end", N_(
         "The contract cannot end before it starts."), required=True))
-    award_date = parse_date(award.get("award_date")) if award.get("award_date") else today
+    award_date = date_or_none(award.get("award_date")) if award.get("award_date") else today
     if award.get("award_date") and award_date is None:
-        _add(errors, "award_date", N_("Enter a date as YYYY-MM-DD."))
+        add(errors, "award_date", N_("Enter a date as YYYY-MM-DD."))
     elif award_date is not None:
         if award_date > today:
-            _add(errors, "award_date", N_("The award date cannot be in the future."))
+            add(errors, "award_date", N_("The award date cannot be in the future."))
         elif bidding_end is not None and award_date < bidding_end:
-            _add(errors, "award_date", Message(N_(
+            add(errors, "award_date", Message(N_(
                 "The award cannot come before bidding closed on %(date)s."),
                 date=bidding_end.isoformat()))
-    start = parse_date(award.get("contract_start"))
-    end = parse_date(award.get("contract_end"))
+    start = date_or_none(award.get("contract_start"))
+    end = date_or_none(award.get("contract_end"))
     if "award_date" not in errors and award_date is not None and start is not None \
             and start < award_date:
-        _add(errors, "contract_start", N_("The contract cannot start before the award."))
+        add(errors, "contract_start", N_("The contract cannot start before the award."))
     if end is not None and end < today and "contract_end" not in errors:
-        _add(errors, "contract_end", N_("This contract period has already ended."))
+        add(errors, "contract_end", N_("This contract period has already ended."))
     return errors
 
 
@@ -187,7 +185,7 @@ def commercial_use_message(problem: str, tender: Mapping[str, Any] | None) -> st
 
 def period_beyond_contract(period_end: object, contract_end: date | None) -> str | None:
     """A commercial request may not ask for use beyond the contract (msgid) or ``None``."""
-    end = parse_date(period_end)
+    end = date_or_none(period_end)
     if end is not None and contract_end is not None and end > contract_end:
         return Message(N_("Commercial use cannot go beyond the contract period, which ends on"
                           " %(date)s."), date=contract_end.isoformat())
@@ -203,10 +201,4 @@ def normalise_ids(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
 
 
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
-
-def _merge(errors: Errors, more: Errors) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)

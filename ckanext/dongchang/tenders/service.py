@@ -20,9 +20,14 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.rows import one_or_not_found
-from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.tenders import rules
 from ckanext.dongchang.tenders.model import Tender, new_tender_id
+
+tender_ended = tk.signals.ckanext.signal(
+    "dongchang_tender_ended",
+    "A tender was cancelled or its contract period ended: the access it backed ends with it. "
+    "Sent with the tender and ``reason`` (the text the applicants read).")
 
 EDITABLE = rules.ANNOUNCEMENT_FIELDS
 _LOCALES = ("zh_Hans_CN", "en")
@@ -101,7 +106,7 @@ def _announcement(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[
         if dataset_errors:
             errors.setdefault("dataset_ids", []).extend(dataset_errors)
     for field in ("bidding_start", "bidding_end"):
-        payload[field] = rules.parse_date(payload[field])
+        payload[field] = date_or_none(payload[field])
     for field in ("title", "notice", "notice_url", "scope"):
         payload[field] = (payload[field] or "").strip()
     return payload, errors
@@ -165,9 +170,9 @@ def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
         raise tk.ValidationError(errors)
     tender.state = "awarded"
     tender.awardee_id = awardee.id
-    tender.award_date = rules.parse_date(data.get("award_date")) or today
-    tender.contract_start = rules.parse_date(data["contract_start"])
-    tender.contract_end = rules.parse_date(data["contract_end"])
+    tender.award_date = date_or_none(data.get("award_date")) or today
+    tender.contract_start = date_or_none(data["contract_start"])
+    tender.contract_end = date_or_none(data["contract_end"])
     user = model.User.get(context["user"])
     AuditEvent.record(user.id, "tender_awarded", "tender", tender.id, awardee_id=awardee.id,
                       contract_start=tender.contract_start.isoformat(),
@@ -221,28 +226,10 @@ def end_expired_tenders(today: dt.date | None = None) -> list[str]:
     return ended
 
 
-def end_grants(tender: Tender, reason: str) -> list[str]:
-    """Revoke the approved access requests resting on ``tender``, and refuse pending ones.
-
-    Done as the site user through the access-request state machine, so the applicants are
-    told by mail and the audit log records each end. A request decided concurrently is left
-    as the other decision made it.
-    """
-    from ckanext.dongchang.requests import service as access_requests
-
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    rows = model.Session.query(AccessRequest.id, AccessRequest.state).filter(
-        AccessRequest.tender_id == tender.id,
-        AccessRequest.state.in_(("approved", "submitted"))).all()
-    ended = []
-    for request_id, state in rows:
-        action = "revoke" if state == "approved" else "refuse"
-        try:
-            access_requests.transition({"user": site_user["name"]}, request_id, action, reason)
-        except tk.ValidationError:
-            continue
-        ended.append(request_id)
-    return ended
+def end_grants(tender: Tender, reason: str) -> None:
+    """Announce that ``tender`` no longer backs any access: ``tender_ended`` tells the access
+    requests, which end the grants resting on it (tenders do not reach into requests)."""
+    tender_ended.send(tender, reason=reason)
 
 
 def _bilingual(text) -> str:

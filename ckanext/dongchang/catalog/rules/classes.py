@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from ckanext.dongchang.kernel.messages import N_, Message
+from ckanext.dongchang.kernel.rules import Errors, add, is_blank, merge
 
 SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
 OPEN_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_open")
 REVIEW_STATUSES: tuple[str, ...] = ("pending", "passed", "failed")
 CATALOG_STATES: tuple[str, ...] = ("draft", "submitted", "published", "returned")
 
-Errors = dict[str, list[str]]
 
 _TRUE_STRINGS = frozenset({"true", "yes", "on", "y", "t", "1"})
 
@@ -61,10 +61,6 @@ _SIDES: dict[str, dict[str, Any]] = {
 }
 
 
-def is_blank(value: object) -> bool:
-    """True unless ``value`` is a string with visible content (non-strings count as blank)."""
-    return not isinstance(value, str) or not value.strip()
-
 
 def is_truthy(value: object) -> bool:
     """True for ``True`` and the strings CKAN forms use for yes ("true", "on", "1", ...)."""
@@ -101,16 +97,16 @@ def classification_errors(entry: Mapping[str, Any]) -> Errors:
     """
     errors: Errors = {}
     for side in ("share", "open"):
-        _merge(errors, _side_errors(entry, side))
+        merge(errors, _side_errors(entry, side))
     if is_wider(entry.get("open_class"), entry.get("share_class")):
-        _add(errors, "open_class", N_(
+        add(errors, "open_class", N_(
             "Data cannot be opened more widely than it is shared: unconditional opening needs"
             " unconditional sharing, and conditional opening needs unconditional or"
             " conditional sharing."
         ))
-    _merge(errors, _review_errors(entry))
-    _merge(errors, _collection_errors(entry))
-    _merge(errors, _data_item_errors(entry.get("data_items")))
+    merge(errors, _review_errors(entry))
+    merge(errors, _collection_errors(entry))
+    merge(errors, _data_item_errors(entry.get("data_items")))
     return errors
 
 
@@ -125,14 +121,14 @@ def _side_errors(entry: Mapping[str, Any], side: str) -> Errors:
     errors: Errors = {}
     chosen = entry.get(f"{side}_class")
     if chosen not in spec["classes"]:
-        _add(errors, f"{side}_class", spec["class_msg"])
+        add(errors, f"{side}_class", spec["class_msg"])
         return errors
     if chosen == "conditional" and is_blank(entry.get(f"{side}_conditions")):
-        _add(errors, f"{side}_conditions", spec["conditions_msg"])
+        add(errors, f"{side}_conditions", spec["conditions_msg"])
     if chosen != "unconditional":
         for part in spec["required"]:
             if is_blank(entry.get(f"{side}_{part}")):
-                _add(errors, f"{side}_{part}", spec[f"{part}_msg"])
+                add(errors, f"{side}_{part}", spec[f"{part}_msg"])
     return errors
 
 
@@ -149,25 +145,25 @@ def _review_errors(entry: Mapping[str, Any]) -> Errors:
     errors: Errors = {}
     status = entry.get("confidentiality_review_status")
     if _given(status) and status not in REVIEW_STATUSES:
-        _add(errors, "confidentiality_review_status",
+        add(errors, "confidentiality_review_status",
              N_("Choose a confidentiality review status: pending, passed or failed."))
     if status == "passed":
         if is_blank(entry.get("confidentiality_reviewer")):
-            _add(errors, "confidentiality_reviewer",
+            add(errors, "confidentiality_reviewer",
                  N_("Give the name of the person who did the confidentiality review."))
         reviewed_on = entry.get("confidentiality_reviewed_on")
         if not isinstance(reviewed_on, date) and is_blank(reviewed_on):
-            _add(errors, "confidentiality_reviewed_on",
+            add(errors, "confidentiality_reviewed_on",
                  N_("Give the date of the confidentiality review."))
     state = entry.get("catalog_state")
     if _given(state) and state not in CATALOG_STATES:
-        _add(errors, "catalog_state",
+        add(errors, "catalog_state",
              N_("The catalog state must be draft, submitted, published or returned."))
     beyond_department = (
         entry.get("share_class") != "not_shared" or entry.get("open_class") != "not_open"
     )
     if state == "published" and beyond_department and status != "passed":
-        _add(errors, "confidentiality_review_status", N_(
+        add(errors, "confidentiality_review_status", N_(
             "Data that is shared or opened beyond your department can only be published after"
             " a passed confidentiality review."
         ))
@@ -213,10 +209,4 @@ def _data_item_errors(items: object) -> Errors:
     return {"data_items": messages} if messages else {}
 
 
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
-
-def _merge(errors: Errors, more: Errors) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES, is_blank
+from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 from ckanext.dongchang.kernel.messages import N_, Message
+from ckanext.dongchang.kernel.rules import is_blank, parse_date
 
 # --- review workflow --------------------------------------------------------------------------
 
@@ -532,20 +533,6 @@ NOT_UPDATED_YET = N_(
 )
 ALREADY_REPORTED = N_("This change was already reported on %(reported_on)s.")
 
-
-def parse_date(value: Any) -> date | None:
-    """A date from a form or API value; ``None`` when blank; ``ValueError`` when malformed."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return datetime.fromisoformat(text).date()
 
 
 def change_errors(trigger: Any, occurred_on: Any, today: date) -> dict[str, list[str]]:

@@ -20,9 +20,9 @@ from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, PROV
 
 from ckanext.dongchang.dcat import profile as dongchang_profile
+from tests.access.test_permission_matrix import MATRIX, Row
 from tests.conftest import PLUGINS
 from tests.entries import create_entry
-from tests.integration.test_permission_matrix import MATRIX, Row
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

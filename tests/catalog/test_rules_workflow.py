@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ckanext.dongchang.calendar.working_days import WorkingDayCalendar
-from ckanext.dongchang.catalog.rules import workflow as rules
+from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 
 STATES_OR_NONE = st.sampled_from((None, *CATALOG_STATES))
@@ -20,7 +20,7 @@ STATES_OR_NONE = st.sampled_from((None, *CATALOG_STATES))
 
 @given(old=STATES_OR_NONE, requested=STATES_OR_NONE, changed=st.booleans())
 def test_art15_a_publisher_never_publishes_or_returns(old, requested, changed):
-    outcome = rules.resulting_state(old, requested, reviewer=False, workflow=False,
+    outcome = workflow.resulting_state(old, requested, reviewer=False, workflow=False,
                                     classes_changed=changed)
     if outcome.error:
         assert outcome.state is None
@@ -41,7 +41,7 @@ def test_art15_a_publisher_never_publishes_or_returns(old, requested, changed):
     ("submitted", "submitted", "submitted"),
 ])
 def test_art15_publishers_keep_the_state_or_go_back_to_draft(old, requested, expected):
-    outcome = rules.resulting_state(old, requested, reviewer=False, workflow=False,
+    outcome = workflow.resulting_state(old, requested, reviewer=False, workflow=False,
                                     classes_changed=False)
     assert (outcome.state, outcome.error) == (expected, None)
 
@@ -51,30 +51,30 @@ def test_art15_publishers_keep_the_state_or_go_back_to_draft(old, requested, exp
     ("submitted", "published"), ("submitted", "returned"), ("returned", "submitted"),
 ])
 def test_art15_a_publisher_setting_another_state_is_refused(old, requested):
-    outcome = rules.resulting_state(old, requested, reviewer=False, workflow=False,
+    outcome = workflow.resulting_state(old, requested, reviewer=False, workflow=False,
                                     classes_changed=False)
-    assert outcome.error == rules.PUBLISHER_ONLY_DRAFT
+    assert outcome.error == workflow.PUBLISHER_ONLY_DRAFT
 
 
 @pytest.mark.parametrize("who", [{"reviewer": True, "workflow": False},
                                  {"reviewer": False, "workflow": True}])
 @pytest.mark.parametrize("requested", CATALOG_STATES)
 def test_art15_the_bureau_and_the_workflow_set_any_state(who, requested):
-    outcome = rules.resulting_state("draft", requested, classes_changed=True, **who)
+    outcome = workflow.resulting_state("draft", requested, classes_changed=True, **who)
     assert (outcome.state, outcome.error, outcome.resubmitted) == (requested, None, False)
 
 
 def test_art15_a_class_change_sends_a_published_entry_back_to_review():
-    outcome = rules.resulting_state("published", None, reviewer=False, workflow=False,
+    outcome = workflow.resulting_state("published", None, reviewer=False, workflow=False,
                                     classes_changed=True)
     assert (outcome.state, outcome.resubmitted) == ("submitted", True)
-    draft = rules.resulting_state("draft", None, reviewer=False, workflow=False,
+    draft = workflow.resulting_state("draft", None, reviewer=False, workflow=False,
                                   classes_changed=True)
     assert (draft.state, draft.resubmitted) == ("draft", False)
 
 
 def test_art15_unknown_states_are_left_to_the_schemas_choice_check():
-    outcome = rules.resulting_state(None, "hacked", reviewer=False, workflow=False,
+    outcome = workflow.resulting_state(None, "hacked", reviewer=False, workflow=False,
                                     classes_changed=False)
     assert (outcome.state, outcome.error) == ("hacked", None)
 
@@ -84,11 +84,11 @@ def test_f10_only_real_changes_count():
               "share_reason": None}
     same = {"share_class": " unconditional ", "confidentiality_reviewed_on":
             datetime(2026, 11, 2), "share_reason": ""}
-    assert rules.changed_fields(stored, same) == []
-    assert rules.changed_fields(stored, dict(same, share_class="conditional")) == [
+    assert workflow.changed_fields(stored, same) == []
+    assert workflow.changed_fields(stored, dict(same, share_class="conditional")) == [
         "share_class"]
-    assert rules.normalize("2026-11-02T00:00:00") == "2026-11-02"
-    assert rules.normalize("2026-11-02T08:30:00") == "2026-11-02T08:30:00"
+    assert workflow.normalize("2026-11-02T00:00:00") == "2026-11-02"
+    assert workflow.normalize("2026-11-02T08:30:00") == "2026-11-02T08:30:00"
 
 
 @pytest.mark.parametrize(("state", "decision", "reason", "fields"), [
@@ -100,13 +100,13 @@ def test_f10_only_real_changes_count():
     ("published", "return", "x", {"catalog_state"}),
 ])
 def test_art15_review_decisions(state, decision, reason, fields):
-    assert set(rules.review_errors(state, decision, reason)) == fields
+    assert set(workflow.review_errors(state, decision, reason)) == fields
 
 
 @pytest.mark.parametrize(("state", "ok"), [("draft", True), ("returned", True),
                                           ("submitted", False), ("published", False)])
 def test_art15_what_can_be_submitted(state, ok):
-    assert (rules.submit_errors(state) == {}) is ok
+    assert (workflow.submit_errors(state) == {}) is ok
 
 
 def test_f10_review_diff_shows_class_and_item_changes_only():
@@ -114,21 +114,21 @@ def test_f10_review_diff_shows_class_and_item_changes_only():
               "data_items": [{"name": "企业名称", "source_org": "dcf-scjg"}]}
     after = dict(before, share_class="conditional", notes="新摘要",
                  data_items=[{"name": "企业名称", "source_org": "dcf-rsj"}])
-    diff = rules.review_diff(before, after)
+    diff = workflow.review_diff(before, after)
     assert [d["field"] for d in diff] == ["share_class", "data_items"]
     assert diff[1] == {"field": "data_items", "before": "企业名称 (dcf-scjg)",
                        "after": "企业名称 (dcf-rsj)"}
-    assert rules.review_diff(None, after) == []
+    assert workflow.review_diff(None, after) == []
 
 
 # --- duplicates (Art. 15) ---------------------------------------------------------------------
 
 def _candidate(id_, same=False, **scores):
-    return rules.Candidate(id=id_, scores=scores, same_department=same)
+    return workflow.Candidate(id=id_, scores=scores, same_department=same)
 
 
 def test_art15_candidates_are_ranked_by_their_best_matching_field():
-    ranked = rules.rank_candidates([
+    ranked = workflow.rank_candidates([
         _candidate("weak", title=0.3, notes=0.4, data_items=0.2),
         _candidate("notes", title=0.2, notes=0.8, data_items=0.0),
         _candidate("title", title=0.7, notes=0.6, data_items=0.9),
@@ -139,7 +139,7 @@ def test_art15_candidates_are_ranked_by_their_best_matching_field():
 
 
 def test_art15_another_department_comes_first_at_equal_score():
-    ranked = rules.rank_candidates([_candidate("own", same=True, title=0.7),
+    ranked = workflow.rank_candidates([_candidate("own", same=True, title=0.7),
                                     _candidate("other", title=0.7)])
     assert [c.id for c in ranked] == ["other", "own"]
 
@@ -147,8 +147,8 @@ def test_art15_another_department_comes_first_at_equal_score():
 def test_f10_item_names_are_normalised_like_the_index():
     items = [{"name": " 统一社会信用代码 "}, {"name": "Name"}, {"name": "name"}, {"name": ""},
              "garbage"]
-    assert rules.item_names(items) == ["name", "统一社会信用代码"]
-    assert rules.items_text(items) == "name 统一社会信用代码"
+    assert workflow.item_names(items) == ["name", "统一社会信用代码"]
+    assert workflow.items_text(items) == "name 统一社会信用代码"
 
 
 # --- one data, one source (Art. 17) -----------------------------------------------------------
@@ -158,11 +158,11 @@ def test_art17_items_sourced_elsewhere_and_items_published_elsewhere_are_warned(
              {"name": "统一社会信用代码", "source_org": "dcf-rsj"},
              {"name": "法定代表人", "source_org": "dcf-scjg"}]
     publications = [
-        rules.Publication("统一社会信用代码", "dcf-scjg", "区市场监督管理局",
+        workflow.Publication("统一社会信用代码", "dcf-scjg", "区市场监督管理局",
                           {"id": "1", "name": "registrations", "title": "登记信息"}),
-        rules.Publication("机构名称", "dcf-rsj", "区人社局"),  # its own department: fine
+        workflow.Publication("机构名称", "dcf-rsj", "区人社局"),  # its own department: fine
     ]
-    warnings = rules.recollection_warnings(items, "dcf-rsj", {"dcf-scjg": "区市场监督管理局"},
+    warnings = workflow.recollection_warnings(items, "dcf-rsj", {"dcf-scjg": "区市场监督管理局"},
                                            publications)
     assert [(w["kind"], w["item"], w["org"]) for w in warnings] == [
         ("source_elsewhere", "法定代表人", "dcf-scjg"),
@@ -172,10 +172,10 @@ def test_art17_items_sourced_elsewhere_and_items_published_elsewhere_are_warned(
 
 
 def test_art17_one_warning_per_item_naming_every_publishing_department():
-    publications = [rules.Publication("联系电话", org, title)
+    publications = [workflow.Publication("联系电话", org, title)
                     for org, title in [("dcf-mzj", "区民政局"), ("dcf-dsjj", "区大数据局"),
                                        ("dcf-mzj", "区民政局")]]
-    warnings = rules.recollection_warnings([{"name": "联系电话", "source_org": "dcf-scjg"}],
+    warnings = workflow.recollection_warnings([{"name": "联系电话", "source_org": "dcf-scjg"}],
                                            "dcf-scjg", {}, publications)
     assert len(warnings) == 1
     assert warnings[0]["orgs"] == ["dcf-mzj", "dcf-dsjj"]
@@ -184,7 +184,7 @@ def test_art17_one_warning_per_item_naming_every_publishing_department():
 
 def test_art17_no_warning_when_the_department_is_the_source():
     items = [{"name": "企业名称", "source_org": "dcf-scjg"}]
-    assert rules.recollection_warnings(items, "dcf-scjg", {}, []) == []
+    assert workflow.recollection_warnings(items, "dcf-scjg", {}, []) == []
 
 
 # --- update deadlines (Art. 16) ---------------------------------------------------------------
@@ -201,14 +201,14 @@ TODAY = date(2026, 11, 27)
     ("other", "", {"occurred_on"}),
 ])
 def test_art16_change_events_name_a_trigger_and_a_past_day(trigger, occurred_on, fields):
-    assert set(rules.change_errors(trigger, occurred_on, TODAY)) == fields
+    assert set(workflow.change_errors(trigger, occurred_on, TODAY)) == fields
 
 
 def test_art16_a_change_closes_after_the_entry_is_updated():
     occurred = date(2026, 11, 2)
-    assert set(rules.report_errors(occurred, None, date(2026, 11, 1))) == {"dataset_id"}
-    assert rules.report_errors(occurred, None, occurred) == {}
-    assert set(rules.report_errors(occurred, date(2026, 11, 3), date(2026, 11, 3))) == {"id"}
+    assert set(workflow.report_errors(occurred, None, date(2026, 11, 1))) == {"dataset_id"}
+    assert workflow.report_errors(occurred, None, occurred) == {}
+    assert set(workflow.report_errors(occurred, date(2026, 11, 3), date(2026, 11, 3))) == {"id"}
 
 
 @pytest.mark.parametrize(("due_on", "reported_on", "status"), [
@@ -219,7 +219,7 @@ def test_art16_a_change_closes_after_the_entry_is_updated():
     (date(2026, 11, 1), date(2026, 11, 20), "closed"),
 ])
 def test_art16_status_of_a_change(due_on, reported_on, status):
-    assert rules.change_status(due_on, reported_on, TODAY, date(2026, 12, 2)) == status
+    assert workflow.change_status(due_on, reported_on, TODAY, date(2026, 12, 2)) == status
 
 
 @pytest.mark.parametrize(("occurred_on", "due_on"), [

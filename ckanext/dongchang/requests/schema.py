@@ -1,0 +1,85 @@
+"""navl schemas of the access-request actions (F-4): types and sizes; the rules come after
+(``requests/rules.py``). Each field of a request is listed here, once."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Schema
+
+from ckanext.dongchang.kernel.schema import (
+    date_field,
+    flag_field,
+    paging_schema,
+    strict_flag,
+    text_field,
+)
+
+
+def _list_of_ids(value: Any) -> list[str]:
+    """Resource ids as a list, or one comma-separated string from a form."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.replace("，", ",").split(",")]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise tk.Invalid(tk._("Give a list of resource ids."))
+    return [item.strip() for item in value if item.strip()]
+
+
+@tk.validator_args
+def access_request_create(not_empty, unicode_safe, ignore_missing, one_of) -> Schema:
+    return {
+        "dataset_id": [not_empty, unicode_safe],
+        "resource_ids": [ignore_missing, _list_of_ids],
+        "applicant_kind": [ignore_missing, unicode_safe],
+        "applicant_org_id": [ignore_missing, unicode_safe],
+        "purpose": [not_empty, unicode_safe],
+        "use_scenario": text_field(4000),
+        "security_measures": text_field(4000),
+        "institution": text_field(200),
+        "tender_id": text_field(100),
+        "period_start": date_field(),
+        "period_end": date_field(),
+        "public_interest_attested": flag_field(),
+        "agreement_accepted": flag_field(),
+    }
+
+
+@tk.validator_args
+def access_request_resubmit(not_empty, unicode_safe, ignore_missing) -> Schema:
+    schema = access_request_create()
+    for field in ("dataset_id", "resource_ids", "applicant_kind", "applicant_org_id", "purpose",
+                  "tender_id"):
+        schema.pop(field)
+    for flag in ("public_interest_attested", "agreement_accepted"):
+        schema[flag] = [ignore_missing, strict_flag]
+    schema["id"] = [not_empty, unicode_safe]
+    return schema
+
+
+@tk.validator_args
+def access_request_decision(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
+
+
+@tk.validator_args
+def access_request_approval(not_empty, unicode_safe, ignore_missing) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "reason": text_field(4000),
+        "valid_until": date_field(),
+        "resource_ids": [ignore_missing, _list_of_ids],
+    }
+
+
+@tk.validator_args
+def access_request_list(ignore_missing, unicode_safe, boolean_validator) -> Schema:
+    return {
+        "org": [ignore_missing, unicode_safe],
+        "mine": [ignore_missing, boolean_validator],
+        "state": [ignore_missing, unicode_safe],
+        "overdue": [ignore_missing, boolean_validator],
+        "dataset_id": [ignore_missing, unicode_safe],
+        **paging_schema(max_limit=100),
+    }
