@@ -95,9 +95,19 @@ def _classes(rng: random.Random) -> tuple[str, str, bool]:
     return CLASS_MIX[0][1:]  # type: ignore[return-value]
 
 
-def entry(serial: int, prefix: str = "bench-entry") -> dict[str, Any]:
-    """Entry number ``serial`` (deterministic: depends on the serial only)."""
-    rng = random.Random(serial * 7919 + 17)
+def shape_serial(serial: int, tile: int = 0) -> int:
+    """The serial whose random draws entry ``serial`` takes: itself, or with the bulk seeding
+    path (benchmarks/bulk.py) beyond ``tile`` the template it is a copy of."""
+    if not tile or serial <= tile:
+        return serial
+    assert tile % len(DEPARTMENTS) == 0, "a copy must stay in its template's department"
+    return (serial - 1) % tile + 1
+
+
+def entry(serial: int, prefix: str = "bench-entry", tile: int = 0) -> dict[str, Any]:
+    """Entry number ``serial`` (deterministic: depends on the serial, and on ``tile`` beyond it:
+    see ``shape_serial``)."""
+    rng = random.Random(shape_serial(serial, tile) * 7919 + 17)
     org_name, org_title, code = DEPARTMENTS[serial % len(DEPARTMENTS)]
     share, open_, published = _classes(rng)
     subject, aspect = rng.choice(_SUBJECTS), rng.choice(_ASPECTS)

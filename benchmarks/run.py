@@ -28,6 +28,7 @@ from urllib.parse import quote
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bulk  # noqa: E402
 import data  # noqa: E402
 import sites  # noqa: E402
 
@@ -58,7 +59,11 @@ def run_worker(site: str, ops: list[dict[str, Any]], tag: str) -> dict[str, Any]
 
 
 # --- setup --------------------------------------------------------------------------------------
-def setup(n: int, seed_workers: int, reuse: bool = False) -> dict[str, Any]:
+def setup(n: int, seed_workers: int, reuse: bool = False, tile: int = 0,
+          index_processes: int = 1) -> dict[str, Any]:
+    """Both sites with N entries. ``tile`` > 0: the bulk path (benchmarks/bulk.py): only the
+    first ``tile`` entries through package_create, the rest copies made in SQL;
+    ``index_processes`` > 1: each site indexed by that many processes."""
     saved = sites.STATE / f"setup-n{n}.json"
     if reuse and saved.exists():
         try:
@@ -84,13 +89,18 @@ def setup(n: int, seed_workers: int, reuse: bool = False) -> dict[str, Any]:
     fixtures_path = sites.STATE / "fixtures.json"
     run_worker("ours", [{"kind": "seed_setup", "fixtures": str(fixtures_path)}], "seed-setup")
     started = time.perf_counter()
-    chunks = [[{"kind": "seed_entries", "name": f"seed{k}", "start": 1 + k, "stop": n + 1,
+    created = min(n, tile) if tile else n
+    chunks = [[{"kind": "seed_entries", "name": f"seed{k}", "start": 1 + k, "stop": created + 1,
                 "step": seed_workers, "progress": k == 0}] for k in range(seed_workers)]
     with ThreadPoolExecutor(seed_workers) as pool:
         list(pool.map(lambda ik: run_worker("ours", ik[1], f"seed{ik[0]}"), enumerate(chunks)))
     timings["seed_s"] = time.perf_counter() - started
-    log(f"seeded {n} entries through package_create (deferred commits, {seed_workers} "
+    log(f"seeded {created} entries through package_create (deferred commits, {seed_workers} "
         f"processes) in {timings['seed_s']:.0f} s")
+    timings["tile"] = tile if n > created else 0
+    if n > created:
+        timings["clone_s"] = bulk.clone("ours", n, tile)
+        log(f"copied them in SQL up to {n} entries in {timings['clone_s']:.0f} s")
 
     # The same data for vanilla: every row of every table vanilla's own schema has
     started = time.perf_counter()
@@ -100,9 +110,13 @@ def setup(n: int, seed_workers: int, reuse: bool = False) -> dict[str, Any]:
         f"in {timings['copy_s']:.0f} s")
 
     started = time.perf_counter()
+    timings["index_processes"] = index_processes
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda site: sites.ckan(site, "search-index", "rebuild", "--quiet"),
-                      sites.SITES))
+        if index_processes > 1:
+            list(pool.map(lambda site: bulk.index_parallel(site, index_processes), sites.SITES))
+        else:
+            list(pool.map(lambda site: sites.ckan(site, "search-index", "rebuild", "--quiet"),
+                          sites.SITES))
     timings["index_s"] = time.perf_counter() - started
     counts = {site: sites.core_doc_count(site) for site in sites.SITES}
     for site, count in counts.items():
@@ -110,7 +124,7 @@ def setup(n: int, seed_workers: int, reuse: bool = False) -> dict[str, Any]:
             raise RuntimeError(
                 f"core {sites.core_name(site)} holds {count} documents, expected {n}")
     log(f"indexed both sites ({counts}) with `ckan search-index rebuild` "
-        f"in {timings['index_s']:.0f} s")
+        f"({index_processes} process(es) per site) in {timings['index_s']:.0f} s")
     timings["setup_total_s"] = time.perf_counter() - clock
     timings["fixtures"] = json.loads(fixtures_path.read_text())
     for other in sites.STATE.glob("setup-n*.json"):
@@ -120,8 +134,9 @@ def setup(n: int, seed_workers: int, reuse: bool = False) -> dict[str, Any]:
 
 
 # --- operations ---------------------------------------------------------------------------------
-def build_ops(n: int, fixtures: dict[str, Any], reps: dict[str, int]) -> tuple[list, dict]:
-    entries = [data.entry(serial) for serial in range(1, n + 1)]
+def build_ops(n: int, fixtures: dict[str, Any], reps: dict[str, int],
+              tile: int = 0) -> tuple[list, dict]:
+    entries = [data.entry(serial, tile=tile) for serial in range(1, n + 1)]
     public = [e["name"] for e in entries if not e["private"]]
     own = [e for e in entries if e["owner_org"] == fixtures["member_org"]]
     # the member's own entries, every class combination present (incl. drafts, internal ones)
@@ -265,36 +280,53 @@ def _rate(runs: list[dict]) -> float:
     return sum(len(r["times_ms"]) for r in runs) / sum(r["total_s"] for r in runs)
 
 
+def _round_medians(runs: list[dict]) -> list[float]:
+    return [median(run["times_ms"]) for run in runs]
+
+
+def _with_range(value: float, values: list[float], digits: int = 1) -> str:
+    """``value (lo–hi)``: a median and the range of the rounds' medians around it."""
+    if len(values) < 2:
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def _spread_row(name: str, vanilla: list[dict], ours: list[dict], sql: str, count: int):
+    """One table row and its summary: overall medians with each site's range of round medians,
+    and the ratio of each round (ABBA neighbours share the machine's state, so the spread of the
+    per-round ratios says how far the overall ratio can be trusted)."""
+    t_v, t_o = median(_flat(vanilla, "times_ms")), median(_flat(ours, "times_ms"))
+    r_v, r_o = _round_medians(vanilla), _round_medians(ours)
+    per_round = [o / v for o, v in zip(r_o, r_v, strict=False)]
+    ratios = ", ".join(f"{r:.2f}" for r in per_round)
+    row = (f"| {name} | {_with_range(t_v, r_v)} | {_with_range(t_o, r_o)} | {t_o / t_v:.2f} "
+           f"| {min(per_round):.2f}–{max(per_round):.2f} ({ratios}) | {sql} | {count} |")
+    summary = {"vanilla_ms": t_v, "ours_ms": t_o, "ratio": t_o / t_v,
+               "vanilla_round_ms": r_v, "ours_round_ms": r_o, "ratio_per_round": per_round,
+               "ratio_min": min(per_round), "ratio_max": max(per_round)}
+    return row, summary
+
+
 def _table(samples: dict, creates: dict) -> tuple[list[str], dict]:
     rows, summary = [], {}
     for name, per_site in samples.items():
         if not {"ours", "vanilla"} <= set(per_site):
             continue
-        t_v = median(_flat(per_site["vanilla"], "times_ms"))
-        t_o = median(_flat(per_site["ours"], "times_ms"))
         s_v, s_o = _flat(per_site["vanilla"], "sql"), _flat(per_site["ours"], "sql")
         count = len(_flat(per_site["ours"], "times_ms"))
-        # ratio of the medians of each round: ABBA neighbours share the machine's state, so the
-        # spread of these says how far the overall ratio can be trusted
-        per_round = [median(o["times_ms"]) / median(v["times_ms"])
-                     for o, v in zip(per_site["ours"], per_site["vanilla"], strict=False)]
-        spread = ", ".join(f"{r:.2f}" for r in per_round)
-        rows.append(f"| {name} | {t_v:.1f} | {t_o:.1f} | {t_o / t_v:.2f} | {spread} "
-                    f"| {_fmt_sql(s_v)} / {_fmt_sql(s_o)} | {count} |")
-        summary[name] = {"vanilla_ms": t_v, "ours_ms": t_o, "ratio": t_o / t_v,
-                         "sql_vanilla": median(s_v), "sql_ours": median(s_o)}
+        row, summary[name] = _spread_row(name, per_site["vanilla"], per_site["ours"],
+                                         f"{_fmt_sql(s_v)} / {_fmt_sql(s_o)}", count)
+        summary[name].update(sql_vanilla=median(s_v), sql_ours=median(s_o))
+        rows.append(row)
     if not creates:
         return rows, summary
-    m_v = median(_flat(creates["vanilla"], "times_ms"))
-    m_o = median(_flat(creates["ours"], "times_ms"))
     count = len(_flat(creates["ours"], "times_ms"))
-    spread = ", ".join(f"{median(o['times_ms']) / median(v['times_ms']):.2f}"
-                       for o, v in zip(creates["ours"], creates["vanilla"], strict=False))
-    rows.append(f"| package_create (action API in-process, validated + committed + indexed), "
-                f"per entry | {m_v:.1f} | {m_o:.1f} | {m_o / m_v:.2f} | {spread} | – | {count} |")
-    summary["package_create"] = {"vanilla_ms": m_v, "ours_ms": m_o, "ratio": m_o / m_v,
-                                 "vanilla_per_s": _rate(creates["vanilla"]),
-                                 "ours_per_s": _rate(creates["ours"])}
+    row, summary["package_create"] = _spread_row(
+        "package_create (action API in-process, validated + committed + indexed), per entry",
+        creates["vanilla"], creates["ours"], "–", count)
+    summary["package_create"].update(vanilla_per_s=_rate(creates["vanilla"]),
+                                     ours_per_s=_rate(creates["ours"]))
+    rows.append(row)
     return rows, summary
 
 
@@ -371,7 +403,8 @@ def report(n: int, info: dict, samples: dict, creates: dict, setup_t: dict, mach
         "- method: every request in-process through CKAN's full WSGI stack (werkzeug test "
         f"client, no web server); one worker process per site per round, {rounds} rounds "
         "interleaved ABBA (ours, vanilla, vanilla, ours, …); untimed warm-up in each process; "
-        "times are medians over all timed samples (n = samples per site); SQL = statements per "
+        "times are medians over all timed samples (n = samples per site), with the range of the "
+        "rounds' medians; the ratio per round compares neighbouring rounds; SQL = statements per "
         "request counted with a SQLAlchemy `before_cursor_execute` listener (median, range if "
         "it varies)",
         f"- the member is `{fixtures['member_user']}`, an editor of `{fixtures['member_org']}` "
@@ -380,8 +413,9 @@ def report(n: int, info: dict, samples: dict, creates: dict, setup_t: dict, mach
     ]
     md = "\n".join([
         "# ckanext-dongchang benchmark: ours vs vanilla CKAN", "", *header, "",
-        "| operation | vanilla median ms | ours median ms | ratio ours/vanilla "
-        "| ratio per round | SQL queries vanilla / ours | n |",
+        "| operation | vanilla median ms (rounds' range) | ours median ms (rounds' range) "
+        "| ratio ours/vanilla | ratio per round: range (each round) "
+        "| SQL queries vanilla / ours | n |",
         "|---|---:|---:|---:|---:|---:|---:|", *rows, "",
         create_line, "",
         "## SQL per package_search as rows grows (must be constant on our site)", "", *checks, "",
@@ -409,10 +443,19 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000",
                         help="comma-separated catalog sizes (default 1000)")
-    parser.add_argument("--rounds", type=int, default=3, help="worker rounds per site (default 3)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="worker rounds per site (default 4: two full ABBA cycles)")
     parser.add_argument("--seed-workers", type=int, default=2, help="parallel seeding processes")
     parser.add_argument("--create-sample", type=int, default=100,
                         help="entries created per site to measure the creation rate")
+    parser.add_argument("--bulk-tile", type=int, default=0, metavar="T",
+                        help="bulk seeding: only entries 1..T through package_create, the rest "
+                             "copies of them made in SQL (benchmarks/bulk.py; T a multiple of 10)")
+    parser.add_argument("--index-processes", type=int, default=1,
+                        help="processes indexing each site (default 1: `ckan search-index "
+                             "rebuild`)")
+    parser.add_argument("--create-rounds", type=int, default=4,
+                        help="interleaved batches the create sample is split into (default 4)")
     parser.add_argument("--reps-show", type=int, default=20)
     parser.add_argument("--reps-api", type=int, default=10)
     parser.add_argument("--reps-page", type=int, default=6)
@@ -443,13 +486,15 @@ def main() -> int:
         wall = time.perf_counter()
         log(f"=== N = {n} ===")
         start_hash = code_hash()
-        setup_t = setup(n, args.seed_workers, reuse=args.reuse)
+        setup_t = setup(n, args.seed_workers, reuse=args.reuse, tile=args.bulk_tile,
+                        index_processes=args.index_processes)
         setup_t["code_hash_start"] = start_hash
-        ops, info = build_ops(n, setup_t["fixtures"], reps)
+        ops, info = build_ops(n, setup_t["fixtures"], reps, setup_t.get("tile", 0))
         if args.only:
             ops = [op for op in ops if "name" not in op or re.search(args.only, op["name"])]
         samples = measure(ops, args.rounds)
-        creates = measure_create(n, args.create_sample, 2) if args.create_sample else {}
+        creates = (measure_create(n, args.create_sample, args.create_rounds)
+                   if args.create_sample else {})
         setup_t["code_hash_end"] = code_hash()
         raw = {"n": n, "info": info, "setup": setup_t, "machine": mach, "rounds": args.rounds,
                "wall_s": time.perf_counter() - wall, "samples": samples, "creates": creates}
