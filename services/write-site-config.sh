@@ -22,6 +22,7 @@ ckan=$ROOT/.venv/bin/ckan
   "ckan.locale_default=zh_Hans_CN" \
   "ckan.locales_offered=zh_Hans_CN en" \
   "ckan.locale_order=zh_Hans_CN en" \
+  "ckan.display_timezone=Asia/Shanghai" \
   "ckan.auth.create_user_via_web=true" \
   "ckan.auth.user_create_organizations=false" \
   "ckan.auth.public_user_details=false" \

@@ -2,13 +2,16 @@
 these helpers, which ask the policy and the actions."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import ckan.lib.helpers as core_helpers
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
+from ckan.common import current_user, g
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.products import service as product_service
 from ckanext.scheming.helpers import scheming_language_text
 
@@ -16,7 +19,8 @@ __all__ = [
     "dongchang_form_section", "dongchang_label", "dongchang_choices",
     "dongchang_access_notice", "dongchang_may_see_inbox", "dongchang_products_of_entry",
     "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
-    "dongchang_default_grant_days",
+    "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
+    "dongchang_entry_status", "render_datetime",
 ]
 
 _LABELS = {
@@ -120,3 +124,75 @@ def dongchang_working_days(kind: str) -> int:
 
 def dongchang_default_grant_days() -> int:
     return dc_config.default_grant_days()
+
+
+# --- the workbench, the home page, the entry page, dates (issue 17) ----------------------------
+
+def dongchang_workbench_todo() -> int:
+    """The header badge: how many items wait for the signed-in user (once per request)."""
+    if not current_user.is_authenticated:
+        return 0
+    if "dongchang_workbench_todo" not in g:
+        g.dongchang_workbench_todo = tk.get_action("dongchang_workbench")(
+            {"user": current_user.name, "auth_user_obj": current_user},
+            {"counts_only": True})["todo"]
+    return g.dongchang_workbench_todo
+
+
+def dongchang_portal_figures() -> dict[str, Any]:
+    """The home page's figures (computed once per request, never cached longer)."""
+    if "dongchang_portal_figures" not in g:
+        g.dongchang_portal_figures = tk.get_action("dongchang_portal_figures")({}, {})
+    return g.dongchang_portal_figures
+
+
+def dongchang_entry_status(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """What the entry page tells the person looking: its department why the Bureau returned
+    it (and that it may submit it), a grantee until when its access runs."""
+    status: dict[str, Any] = {"returned": None, "grant": None, "may_submit": False}
+    if not current_user.is_authenticated or pkg_dict.get("type") != "dataset":
+        return status
+    state = pkg_dict.get("catalog_state")
+    if state in ("draft", "returned") and tk.h.check_access("package_update",
+                                                            {"id": pkg_dict["id"]}):
+        status["may_submit"] = tk.h.check_access("dongchang_catalog_submit",
+                                                 {"id": pkg_dict["id"]})
+        event = catalog_service.last_workflow_event(pkg_dict["id"])
+        if state == "returned" and event and event["action"] == "catalog_review_return":
+            status["returned"] = event
+    grants = tk.get_action("dongchang_access_request_list")(
+        {"user": current_user.name, "auth_user_obj": current_user},
+        {"mine": True, "dataset_id": pkg_dict["id"], "state": "approved", "limit": 1})
+    if grants["results"]:
+        status["grant"] = grants["results"][0]
+    return status
+
+
+def render_datetime(datetime_: Any, date_format: str | None = None, with_hours: bool = False,
+                    with_seconds: bool = False) -> str:
+    """CKAN's ``h.render_datetime``, but on the Chinese site in Chinese date order and in the
+    display time zone (``2026年12月3日 14:57``; CKAN's own pattern gives ``十二月 3, 2026,
+    14:57 (UTC)``). Other languages and explicit formats keep CKAN's rendering."""
+    if date_format or not str(tk.h.lang()).startswith("zh"):
+        return core_helpers.render_datetime(datetime_, date_format, with_hours, with_seconds)
+    moment = _displayed(datetime_)
+    if moment is None:
+        return ""
+    text = f"{moment.year}年{moment.month}月{moment.day}日"
+    if with_hours or with_seconds:
+        text += moment.strftime(" %H:%M:%S" if with_seconds else " %H:%M")
+    return text
+
+
+def _displayed(value: Any) -> dt.datetime | None:
+    """A timestamp (stored in UTC) or ISO string as a datetime in the display time zone."""
+    if isinstance(value, str):
+        try:
+            value = tk.h.date_str_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(tk.h.get_display_timezone())

@@ -24,6 +24,8 @@ from ckanext.dongchang.oversight import actions as oversight_actions
 from ckanext.dongchang.oversight import audit as audit_actions
 from ckanext.dongchang.oversight import auth as oversight_auth
 from ckanext.dongchang.oversight import views as oversight_views
+from ckanext.dongchang.portal import actions as portal_actions
+from ckanext.dongchang.portal import auth as portal_auth
 from ckanext.dongchang.products import actions as product_actions
 from ckanext.dongchang.products import auth as product_auth
 from ckanext.dongchang.products import validators as product_validators
@@ -37,18 +39,23 @@ from ckanext.dongchang.tenders import actions as tender_actions
 from ckanext.dongchang.tenders import auth as tender_auth
 from ckanext.dongchang.tenders import service as tender_service
 from ckanext.dongchang.tenders import views as tender_views
+from ckanext.dongchang.workbench import actions as workbench_actions
+from ckanext.dongchang.workbench import auth as workbench_auth
+from ckanext.dongchang.workbench import views as workbench_views
 
 ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
                   open_list_actions, tender_actions, product_actions, oversight_actions,
-                  dcat_actions)
+                  dcat_actions, portal_actions, workbench_actions)
 AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
-                oversight_auth, department_auth, access_auth)
+                oversight_auth, department_auth, access_auth, portal_auth,
+                workbench_auth)
 VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators)
 # Order matters: the security blueprints' request hooks run in this order, after the pages'.
 BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               catalog_views.catalog_blueprint, open_list_views.open_lists_blueprint,
               tender_views.tenders_blueprint, product_views.products_blueprint,
-              oversight_views.evaluation_blueprint, input_guard.input_guard_blueprint,
+              oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
+              input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
               hidden_as_missing.hidden_as_missing_blueprint)
 

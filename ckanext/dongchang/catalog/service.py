@@ -324,6 +324,12 @@ def _queue_item(context: Context, dataset: model.Package, org: model.Group | Non
     return item
 
 
+def last_workflow_event(dataset_id: str) -> dict[str, Any] | None:
+    """The entry's newest workflow event (submit, publish, return, duplicate mark) with its
+    reason: the entry page tells its department why the Bureau returned it."""
+    return _event_dict(_latest_events([dataset_id]).get(dataset_id))
+
+
 def _event_dict(event: AuditEvent | None) -> dict[str, Any] | None:
     if event is None:
         return None

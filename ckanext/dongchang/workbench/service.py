@@ -1,0 +1,96 @@
+"""What waits for a person, gathered by calling the domains' own actions as that person.
+
+The workbench adds no rule of its own: every list is the answer of the action that the linked
+page calls, so a count on the workbench is the count on the page it links to.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context
+
+from ckanext.dongchang.access import audience
+
+# How many rows of each list the workbench shows; the linked page shows the rest.
+PREVIEW = 5
+
+
+def _call(context: Context, action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
+    return tk.get_action(action)(tk.fresh_context(context), data_dict)
+
+
+def _listed(context: Context, action: str, data_dict: dict[str, Any],
+            rows: int) -> dict[str, Any]:
+    """``{"count", "results"}`` of a list action; ``rows=0`` asks for the count only."""
+    answer = _call(context, action, dict(data_dict, limit=max(rows, 1)))
+    return {"count": answer["count"], "results": answer["results"] if rows else []}
+
+
+def editable_departments(user_name: str) -> list[dict[str, Any]]:
+    """The recognised departments where the user is an editor or admin, by title."""
+    user = model.User.get(user_name)
+    if user is None:
+        return []
+    rows = audience.department_memberships(
+        user.id, model.Group.id, model.Group.name, model.Group.title, model.Member.capacity,
+        capacities=("editor", "admin")).order_by(model.Group.title).all()
+    return [{"id": id_, "name": name, "title": title or name, "is_admin": capacity == "admin"}
+            for id_, name, title, capacity in rows]
+
+
+def department_work(context: Context, department: dict[str, Any], rows: int) -> dict[str, Any]:
+    """A department's inbox (submitted requests, soonest due first, so overdue ones lead),
+    its entries the Bureau returned (with the reason), and its open catalog changes."""
+    org = {"org": department["id"]}
+    requests = _listed(context, "dongchang_access_request_list",
+                       dict(org, state="submitted"), rows)
+    requests["overdue"] = _listed(context, "dongchang_access_request_list",
+                                  dict(org, overdue=True), 0)["count"]
+    returned = _listed(context, "dongchang_catalog_list", dict(org, state="returned"), rows)
+    changes = _listed(context, "dongchang_catalog_change_list", dict(org, state="open"), rows)
+    changes["overdue"] = _listed(context, "dongchang_catalog_change_list",
+                                 dict(org, overdue=True), 0)["count"]
+    returned_changes = _listed(context, "dongchang_catalog_revision_list",
+                               dict(org, state="returned"), rows)
+    return dict(department, requests=requests, returned=returned, changes=changes,
+                returned_changes=returned_changes,
+                todo=requests["count"] + returned["count"] + changes["count"]
+                + returned_changes["count"])
+
+
+def bureau_work(context: Context, rows: int) -> dict[str, Any]:
+    """The Bureau's queue (new entries and changes of published ones), overdue catalog
+    changes and overdue requests across the district."""
+    review = _listed(context, "dongchang_catalog_list", {"state": "submitted"}, rows)
+    changes_overdue = _listed(context, "dongchang_catalog_change_list", {"overdue": True}, rows)
+    return {"review": review, "changes_overdue": changes_overdue,
+            "todo": review["count"] + changes_overdue["count"]}
+
+
+def own_work(context: Context, rows: int) -> dict[str, Any]:
+    """The person's own requests: returned to them for more information, and granted."""
+    returned = _listed(context, "dongchang_access_request_list",
+                       {"mine": True, "state": "returned"}, rows)
+    granted = _listed(context, "dongchang_access_request_list",
+                      {"mine": True, "state": "approved"}, rows)
+    return {"returned": returned, "granted": granted, "todo": returned["count"]}
+
+
+def gather(context: Context, counts_only: bool = False) -> dict[str, Any]:
+    """Everything on the person's workbench; ``todo`` (the header badge) counts what waits
+    for them to act: requests to decide, entries and changes returned, changes due, the
+    review queue, their own requests returned to them."""
+    rows = 0 if counts_only else PREVIEW
+    is_bureau = audience.memberships_for(context.get("auth_user_obj") or context["user"],
+                                         context).is_bureau
+    departments = [department_work(context, department, rows)
+                   for department in editable_departments(context["user"])]
+    bureau = bureau_work(context, rows) if is_bureau else None
+    mine = own_work(context, rows)
+    role = "bureau" if bureau else "department" if departments else "user"
+    todo = (sum(d["todo"] for d in departments) + (bureau["todo"] if bureau else 0)
+            + mine["todo"])
+    return {"role": role, "todo": todo, "departments": departments, "bureau": bureau,
+            "mine": mine}

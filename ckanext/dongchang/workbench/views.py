@@ -1,0 +1,20 @@
+"""The workbench page (工作台): one action call, ``dongchang_workbench``."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+
+from ckanext.dongchang.kernel.pages import call, login_first
+
+workbench_blueprint = Blueprint("dongchang_workbench", __name__)
+
+
+def index():
+    redirect = login_first()
+    if redirect:
+        return redirect
+    return tk.render("dongchang/workbench/workbench.html",
+                     {"workbench": call("dongchang_workbench", {})})
+
+
+workbench_blueprint.add_url_rule("/dongchang/workbench", view_func=index)
