@@ -5,6 +5,8 @@ import datetime as dt
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.dongchang.catalog.rules.classes import GradePolicy, parse_grade_limits
+
 PREFIX = "ckanext.dongchang."
 
 
@@ -23,6 +25,16 @@ def default_grant_days() -> int:
 
 def bureau_org() -> str:
     return tk.config[PREFIX + "bureau_org"] or ""
+
+
+def grade_policy() -> GradePolicy:
+    """The widest share and open class per security grade (site policy, see the rules)."""
+    return GradePolicy(
+        widest_share=parse_grade_limits(tk.config[PREFIX + "widest_share_class_by_grade"],
+                                        "share"),
+        widest_open=parse_grade_limits(tk.config[PREFIX + "widest_open_class_by_grade"],
+                                       "open"),
+    )
 
 
 def purposes() -> list[str]:

@@ -20,7 +20,8 @@ DESIGN_FIELDS = {
     "open_reason", "open_legal_basis", "security_grade", "confidentiality_review_status",
     "confidentiality_reviewer", "confidentiality_reviewed_on", "data_items",
     "related_resource_codes", "temporary_collection", "temporary_collection_reason",
-    "catalog_state", "title", "notes", "owner_org", "issued",
+    "catalog_state", "title", "notes", "owner_org", "issued", "involves_state_secrets",
+    "deidentification_statement",
 }
 
 
@@ -45,7 +46,7 @@ def test_f2_schema_show_lists_every_design_field():
     assert names >= DESIGN_FIELDS
     items = next(f for f in schema["dataset_fields"] if f["field_name"] == "data_items")
     assert {f["field_name"] for f in items["repeating_subfields"]} == {
-        "name", "type", "description", "source_org"}
+        "name", "type", "description", "source_org", "personal_information"}
 
 
 def test_f2_a_complete_entry_is_stored_with_every_field(sysadmin, org):

@@ -31,6 +31,7 @@ ENTRY = {
     "open_legal_basis": "", "security_grade": "general",
     "confidentiality_review_status": "passed", "confidentiality_reviewer": "王芳",
     "confidentiality_reviewed_on": "2026-11-02", "temporary_collection": "false",
+    "involves_state_secrets": "false",
     "temporary_collection_reason": "", "catalog_state": "draft",
 }
 SECOND = dict(ENTRY, title="东昌府区市场主体登记信息", name="registrations",

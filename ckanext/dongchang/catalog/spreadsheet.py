@@ -42,7 +42,7 @@ from ckanext.dongchang.kernel.messages import N_, Message, render
 CATALOG_SHEET = "catalog"
 ITEMS_SHEET = "data_items"
 ITEM_KEY = "resource_code"
-ITEM_FIELDS = ("name", "type", "description", "source_org")
+ITEM_FIELDS = ("name", "type", "description", "source_org", "personal_information")
 NOT_COLUMNS = frozenset({"owner_org", "data_items"})
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000

@@ -38,6 +38,7 @@ _CATALOG_FIELDS = (
     "open_class", "open_conditions", "open_reason", "open_legal_basis",
     "confidentiality_review_status", "confidentiality_reviewer", "confidentiality_reviewed_on",
     "catalog_state", "temporary_collection", "temporary_collection_reason",
+    "involves_state_secrets", "security_grade", "deidentification_statement",
 )
 
 
@@ -159,14 +160,16 @@ def _blank_input(value: Any) -> bool:
 
 def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
                                   errors: FlattenErrorDict, context: Context) -> None:
-    """Apply the cross-field rules of Art. 17, 19, 22 and 28, then derive ``private``.
+    """Apply the cross-field rules of Art. 2, 17, 19, 22 and 28 (with the configured grade
+    policy), then derive ``private``.
 
     Runs after every field validator (scheming ``after_validators``). By then scheming has copied
     custom fields into extras, so values are read from wherever they are.
     """
     entry = {name: _flat_value(data, name) for name in _CATALOG_FIELDS}
     entry["data_items"] = _flat_items(data, "data_items")
-    for field, messages in classes.classification_errors(entry).items():
+    policy = dc_config.grade_policy()
+    for field, messages in classes.classification_errors(entry, policy).items():
         for message in messages:
             _add_error(errors, _error_key(field, message), render(message, tk._))
     data[("private",)] = not publication.metadata_is_public(entry)

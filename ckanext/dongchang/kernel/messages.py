@@ -38,8 +38,16 @@ def _rebuild(msgid: str, params: dict[str, Any]) -> Message:
     return Message(msgid, **params)
 
 
+class Term(str):
+    """A placeholder value that is itself a msgid (a class or grade name): :func:`render`
+    translates it too, so "%(grade)s data" reads 核心数据, not Core数据, in Chinese."""
+
+
 def render(message: str, translate: Callable[[str], str] = N_) -> str:
     """Translate ``message`` and fill its placeholders (if it is a :class:`Message`)."""
     text = translate(str(message))
     params = getattr(message, "params", None)
-    return text % params if params else text
+    if not params:
+        return text
+    return text % {name: translate(str(value)) if isinstance(value, Term) else value
+                   for name, value in params.items()}

@@ -1,4 +1,4 @@
-"""Share and open classification of a catalog entry (Art. 17, 19, 22, 28).
+"""Share and open classification of a catalog entry (Art. 2, 17, 19, 22, 28).
 
 :func:`classification_errors` validates the classification fields *together*, because the
 regulation's rules are about combinations (a conditional class needs conditions, opening may
@@ -8,17 +8,21 @@ mapping, as forms and the API deliver it, and never raises on odd values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ckanext.dongchang.kernel.messages import N_, Message
+from ckanext.dongchang.kernel.messages import N_, Message, Term
 from ckanext.dongchang.kernel.rules import Errors, add, is_blank, merge
 
 SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
 OPEN_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_open")
 REVIEW_STATUSES: tuple[str, ...] = ("pending", "passed", "failed")
 CATALOG_STATES: tuple[str, ...] = ("draft", "submitted", "published", "returned")
+SECURITY_GRADES: tuple[str, ...] = ("general", "important", "core")
+# 个人信息 / 敏感个人信息 (Personal Information Protection Law, Art. 4 and 28); blank = none.
+PERSONAL_INFORMATION_KINDS: tuple[str, ...] = ("none", "personal", "sensitive")
 
 
 _TRUE_STRINGS = frozenset({"true", "yes", "on", "y", "t", "1"})
@@ -62,6 +66,48 @@ _SIDES: dict[str, dict[str, Any]] = {
 
 
 
+@dataclass(frozen=True)
+class GradePolicy:
+    """The widest share and open class each security grade allows: ``{grade: class}``.
+
+    The regulation asks for data grading (Art. 28, 分级分类) but gives the grades no effect;
+    the Data Security Law (Art. 21) asks stricter management of important and core data. How
+    much stricter is this site's policy, configured as
+    ``ckanext.dongchang.widest_share_class_by_grade`` and ``widest_open_class_by_grade``.
+    A grade not named has no limit.
+    """
+
+    widest_share: Mapping[str, str] = field(default_factory=dict)
+    widest_open: Mapping[str, str] = field(default_factory=dict)
+
+
+# The configuration defaults: core data is shared conditionally at most and never opened;
+# important data is opened conditionally at most.
+DEFAULT_GRADE_POLICY = GradePolicy(
+    widest_share={"core": "conditional"},
+    widest_open={"core": "not_open", "important": "conditional"},
+)
+
+
+def parse_grade_limits(pairs: Iterable[str], side: str) -> dict[str, str]:
+    """Read ``grade:class`` pairs (a config option's list) for ``side`` "share" or "open".
+
+    :raises ValueError: naming the pair, for an unknown grade or class, a pair without a
+        colon, or a grade given twice; a mistyped policy must stop the site, not fall open.
+    """
+    classes = _SIDES[side]["classes"]
+    limits: dict[str, str] = {}
+    for pair in pairs:
+        grade, _, widest = str(pair).partition(":")
+        if grade not in SECURITY_GRADES or widest not in classes or grade in limits:
+            raise ValueError(
+                f"{pair!r}: expected grade:class with a grade from {SECURITY_GRADES}, a"
+                f" {side} class from {classes}, each grade once"
+            )
+        limits[grade] = widest
+    return limits
+
+
 def is_truthy(value: object) -> bool:
     """True for ``True`` and the strings CKAN forms use for yes ("true", "on", "1", ...)."""
     if isinstance(value, bool):
@@ -90,12 +136,14 @@ def is_wider(open_class: object, share_class: object) -> bool:
     return share_class not in share_at_least(open_class)
 
 
-def classification_errors(entry: Mapping[str, Any]) -> Errors:
+def classification_errors(entry: Mapping[str, Any],
+                          grade_policy: GradePolicy = DEFAULT_GRADE_POLICY) -> Errors:
     """Every classification problem of ``entry`` as ``{field: [msgid, ...]}``; ``{}`` if valid.
 
     Each error is keyed on the field the user has to change, so forms can show it in place.
     """
     errors: Errors = {}
+    merge(errors, _scope_errors(entry))
     for side in ("share", "open"):
         merge(errors, _side_errors(entry, side))
     if is_wider(entry.get("open_class"), entry.get("share_class")):
@@ -104,10 +152,82 @@ def classification_errors(entry: Mapping[str, Any]) -> Errors:
             " unconditional sharing, and conditional opening needs unconditional or"
             " conditional sharing."
         ))
+    merge(errors, _grade_errors(entry, grade_policy))
+    merge(errors, _personal_information_errors(entry))
     merge(errors, _review_errors(entry))
     merge(errors, _collection_errors(entry))
     merge(errors, _data_item_errors(entry.get("data_items")))
     return errors
+
+
+def _scope_errors(entry: Mapping[str, Any]) -> Errors:
+    """Art. 2 ¶2: data involving state secrets is managed under the secrecy laws, so it is
+    outside this catalog whatever its classes (not opening it would not be enough)."""
+    if is_truthy(entry.get("involves_state_secrets")):
+        return {"involves_state_secrets": [N_(
+            "Data involving state secrets cannot be catalogued here (Art. 2 of the District's"
+            " data regulation): manage it under the Law on Guarding State Secrets and the"
+            " secrecy rules, outside this system."
+        )]}
+    return {}
+
+
+GRADE_LIMIT = N_(
+    "This site's policy for %(grade)s data (stricter management of important and core data,"
+    " Data Security Law Art. 21) allows only %(allowed)s."
+)
+# How grades and the classes a limit leaves are named in GRADE_LIMIT (msgids, translated on
+# display through :class:`Term`).
+_GRADE_NAMES: dict[str, str] = {
+    "general": N_("general"), "important": N_("important"), "core": N_("core"),
+}
+_ALLOWED_NAMES: dict[tuple[str, str], str] = {
+    ("share", "conditional"): N_("conditional sharing or no sharing"),
+    ("share", "not_shared"): N_("no sharing"),
+    ("open", "conditional"): N_("conditional opening or not opening"),
+    ("open", "not_open"): N_("not opening"),
+}
+
+
+def _grade_errors(entry: Mapping[str, Any], policy: GradePolicy) -> Errors:
+    """The grade policy: a class wider than the grade allows is an error on that class.
+
+    Classes are ordered from widest to narrowest in ``SHARE_CLASSES``/``OPEN_CLASSES``;
+    unknown grades or classes are reported elsewhere (or by the schema), not here.
+    """
+    errors: Errors = {}
+    grade = entry.get("security_grade")
+    for side, limits in (("share", policy.widest_share), ("open", policy.widest_open)):
+        classes = _SIDES[side]["classes"]
+        chosen = entry.get(f"{side}_class")
+        widest = limits.get(grade) if isinstance(grade, str) else None
+        if chosen in classes and widest in classes and \
+                classes.index(chosen) < classes.index(widest):
+            add(errors, f"{side}_class", Message(
+                GRADE_LIMIT, grade=Term(_GRADE_NAMES.get(grade, grade)),
+                allowed=Term(_ALLOWED_NAMES[(side, widest)])))
+    return errors
+
+
+def _personal_information_errors(entry: Mapping[str, Any]) -> Errors:
+    """Art. 28 ¶2 (protect the people data is collected about): data items holding personal or
+    sensitive personal information are opened unconditionally only when the entry records how
+    they were de-identified; conditional opening goes through a request and an agreement."""
+    if entry.get("open_class") != "unconditional" or not \
+            is_blank(entry.get("deidentification_statement")):
+        return {}
+    items = entry.get("data_items")
+    if not isinstance(items, list | tuple):
+        return {}
+    personal = [str(item.get("name") or position) for position, item in enumerate(items, 1)
+                if isinstance(item, Mapping)
+                and item.get("personal_information") in ("personal", "sensitive")]
+    if not personal:
+        return {}
+    return {"deidentification_statement": [Message(N_(
+        "The data items %(items)s hold personal information: unconditional opening needs a"
+        " statement of how they were de-identified; otherwise choose conditional opening or"
+        " not open."), items=", ".join(personal))]}
 
 
 def _side_errors(entry: Mapping[str, Any], side: str) -> Errors:
@@ -205,6 +325,13 @@ def _data_item_errors(items: object) -> Errors:
                 N_("Data item %(position)s needs the department that is its authoritative"
                    " source."),
                 position=position, subfield="source_org",
+            ))
+        kind = item.get("personal_information")
+        if _given(kind) and kind not in PERSONAL_INFORMATION_KINDS:
+            messages.append(Message(
+                N_("Data item %(position)s: choose whether it holds no, personal or sensitive"
+                   " personal information."),
+                position=position, subfield="personal_information",
             ))
     return {"data_items": messages} if messages else {}
 

@@ -42,8 +42,9 @@ CLASS_FIELDS: tuple[str, ...] = (
 # What the reviewer is shown as "changed since the last review": the class fields plus what
 # decides the entry's sensitivity and its sources.
 REVIEW_FIELDS: tuple[str, ...] = (
-    "title", "share_method", *CLASS_FIELDS, "security_grade", "temporary_collection",
-    "temporary_collection_reason", "data_items",
+    "title", "share_method", *CLASS_FIELDS, "security_grade", "involves_state_secrets",
+    "deidentification_statement", "temporary_collection", "temporary_collection_reason",
+    "data_items",
 )
 
 PUBLISHER_ONLY_DRAFT = N_(
@@ -186,7 +187,8 @@ def review_diff(baseline: Mapping[str, Any] | None,
 REREVIEW_FIELDS: tuple[str, ...] = (
     "title", "name", "notes", "tag_string", "catalog_category", "resource_code",
     "related_resource_codes", "owner_org", "data_items", *CLASS_FIELDS, "share_method",
-    "security_grade", "temporary_collection", "temporary_collection_reason", "resources",
+    "security_grade", "involves_state_secrets", "deidentification_statement",
+    "temporary_collection", "temporary_collection_reason", "resources",
 )
 # Bookkeeping a department keeps current on its own: they say when, not what or to whom.
 # Every field of the entry schema is in exactly one of the two lists (a unit test holds it).
