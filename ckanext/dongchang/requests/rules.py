@@ -11,7 +11,7 @@ State machine (DESIGN §5)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -132,9 +132,12 @@ def request_kind(share_class: object, open_class: object, applicant_is_governmen
     return "open" if open_class == "conditional" else None
 
 
-def request_errors(req: Mapping[str, Any]) -> Errors:
+def request_errors(req: Mapping[str, Any],
+                   allowed_purposes: Iterable[str] = PURPOSES) -> Errors:
     """The pure rules of a request payload as ``{field: [msgid, ...]}``; ``{}`` if valid.
 
+    ``allowed_purposes`` are the purposes the site offers (``ckanext.dongchang.purposes``); a
+    purpose of the regulation the site does not offer is refused as firmly as an unknown one.
     Rules that need the database (does the tender cover the dataset, is the applicant its
     awardee) belong to the CKAN layer.
     """
@@ -143,6 +146,10 @@ def request_errors(req: Mapping[str, Any]) -> Errors:
     kind = req.get("applicant_kind")
     if purpose not in PURPOSES:
         add(errors, "purpose", N_("Choose the purpose for which you need the data."))
+    elif purpose not in tuple(allowed_purposes):
+        add(errors, "purpose", N_(
+            "This purpose is not accepted on this site; choose one of the purposes the form"
+            " offers."))
     if kind not in APPLICANT_KINDS:
         add(errors, "applicant_kind", N_("Say whether you apply as a department, a citizen,"
                                           " a legal person, a research institution or another"

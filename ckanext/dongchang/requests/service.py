@@ -112,7 +112,7 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     applicant_kind, applicant_org = applicant_profile(user, data)
     kind = determine_kind(dataset, applicant_kind)
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
-    errors = _rendered(rules.request_errors(payload))
+    errors = _rendered(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
     if errors:
         raise tk.ValidationError(errors)
     _check_tender(data, user)
