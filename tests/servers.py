@@ -23,8 +23,9 @@ def free_port() -> int:
 class WebProcess:
     """``ckan run`` as a separate OS process: its own interpreter, caches and connections."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, config: Path | None = None):
         self.port = port or free_port()
+        self.config = config or ROOT / "test.ini"
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".services" / f"web-{self.port}.log"
         self.process: subprocess.Popen | None = None
@@ -34,7 +35,7 @@ class WebProcess:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [ckan, "-c", str(ROOT / "test.ini"), "run", "--host", "127.0.0.1",
+                [ckan, "-c", str(self.config), "run", "--host", "127.0.0.1",
                  "--port", str(self.port), "--disable-reloader", "--threaded"],
                 cwd=ROOT, env=dict(os.environ, CKAN_SITE_URL=self.url), stdout=log,
                 stderr=subprocess.STDOUT)

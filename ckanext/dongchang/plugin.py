@@ -8,6 +8,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dongchang import registry
 from ckanext.dongchang.access import enforcement, indexing
+from ckanext.dongchang.dcat import cache as dcat_cache
 
 
 @tk.blanket.config_declarations
@@ -40,11 +41,16 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_show(self, context, pkg_dict):
         enforcement.strip_dataset(context, pkg_dict)
 
+    def after_dataset_create(self, context, pkg_dict):
+        dcat_cache.bump_generation()
+
     def after_dataset_update(self, context, pkg_dict):
         enforcement.refresh_activity_labels(pkg_dict["id"])
+        dcat_cache.bump_generation()
 
     def after_dataset_delete(self, context, pkg_dict):
         enforcement.refresh_activity_labels(pkg_dict["id"], deleting=True)
+        dcat_cache.bump_generation()
 
     # IPermissionLabels
     def get_dataset_labels(self, dataset_obj):

@@ -8,6 +8,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.dongchang.access import activity, chained, existence
 from ckanext.dongchang.access import auth as access_auth
 from ckanext.dongchang.catalog import actions as catalog_actions
@@ -15,6 +17,7 @@ from ckanext.dongchang.catalog import auth as catalog_auth
 from ckanext.dongchang.catalog import validators as catalog_validators
 from ckanext.dongchang.catalog import views as catalog_views
 from ckanext.dongchang.dcat import actions as dcat_actions
+from ckanext.dongchang.dcat import cache as dcat_cache
 from ckanext.dongchang.departments import auth as department_auth
 from ckanext.dongchang.departments import validators as department_validators
 from ckanext.dongchang.open_lists import actions as open_list_actions
@@ -57,10 +60,13 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
-              hidden_as_missing.hidden_as_missing_blueprint)
+              hidden_as_missing.hidden_as_missing_blueprint,
+              # last: answers from the DCAT cache only once every guard above let it through
+              dcat_cache.dcat_cache_blueprint)
 
 # One domain tells another through a signal instead of importing it (dependencies run one way).
-SIGNAL_SUBSCRIPTIONS = {tender_service.tender_ended: [request_service.end_tender_grants]}
+SIGNAL_SUBSCRIPTIONS = {tender_service.tender_ended: [request_service.end_tender_grants],
+                        tk.signals.action_succeeded: [dcat_cache.on_action_succeeded]}
 
 
 def _exported(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
