@@ -45,12 +45,13 @@ unprefixed landing pages made the Turtle of a page grow faster than its triples.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from rdflib import BNode, Literal, Namespace, URIRef
-from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import DCAT, DCATAP, DCT
 from ckanext.dcat.profiles.base import RDFProfile
@@ -60,7 +61,13 @@ from ckanext.dongchang.dcat import vocabulary as vocab
 
 # Our text terms and legal-basis terms, in the order the fields are written.
 _TEXT_TERMS = tuple((f, t) for f, t in vocab.FIELD_TERMS.items() if vocab.TERMS[t][0] == "text")
+_JSON_TERMS = tuple((f, t) for f, t in vocab.FIELD_TERMS.items() if vocab.TERMS[t][0] == "json")
 _LEGAL_TERMS = (("open_legal_basis", "openLegalBasis"), ("share_legal_basis", "shareLegalBasis"))
+# Literals ckanext-dcat writes without a language tag; tagged here when they are Chinese.
+_TEXT_PREDICATES = (DCT.title, DCT.description, DCAT.keyword)
+_DATES = (DCT.modified, DCT.issued)
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+_WEB_PAGE_FORMATS = frozenset({"html", "htm", "php", "asp", "aspx", "jsp"})
 # dct:format and dcat:mediaType: how a literal becomes an IRI, and the class of the IRI.
 _FORMAT_TERMS = ((DCT["format"], vocab.file_type, DCT.MediaTypeOrExtent),
                  (DCAT.mediaType, vocab.media_type, DCT.MediaType))
@@ -84,6 +91,14 @@ def derivation_sources(dataset_dict: dict[str, Any]) -> list[DerivationSource]:
     ``dct:source``.
     """
     return []
+
+
+def _json_value(value) -> object:
+    """A JSON literal read back (our ``dataItems``); the text itself if it is not JSON."""
+    try:
+        return json.loads(str(value))
+    except ValueError:
+        return str(value)
 
 
 def _site_url() -> str:
@@ -155,6 +170,7 @@ class DongchangDCATProfile(RDFProfile):
         self._access(state, dataset_dict, dataset_ref)
         self._formats(state, dataset_ref)
         self._derivations(dataset_dict, dataset_ref)
+        self._recommended(state, dataset_dict, dataset_ref)
 
     def _replace(self, subject, predicate, value) -> None:
         self.g.remove((subject, predicate, None))
@@ -203,9 +219,16 @@ class DongchangDCATProfile(RDFProfile):
         if share_class in vocab.SHARE_CLASSES:
             self._replace(dataset_ref, state.ns.shareClass, state.ns[share_class])
         for field_name, term in _TEXT_TERMS:
-            text = (dataset_dict.get(field_name) or "").strip()
+            text = dataset_dict.get(field_name)
+            text = text.strip() if isinstance(text, str) else ""
             if text:
-                self._replace(dataset_ref, state.ns[term], Literal(text))
+                self._replace(dataset_ref, state.ns[term],
+                              Literal(text, lang=vocab.language_tag(text)))
+        for field_name, term in _JSON_TERMS:
+            value = dataset_dict.get(field_name)
+            if value:
+                self._replace(dataset_ref, state.ns[term], Literal(
+                    json.dumps(value, ensure_ascii=False, sort_keys=True), datatype=RDF.JSON))
 
     def _legislation(self, state, dataset_dict, dataset_ref) -> None:
         """Legal bases as ``eli:LegalResource`` IRIs (minted for text), labelled with the text."""
@@ -275,6 +298,115 @@ class DongchangDCATProfile(RDFProfile):
                 self.g.add((derivation, PROV.atTime,
                             Literal(source.acquired_on.isoformat(), datatype=XSD.date)))
 
+    # --- DCAT-AP recommended properties (issue 19 item 6) ----------------------------------
+    def _recommended(self, state, dataset_dict, dataset_ref) -> None:
+        """What DCAT-AP recommends and harvesters such as data.europa.eu show: theme, licence of
+        open data, contact point, area, language, language tags, direct download URLs and
+        dates with their time zone."""
+        self._replace(dataset_ref, DCAT.theme, self._theme(state, dataset_dict))
+        self._replace(dataset_ref, DCT.spatial, self._district(state))
+        self._replace(dataset_ref, DCT.language, self._language(state))
+        self._contact_point(state, dataset_dict, dataset_ref)
+        distributions = list(self.g.objects(dataset_ref, DCAT.distribution))
+        if dataset_dict.get("open_class") == "unconditional":
+            licence = self._licence(state)
+            for distribution in distributions:
+                self._replace(distribution, DCT.license, licence)
+            self._download_urls(dataset_dict)
+        for node in (dataset_ref, *distributions):
+            self._tag_languages(node)
+            self._zoned_dates(node)
+
+    def _theme(self, state, dataset_dict) -> URIRef:
+        org = dataset_dict.get("organization") or {}
+        code = vocab.themes(tk.config.get("ckanext.dongchang.dcat_themes") or "").get(
+            org.get("name") or "")
+        iri = vocab.theme(code)
+        if (iri, SKOS.Concept) not in state.done:
+            self._typed(state, iri, SKOS.Concept)
+            self.g.add((iri, SKOS.inScheme, self._theme_scheme(state)))
+            for lang, label in vocab.THEME_LABELS[vocab.term_code(iri)].items():
+                self.g.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
+        return iri
+
+    def _theme_scheme(self, state) -> URIRef:
+        """The EU data-theme table, described once per graph (a dataset's own document, read
+        alone, describes it as the catalog does)."""
+        scheme = vocab.THEME_SCHEME
+        if (scheme, SKOS.ConceptScheme) not in state.done:
+            self._typed(state, scheme, SKOS.ConceptScheme)
+            self.g.add((scheme, DCT.title, Literal("Data theme", lang="en")))
+            self.g.add((scheme, DCT.title, Literal("数据主题", lang="zh")))
+        return scheme
+
+    def _district(self, state) -> URIRef:
+        area = vocab.district_iri(state.site)
+        self._typed(state, area, DCT.Location)
+        return area
+
+    def _language(self, state) -> URIRef:
+        language = vocab.language(tk.config.get("ckan.locale_default")) or vocab.LANGUAGE.ZHO
+        self._typed(state, language, DCT.LinguisticSystem)
+        return language
+
+    def _licence(self, state) -> URIRef:
+        licence = URIRef(tk.config.get("ckanext.dongchang.open_licence")
+                         or str(vocab.LICENCE.CC_BY_4_0))
+        self._typed(state, licence, DCT.LicenseDocument)
+        return licence
+
+    def _contact_point(self, state, dataset_dict, dataset_ref) -> None:
+        """The department answers questions about its data: a vCard of the department with
+        its page on the portal (an organisation has no contact e-mail in CKAN)."""
+        org = dataset_dict.get("organization") or {}
+        if not org.get("name") or (dataset_ref, DCAT.contactPoint, None) in self.g:
+            return
+        card = URIRef(f"{state.site}/organization/{org['name']}#contact")
+        self.g.add((dataset_ref, DCAT.contactPoint, card))
+        if (card, vocab.VCARD.fn) not in state.done:
+            self._typed(state, card, vocab.VCARD.Organization)
+            self.g.add((card, RDF.type, vocab.VCARD.Kind))
+            name = org.get("title") or org["name"]
+            self.g.add((card, vocab.VCARD.fn, Literal(name, lang=vocab.language_tag(name))))
+            self.g.add((card, vocab.VCARD.hasURL, URIRef(f"{state.site}/organization/"
+                                                         f"{org['name']}")))
+            state.done.add((card, vocab.VCARD.fn))
+
+    def _download_urls(self, dataset_dict) -> None:
+        """Files of unconditionally open entries that are the data itself (an upload, or a link
+        whose path ends in the file's format, a web page excepted) are also
+        ``dcat:downloadURL``."""
+        for resource in dataset_dict.get("resources") or []:
+            url = (resource.get("url") or "").strip()
+            fmt = (resource.get("format") or "").strip().lower()
+            direct = resource.get("url_type") == "upload" or (
+                fmt and fmt not in _WEB_PAGE_FORMATS
+                and url.split("?")[0].lower().endswith("." + fmt))
+            if url and direct:
+                self._replace(URIRef(resource_uri(resource)), DCAT.downloadURL, URIRef(url))
+
+    def _tag_languages(self, node) -> None:
+        for predicate in _TEXT_PREDICATES:
+            for value in list(self.g.objects(node, predicate)):
+                if isinstance(value, Literal) and not value.language and not value.datatype:
+                    tag = vocab.language_tag(str(value))
+                    if tag:
+                        self.g.remove((node, predicate, value))
+                        self.g.add((node, predicate, Literal(str(value), lang=tag)))
+
+    def _zoned_dates(self, node) -> None:
+        """CKAN keeps UTC times without a zone; say so, in Beijing time (the portal's)."""
+        for predicate in _DATES:
+            for value in list(self.g.objects(node, predicate)):
+                if not (isinstance(value, Literal) and value.datatype == XSD.dateTime):
+                    continue
+                moment = value.toPython()
+                if isinstance(moment, dt.datetime) and moment.tzinfo is None:
+                    zoned = moment.replace(tzinfo=dt.UTC).astimezone(_BEIJING)
+                    self.g.remove((node, predicate, value))
+                    self.g.add((node, predicate,
+                                Literal(zoned.isoformat(), datatype=XSD.dateTime)))
+
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         """What DCAT-AP requires of the catalog and CKAN's config may not give."""
         state = self._state()
@@ -296,6 +428,10 @@ class DongchangDCATProfile(RDFProfile):
         for homepage in list(self.g.objects(catalog_ref, FOAF.homepage)):
             self._typed(state, homepage, FOAF.Document)
         self._public_modification(catalog_ref)
+        self._replace(catalog_ref, DCT.license, self._licence(state))
+        self._replace(catalog_ref, DCAT.themeTaxonomy, self._theme_scheme(state))
+        self._replace(catalog_ref, DCT.spatial, self._district(state))
+        self._zoned_dates(catalog_ref)
 
     def _catalog_publisher(self, catalog_ref) -> None:
         """The Big Data Bureau publishes the catalog (Art. 13); the site if none is set up."""
@@ -369,6 +505,8 @@ class DongchangDCATProfile(RDFProfile):
                 legal = True
             elif kind == "text":
                 dataset_dict[field] = str(value)
+            elif kind == "json":
+                dataset_dict[field] = _json_value(value)
         return legal
 
     def _parse_distributions(self, dataset_dict) -> None:

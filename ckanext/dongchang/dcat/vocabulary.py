@@ -19,8 +19,8 @@ DCAT-AP 3 wants ``dcatap:applicableLegislation`` to be an IRI of an ``eli:LegalR
 legal bases are free text (e.g. 《中华人民共和国个人信息保护法》第十三条). Text that is already an
 http(s) IRI is used as it is; other text gets a stable minted IRI
 ``<site>/legal-basis/<sha1 of the text>`` with the text as its ``rdfs:label``. Parsing reads the
-label back, so a harvester receives the original text. The minted IRIs identify; they are not
-(yet) pages.
+label back, so a harvester receives the original text. The minted IRIs dereference: the portal
+shows the text there for the bases of public entries (``dcat/legal_basis.py``).
 
 The namespace depends on the portal's URL, so parsing recognises our terms by the
 ``/ns/dongchang#`` ending wherever the feed came from.
@@ -31,7 +31,8 @@ import functools
 import hashlib
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
 FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
@@ -39,6 +40,9 @@ FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-typ
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
+DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 # Prefixes for the authority tables whose IRIs the profile writes. They change only how Turtle
 # abbreviates (``filetype:CSV``), not one triple; and rdflib's Turtle serializer recomputes the
@@ -50,9 +54,13 @@ AUTHORITY_PREFIXES: dict[str, Namespace] = {
     "filetype": FILE_TYPE,
     "language": LANGUAGE,
     "eli": ELI,
+    "theme": DATA_THEME,
+    "licence": LICENCE,
+    "vcard": VCARD,
 }
 
 NS_PATH = "/ns/dongchang"
+LEGAL_BASIS_PATH = "/legal-basis"
 NS_SUFFIX = NS_PATH + "#"
 PREFIX = "dc"
 
@@ -78,6 +86,33 @@ UPDATE_CYCLE_FREQUENCIES: dict[str, URIRef] = {
 # Locales of the portal → the EU language table (catalog language).
 LOCALE_LANGUAGES: dict[str, URIRef] = {"zh": LANGUAGE.ZHO, "en": LANGUAGE.ENG}
 
+# The EU data-theme table (DCAT-AP's themes). Which theme a department's data is under is site
+# configuration (``ckanext.dongchang.dcat_themes``); government data without one is GOVE.
+THEME_LABELS: dict[str, dict[str, str]] = {
+    "AGRI": {"en": "Agriculture, fisheries, forestry and food", "zh": "农业、渔业、林业和食品"},
+    "ECON": {"en": "Economy and finance", "zh": "经济和金融"},
+    "EDUC": {"en": "Education, culture and sport", "zh": "教育、文化和体育"},
+    "ENER": {"en": "Energy", "zh": "能源"},
+    "ENVI": {"en": "Environment", "zh": "环境"},
+    "GOVE": {"en": "Government and public sector", "zh": "政府和公共部门"},
+    "HEAL": {"en": "Health", "zh": "卫生健康"},
+    "INTR": {"en": "International issues", "zh": "国际事务"},
+    "JUST": {"en": "Justice, legal system and public safety", "zh": "司法、法律制度和公共安全"},
+    "OP_DATPRO": {"en": "Provisional data", "zh": "临时数据"},
+    "REGI": {"en": "Regions and cities", "zh": "区域和城市"},
+    "SOCI": {"en": "Population and society", "zh": "人口和社会"},
+    "TECH": {"en": "Science and technology", "zh": "科学和技术"},
+    "TRAN": {"en": "Transport", "zh": "交通运输"},
+}
+EU_THEMES = frozenset(THEME_LABELS)
+DEFAULT_THEME = "GOVE"
+THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+
+# The area every entry covers (dct:spatial): the district, by its administrative division code
+# (GB/T 2260). It is a term of our vocabulary, so its IRI dereferences to its labels.
+DISTRICT_CODE = "371502"
+DISTRICT_LABELS = {"zh": "东昌府区", "en": "Dongchangfu District, Liaocheng, Shandong"}
+
 SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
 
 # term name → (kind, English label, comment); kind "class" takes an IRI value, "text" a literal,
@@ -98,6 +133,16 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "openLegalBasis": ("legislation", "legal basis for limited opening",
                        "The laws and regulations or relevant national documents that limit"
                        " opening (Art. 22)."),
+    "catalogCategory": ("text", "resource category",
+                        "base, theme or department information resource (schema code)."),
+    "securityGrade": ("text", "data grade",
+                      "general, important or core data (schema code; Data Security Law)."),
+    "shareMethod": ("text", "share method", "api, file or database (schema code)."),
+    "relatedResourceCodes": ("text", "related resource codes",
+                             "Resource codes of related catalog entries, comma-separated."),
+    "dataItems": ("json", "data items",
+                  "The entry's data items (name, type, description, authoritative source"
+                  " department) as a JSON array."),
 }
 # dataset field → our term
 FIELD_TERMS: dict[str, str] = {
@@ -108,6 +153,11 @@ FIELD_TERMS: dict[str, str] = {
     "open_reason": "openReason",
     "share_legal_basis": "shareLegalBasis",
     "open_legal_basis": "openLegalBasis",
+    "catalog_category": "catalogCategory",
+    "security_grade": "securityGrade",
+    "share_method": "shareMethod",
+    "related_resource_codes": "relatedResourceCodes",
+    "data_items": "dataItems",
 }
 TERM_FIELDS: dict[str, str] = {term: field for field, term in FIELD_TERMS.items()}
 
@@ -164,8 +214,12 @@ def legal_basis_iri(site_url: str, text: str) -> URIRef:
     """The IRI that stands for a legal basis: the text itself if it is an IRI, else minted."""
     if is_iri(text):
         return URIRef(text.strip())
-    digest = hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
-    return URIRef(f"{site_url.rstrip('/')}/legal-basis/{digest}")
+    return URIRef(f"{site_url.rstrip('/')}{LEGAL_BASIS_PATH}/{legal_basis_digest(text)}")
+
+
+def legal_basis_digest(text: str) -> str:
+    """What names a legal basis text in its minted IRI (the portal serves the text there)."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
 
 
 @_memoised
@@ -203,6 +257,42 @@ def language(locale: str | None) -> URIRef | None:
     return LOCALE_LANGUAGES.get((locale or "").split("_")[0].lower())
 
 
+def themes(setting: str) -> dict[str, str]:
+    """``ckanext.dongchang.dcat_themes`` ("dept-name=ECON other=HEAL") as department → EU
+    theme code; pairs naming no EU theme are left out."""
+    pairs = (item.partition("=") for item in setting.split())
+    return {name: code.upper() for name, _, code in pairs
+            if name and code.upper() in EU_THEMES}
+
+
+def theme(code: str | None) -> URIRef:
+    """The EU data-theme IRI of ``code``; GOVE (government and public sector) otherwise."""
+    code = (code or "").upper()
+    return DATA_THEME[code if code in EU_THEMES else DEFAULT_THEME]
+
+
+def term_code(iri: object) -> str:
+    """The code at the end of an authority-table IRI (``…/data-theme/GOVE`` → ``GOVE``)."""
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def district_iri(site_url: str) -> URIRef:
+    return namespace(site_url)[f"area-{DISTRICT_CODE}"]
+
+
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def language_tag(text: str) -> str | None:
+    """``zh`` for text with Chinese characters; None for other text (codes, numbers, names in
+    Latin letters could be any language, and a wrong tag is worse than none)."""
+    for char in text:
+        point = ord(char)
+        if any(low <= point <= high for low, high in _CJK_RANGES):
+            return "zh"
+    return None
+
+
 def vocabulary_graph(site_url: str) -> Graph:
     """Our vocabulary as RDF, served at ``/ns/dongchang`` so the namespace dereferences."""
     ns = namespace(site_url)
@@ -214,14 +304,23 @@ def vocabulary_graph(site_url: str) -> Graph:
     graph.add((ontology, RDFS.label, Literal("东昌府区政务数据目录术语", lang="zh")))
     for name, (kind, label, comment) in TERMS.items():
         term = ns[name]
-        graph.add((term, RDF.type, OWL.ObjectProperty if kind != "text" else OWL.DatatypeProperty))
+        datatype = kind in ("text", "json")
+        graph.add((term, RDF.type, OWL.DatatypeProperty if datatype else OWL.ObjectProperty))
         graph.add((term, RDFS.label, Literal(label, lang="en")))
         graph.add((term, RDFS.comment, Literal(comment, lang="en")))
         graph.add((term, RDFS.isDefinedBy, ontology))
         if kind == "text":
             graph.add((term, RDFS.range, XSD.string))
+        elif kind == "json":
+            graph.add((term, RDFS.range, RDF.JSON))
         elif kind == "legislation":
             graph.add((term, RDFS.range, ELI.LegalResource))
+    area = district_iri(site_url)
+    graph.add((area, RDF.type, DCT.Location))
+    graph.add((area, DCT.identifier, Literal(DISTRICT_CODE)))
+    for lang, label in DISTRICT_LABELS.items():
+        graph.add((area, SKOS.prefLabel, Literal(label, lang=lang)))
+    graph.add((area, RDFS.isDefinedBy, ontology))
     for code, label in (("unconditional", "unconditional sharing"),
                         ("conditional", "conditional sharing"), ("not_shared", "not shared")):
         graph.add((ns[code], RDF.type, OWL.NamedIndividual))

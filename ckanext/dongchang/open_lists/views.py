@@ -1,6 +1,5 @@
 """Pages and downloads of the open lists (Art. 23, F-8); each calls ``dongchang_open_list``.
 
-Also serves our DCAT vocabulary at ``/ns/dongchang`` so its namespace dereferences (F-9).
 """
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.dongchang.dcat import vocabulary
 from ckanext.dongchang.kernel import tables
 from ckanext.dongchang.kernel.pages import abort_invalid, call, paged
 from ckanext.dongchang.open_lists.actions import MAX_LIMIT
@@ -87,13 +85,6 @@ def export(open_class: str, fmt: str):
                     content_type="text/csv; charset=utf-8")
 
 
-def ns_vocabulary():
-    """Our DCAT terms (``dc:shareClass`` …) as Turtle, at the namespace's own address."""
-    graph = vocabulary.vocabulary_graph(tk.config.get("ckan.site_url", ""))
-    return Response(graph.serialize(format="turtle"), content_type="text/turtle; charset=utf-8")
-
-
 open_lists_blueprint.add_url_rule(f"/open-list/{_CLASS}", view_func=read)
 open_lists_blueprint.add_url_rule(f"/open-list/{_CLASS}.<any(csv, json):fmt>",
                                   view_func=export)
-open_lists_blueprint.add_url_rule(vocabulary.NS_PATH, view_func=ns_vocabulary)
