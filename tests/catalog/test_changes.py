@@ -243,3 +243,20 @@ def test_art16_pages_and_mails_state_the_configured_deadline(
     run_jobs()
     (mail,) = mail_sink.to("scjg-editor@example.gov.cn")
     assert "20个工作日" in mail["body"] and "15个工作日" not in mail["body"]
+
+
+@pytest.mark.ckan_config("ckanext.dongchang.due_soon_working_days", "5")
+def test_art16_the_due_soon_window_comes_from_configuration(app, world):
+    """Issue 18 item 10: "due soon" is the site's window (default 3), stated from configuration."""
+    editor = world["api"]["scjg-editor"]
+    soon = deadlines.calendar().add_working_days(TODAY, 5)
+    day = TODAY
+    while not (deadlines.calendar().add_working_days(TODAY, 3)
+               < deadlines.due_date(day, "catalog_update")[0] <= soon):
+        day -= dt.timedelta(days=1)
+    change = _record(editor, "scjg-registrations", day)
+    listed = editor.ok("dongchang_catalog_change_list", due_soon=True)["results"]
+    assert [c["id"] for c in listed] == [change["id"]]
+    heading = _page(app, editor, "/organization/dcf-scjg/changes").select_one(
+        "h2.dongchang-changes-due_soon").get_text()
+    assert "5个工作日" in heading and "三" not in heading

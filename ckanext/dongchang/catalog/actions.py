@@ -261,7 +261,8 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> dict
     :param dataset_id: only this entry
     :param state: ``open`` or ``closed``
     :param overdue: only open events past ``due_on``
-    :param due_soon: only open events due within three working days
+    :param due_soon: only open events due within the due-soon window
+        (``ckanext.dongchang.due_soon_working_days``, 3 by default)
     :param page: page number (20 per page unless ``limit``, at most 100)
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``status``
         (``open``, ``due_soon``, ``overdue``, ``closed``), ``working_days_left`` and ``late``

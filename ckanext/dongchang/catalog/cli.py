@@ -66,7 +66,7 @@ def deadlines(org: str | None):
 @click.command("remind-deadlines", short_help="Mail departments their due catalog updates.")
 def remind_deadlines():
     """Queue a mail to each department's editors and admins listing its overdue changes and
-    those due within three working days. Run it daily (cron), with a jobs worker running."""
+    those due soon (ckanext.dongchang.due_soon_working_days). Run it daily (cron), with a jobs worker running."""
     with _site():
         click.echo(f"queued {remind()} reminder mail(s)")
 

@@ -484,7 +484,7 @@ def report_change(context: Context, change_id: str) -> CatalogChange:
 
 
 def soon_until(today: dt.date) -> dt.date:
-    return deadlines.calendar().add_working_days(today, workflow.DUE_SOON_WORKING_DAYS)
+    return deadlines.calendar().add_working_days(today, dc_config.working_days("due_soon"))
 
 
 def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
@@ -549,7 +549,7 @@ def change_dicts(rows: list[CatalogChange], today: dt.date,
 
 
 def pressing_changes(today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Open changes that are overdue or due within three working days, every department."""
+    """Open changes that are overdue or due within the due-soon window, every department."""
     today = today or dt.date.today()
     limit_day = soon_until(today)
     rows = (model.Session.query(CatalogChange)

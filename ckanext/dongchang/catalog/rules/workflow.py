@@ -521,7 +521,6 @@ def recollection_warnings(items: Any, own_org: str, org_titles: Mapping[str, str
 # --- update deadlines (Art. 16) ---------------------------------------------------------------
 
 TRIGGERS: tuple[str, ...] = ("legal_basis", "functions", "system_update", "other")
-DUE_SOON_WORKING_DAYS = 3
 CHANGE_STATES: tuple[str, ...] = ("open", "closed")
 
 UNKNOWN_TRIGGER = N_(
@@ -567,7 +566,7 @@ def report_errors(occurred_on: date, reported_on: date | None,
 def change_status(due_on: date, reported_on: date | None, today: date,
                   soon_until: date) -> str:
     """``closed``, ``overdue`` (open past ``due_on``), ``due_soon`` (open and due by
-    ``soon_until``, the day :data:`DUE_SOON_WORKING_DAYS` working days after today) or
+    ``soon_until``, the end of the configured due-soon window, ``due_soon_working_days``) or
     ``open``."""
     if reported_on is not None:
         return "closed"
