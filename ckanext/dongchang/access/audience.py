@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import flask
 import sqlalchemy as sa
 from ckan import authz, model
@@ -124,6 +125,35 @@ def _is_bureau_org(name: str, extras: dict[str, str] | None) -> bool:
     return (extras or {}).get("is_bureau") == "true"
 
 
+# --- the questions every domain asks, answered once ---------------------------------------------
+def is_bureau(context: Context) -> bool:
+    """Whether the context's user acts for the Big Data Bureau (Art. 6): a sysadmin or an admin
+    of the Bureau's recognised department."""
+    return memberships_for(context.get("auth_user_obj") or context.get("user"), context).is_bureau
+
+
+def reader_context(who: Any) -> Context:
+    """A context for the reader alone (``who``: a context, a User, a name or None): what a page
+    or citation shows depends on who reads it, even inside a trusted (``ignore_auth``) call."""
+    if isinstance(who, dict):
+        who = who.get("auth_user_obj") or who.get("user")
+    user_obj = _user(who)
+    return {"user": user_obj.name if user_obj else "", "auth_user_obj": user_obj}
+
+
+def may_see_entry(context: Context, dataset_id: str | None) -> bool:
+    """Whether the context may see a live entry's metadata: CKAN's ``package_show`` auth
+    decides (our permission labels), as the entry's own page would."""
+    dataset = model.Package.get(dataset_id) if dataset_id else None
+    if dataset is None or dataset.state != "active":
+        return False
+    try:
+        tk.check_access("package_show", tk.fresh_context(context), {"id": dataset.id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
 # --- departments: the one place that says which organisations count ---------------------------
 def recognised_department() -> sa.ColumnElement[bool]:
     """SQL condition on ``model.Group``: an active organisation the Bureau created or recognised.
@@ -163,11 +193,6 @@ def department_role_permits(org_id: str | None, user_name: str | None, permissio
     group = model.Group.get(org_id) if org_id else None
     return (bool(user_name) and is_recognised_department(group)
             and authz.has_user_permission_for_group_or_org(group.id, user_name, permission))
-
-
-def department_ids_of_user(user_id: str) -> list[str]:
-    """Recognised departments the user is an active member of (for permission labels)."""
-    return [row[0] for row in department_memberships(user_id, model.Member.group_id).all()]
 
 
 def recognised_department_ids() -> list[str]:

@@ -16,7 +16,7 @@ from ckanext.dongchang.catalog import duplicates, revisions, service, spreadshee
 from ckanext.dongchang.catalog.revision_model import REVISION_STATES
 from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 from ckanext.dongchang.catalog.rules.workflow import CHANGE_STATES
-from ckanext.dongchang.kernel.schema import file_content, paging_schema, validated
+from ckanext.dongchang.kernel.schema import file_content, paging_schema, text_field, validated
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
@@ -28,11 +28,6 @@ __all__ = [
 
 # --- navl schemas (types and sizes; the rules are in policy.catalog_workflow) -----------------
 
-def _text(limit: int) -> list[Any]:
-    return [tk.get_validator("ignore_missing"), tk.get_validator("unicode_safe"),
-            tk.get_validator("dongchang_max_length")(limit)]
-
-
 @tk.validator_args
 def _id_schema(not_empty, unicode_safe) -> Schema:
     return {"id": [not_empty, unicode_safe]}
@@ -41,13 +36,13 @@ def _id_schema(not_empty, unicode_safe) -> Schema:
 @tk.validator_args
 def _review_schema(not_empty, unicode_safe) -> Schema:
     return {"id": [not_empty, unicode_safe], "decision": [not_empty, unicode_safe],
-            "reason": _text(4000)}
+            "reason": text_field(4000)}
 
 
 @tk.validator_args
 def _duplicate_schema(not_empty, unicode_safe) -> Schema:
     return {"id": [not_empty, unicode_safe], "survivor_id": [not_empty, unicode_safe],
-            "reason": _text(4000)}
+            "reason": text_field(4000)}
 
 
 @tk.validator_args
@@ -74,7 +69,7 @@ def _candidates_schema(not_empty, unicode_safe) -> Schema:
 @tk.validator_args
 def _change_schema(not_empty, unicode_safe) -> Schema:
     return {"dataset_id": [not_empty, unicode_safe], "trigger": [not_empty, unicode_safe],
-            "occurred_on": [not_empty, unicode_safe], "note": _text(4000)}
+            "occurred_on": [not_empty, unicode_safe], "note": text_field(4000)}
 
 
 @tk.validator_args

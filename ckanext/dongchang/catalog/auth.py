@@ -38,7 +38,7 @@ def _entry(dataset_id: object) -> model.Package | None:
 def _bureau_or_editor(context: Context, dataset: model.Package | None) -> bool:
     if dataset is None or not context.get("user"):
         return False
-    return service.is_bureau(context) or service.may_edit(context["user"], dataset)
+    return audience.is_bureau(context) or service.may_edit(context["user"], dataset)
 
 
 def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResult:
@@ -48,7 +48,7 @@ def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResul
 
 
 def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
-    if context.get("user") and service.is_bureau(context):
+    if context.get("user") and audience.is_bureau(context):
         return _yes()
     return _no(tk._("Only the Big Data Bureau reviews the catalog."))
 
@@ -61,7 +61,7 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user"):
         return _no(tk._("Log in to see catalog entries under review."))
     org = data_dict.get("org")
-    if service.is_bureau(context):
+    if audience.is_bureau(context):
         return _yes()
     group = model.Group.get(org) if org else None
     if org and (group is None or not audience.department_role_permits(
@@ -91,7 +91,7 @@ def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> Au
 def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user"):
         return _no(tk._("Log in to see catalog changes."))
-    if service.is_bureau(context):
+    if audience.is_bureau(context):
         return _yes()
     org = data_dict.get("org")
     if org:
@@ -130,7 +130,7 @@ def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResul
     user = context.get("user")
     org = model.Group.get(str(data_dict.get("org") or ""))
     if user and org is not None and (
-            service.is_bureau(context)
+            audience.is_bureau(context)
             or audience.department_role_permits(org.id, user, "update_dataset")):
         return _yes()
     return _no(tk._("Only the department's editors and the Bureau can export its catalog."))

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
@@ -155,19 +154,9 @@ def _candidate_dict(candidate: workflow.Candidate, titles: dict[str, tuple[str, 
 def _visible_ids(context: Context, ids: list[str]) -> set[str]:
     """The Bureau reviews the whole catalog; a department sees only what it may see anyway,
     so no title of a hidden entry reaches it through this list."""
-    if not ids:
-        return set()
-    user = context.get("auth_user_obj") or context.get("user")
-    if audience.memberships_for(user, context).is_bureau:
+    if audience.is_bureau(context):
         return set(ids)
-    visible = set()
-    for dataset_id in ids:
-        try:
-            tk.check_access("package_show", tk.fresh_context(context), {"id": dataset_id})
-        except tk.NotAuthorized:
-            continue
-        visible.add(dataset_id)
-    return visible
+    return {dataset_id for dataset_id in ids if audience.may_see_entry(context, dataset_id)}
 
 
 def _org_titles(org_ids: set[str]) -> dict[str, tuple[str, str]]:

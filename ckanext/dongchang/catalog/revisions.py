@@ -26,11 +26,13 @@ from ckan import model
 from ckan.lib import plugins as lib_plugins
 from ckan.types import Action, Context, DataDict
 
+from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
+from ckanext.dongchang.kernel.schema import rendered
 
 HELD_KEY = "dongchang_pending_revision"  # in the answer of a held save
 _HELD_IN_CONTEXT = "dongchang_held_revision"
@@ -44,7 +46,7 @@ def _reviewer(context: Context) -> bool:
         return True
     if context.get("ignore_auth") and not context.get("user"):
         return True
-    return service.is_bureau(context)
+    return audience.is_bureau(context)
 
 
 def held_entry(context: Context, dataset_id: Any) -> model.Package | None:
@@ -275,7 +277,7 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     state = (dataset.extras or {}).get("catalog_state") or "draft"
     errors = workflow.review_errors(state, decision, reason, revision_pending=revision is not None)
     if errors:
-        raise tk.ValidationError(service.rendered(errors))
+        raise tk.ValidationError(rendered(errors))
     assert revision is not None
     user_id = _user_id(context)
     if decision == "publish":
@@ -305,7 +307,7 @@ def list_revisions(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     query = model.Session.query(PendingRevision, model.Package).join(
         model.Package, model.Package.id == PendingRevision.dataset_id).filter(
         model.Package.state == "active")
-    if not service.is_bureau(context):
+    if not audience.is_bureau(context):
         query = query.filter(model.Package.owner_org.in_(
             service.editable_org_ids(context.get("user"))))
     if filters.get("org"):

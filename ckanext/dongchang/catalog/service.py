@@ -17,20 +17,20 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
-from flask_babel import force_locale
 
 from ckanext.dongchang import config as dc_config
-from ckanext.dongchang import jobs
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import duplicates as dup
 from ckanext.dongchang.catalog.model import CatalogChange
 from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import classes, workflow
+from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
 from ckanext.dongchang.kernel.rows import one_or_not_found
 from ckanext.dongchang.kernel.rules import parse_date
+from ckanext.dongchang.kernel.schema import invalid, rendered
 
 OBJECT_TYPE = "dataset"
 # Audit actions of the review workflow, in the order an entry meets them.
@@ -38,25 +38,15 @@ SUBMIT_ACTIONS = ("catalog_submit", "catalog_resubmit_on_change")
 WORKFLOW_ACTIONS = (*SUBMIT_ACTIONS, "catalog_review_publish", "catalog_review_return",
                     "catalog_mark_duplicate")
 CONTEXT_FLAG = "dongchang_workflow"  # read by the catalog_state validator
-LOCALES = ("zh_Hans_CN", "en")
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-def rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
-
 
 def _user(context: Context) -> model.User | None:
     user = context.get("auth_user_obj")
     if isinstance(user, model.User):
         return user
     return model.User.get(context.get("user") or "") if context.get("user") else None
-
-
-def is_bureau(context: Context) -> bool:
-    return audience.memberships_for(context.get("auth_user_obj") or context.get("user"),
-                                    context).is_bureau
 
 
 def editable_org_ids(user_name: str | None) -> set[str]:
@@ -111,10 +101,6 @@ def _save_state(context: Context, dataset_id: str, state: str) -> dict[str, Any]
     update_context = {"user": user.name if user else "", "auth_user_obj": user,
                       "ignore_auth": True, CONTEXT_FLAG: True}
     return tk.get_action("package_update")(update_context, entry)
-
-
-def _invalid(field: str, message: str) -> tk.ValidationError:
-    return tk.ValidationError({field: [message]})
 
 
 # --- review workflow (Art. 15) ----------------------------------------------------------------
@@ -182,7 +168,7 @@ def mark_duplicate(context: Context, dataset_id: str, survivor_id: str,
     survivor = get_entry(survivor_id)
     dataset = get_entry(dataset_id, for_update=True)
     if survivor.id == dataset.id:
-        raise _invalid("survivor_id", render(workflow.SURVIVOR_IS_SELF, tk._))
+        raise invalid("survivor_id", workflow.SURVIVOR_IS_SELF)
     user = _user(context)
     AuditEvent.record(user.id if user else None, "catalog_mark_duplicate", OBJECT_TYPE,
                       dataset.id, from_state=_state(dataset), to_state="draft",
@@ -262,7 +248,7 @@ def queue(context: Context, state: str = "submitted", org_id: str | None = None,
         model.Package.type == "dataset", model.Package.state == "active", in_state)
     if org_id:
         query = query.filter(model.Package.owner_org == org_id)
-    if not is_bureau(context):
+    if not audience.is_bureau(context):
         query = query.filter(model.Package.owner_org.in_(editable_org_ids(context.get("user"))))
     count = query.count()
     rows = (query.order_by(model.Package.metadata_modified, model.Package.id)
@@ -345,35 +331,6 @@ def _event_dict(event: AuditEvent | None) -> dict[str, Any] | None:
 
 # --- mails ------------------------------------------------------------------------------------
 
-def _bilingual(render_text, separator: str) -> str:
-    parts = []
-    for locale in LOCALES:
-        with force_locale(locale):
-            parts.append(render_text())
-    return separator.join(dict.fromkeys(parts))
-
-
-def department_editors(org_id: str) -> list[model.User]:
-    return (
-        model.Session.query(model.User)
-        .join(model.Member, model.Member.table_id == model.User.id)
-        .filter(model.Member.group_id == org_id, model.Member.table_name == "user",
-                model.Member.state == "active", model.Member.capacity.in_(("admin", "editor")),
-                model.User.state == "active")
-        .all()
-    )
-
-
-def _send(users: list[model.User], subject, body) -> int:
-    sent = 0
-    for user in users:
-        if user.email:
-            jobs.enqueue_mail(user.display_name, user.email, _bilingual(subject, " / "),
-                              _bilingual(body, "\n\n" + "-" * 40 + "\n\n"))
-            sent += 1
-    return sent
-
-
 def _site_url(path: str) -> str:
     return tk.config["ckan.site_url"].rstrip("/") + path
 
@@ -416,8 +373,8 @@ def notify_department(dataset_id: str, decision: str, reason: str,
              "survivor": survivor.title if survivor else "",
              "url": _site_url(f"/dataset/{dataset.name}")}
     subject, body = _DECISION_MAILS[decision]
-    _send(department_editors(dataset.owner_org), lambda: subject() % facts,
-          lambda: body() % facts)
+    mail.send(mail.editors_of(dataset.owner_org), lambda: subject() % facts,
+              lambda: body() % facts)
 
 
 # --- update deadlines (Art. 16) ---------------------------------------------------------------
@@ -494,7 +451,7 @@ def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
         model.Package, model.Package.id == CatalogChange.dataset_id)
     if filters.get("org"):
         query = query.filter(model.Package.owner_org == get_org(filters["org"]).id)
-    if not is_bureau(context):
+    if not audience.is_bureau(context):
         query = query.filter(model.Package.owner_org.in_(editable_org_ids(context.get("user"))))
     if filters.get("dataset_id"):
         dataset = model.Package.get(filters["dataset_id"])
@@ -590,6 +547,6 @@ def remind(today: dt.date | None = None) -> int:
             return _REMINDER["body"]() % dict(facts, lines=lines,
                                               days=dc_config.working_days("catalog_update"))
 
-        sent += _send(department_editors(org_id),
-                      lambda facts=facts: _REMINDER["subject"]() % facts, body)
+        sent += mail.send(mail.editors_of(org_id),
+                          lambda facts=facts: _REMINDER["subject"]() % facts, body)
     return sent

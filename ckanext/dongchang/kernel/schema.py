@@ -10,6 +10,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema, Validator
 
+from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.rules import Errors
+
 
 def validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
     """``data_dict`` checked against ``schema``, or a ``ValidationError`` naming each field."""
@@ -19,10 +22,37 @@ def validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str
     return data
 
 
+# --- errors: the rules speak in msgids, the API in the reader's language ----------------------
+def rendered(errors: Errors) -> dict[str, list[str]]:
+    """Errors from the rules (msgids or :class:`Message`), translated for a ``ValidationError``."""
+    return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
+
+
+def invalid(field: str, message: str) -> tk.ValidationError:
+    """A ``ValidationError`` naming ``field``; ``message`` is a msgid (``N_``, or a rule's
+    :class:`Message`), translated here as every other rule message is."""
+    return tk.ValidationError(rendered({field: [message]}))
+
+
+# --- field types -----------------------------------------------------------------------------
+def text(limit: int) -> Validator:
+    """A string of at most ``limit`` characters; other types are an error, not coerced
+    (``unicode_safe`` would store a list's repr), and NUL never reaches PostgreSQL."""
+    def validator(value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, str) or "\x00" in value:
+            raise tk.Invalid(tk._("Give this as text."))
+        if len(value) > limit:
+            raise tk.Invalid(tk._("This text is too long: at most %(limit)s characters.")
+                             % {"limit": limit})
+        return value
+    return validator
+
 
 def text_field(limit: int) -> list[Validator]:
-    return [tk.get_validator("ignore_missing"), tk.get_validator("unicode_safe"),
-            tk.get_validator("dongchang_max_length")(limit)]
+    """An optional text field of at most ``limit`` characters."""
+    return [tk.get_validator("ignore_missing"), text(limit)]
 
 
 def date_field() -> list[Validator]:

@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.dongchang.access import audience
 from ckanext.dongchang.products import service
 
 __all__ = [
@@ -117,12 +118,8 @@ def dongchang_product_list(context: Context, data_dict: DataDict) -> dict[str, A
         "product_kind", "commercial"}]}``
     """
     dataset = service.resolve_entry(tk.get_or_bust(data_dict, "dataset_id"))
-    if dataset is None:
-        raise tk.ObjectNotFound(tk._("Catalog entry not found"))
-    try:
-        tk.check_access("package_show", tk.fresh_context(context), {"id": dataset.id})
-    except tk.NotAuthorized as error:  # a hidden entry looks exactly like a missing one
-        raise tk.ObjectNotFound(tk._("Catalog entry not found")) from error
+    if dataset is None or not audience.may_see_entry(context, dataset.id):
+        raise tk.ObjectNotFound(tk._("Catalog entry not found"))  # hidden looks like missing
     tk.check_access("dongchang_product_list", context, data_dict)
     results = service.products_of_entry(dataset.id)
     return {"count": len(results), "results": results}

@@ -84,16 +84,6 @@ def resolve_entry(value: Any) -> model.Package | None:
     return dataset
 
 
-def may_see_entry(user: model.User | None, dataset_id: str) -> bool:
-    """CKAN's ``package_show`` auth as ``user`` (None: an anonymous reader)."""
-    try:
-        tk.check_access("package_show", {"user": user.name if user else "",
-                                         "auth_user_obj": user}, {"id": dataset_id})
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
-    return True
-
-
 def _has_access_without_grant(user: model.User, dataset: model.Package) -> bool:
     """Whether membership alone (owner, Bureau, government users) lets ``user`` use the data."""
     memberships = audience.memberships_for(user)
@@ -160,7 +150,7 @@ def check_sources(user: model.User, sources: list[dict[str, Any]], commercial: b
         dataset = model.Package.get(source.get("dataset_id") or "")
         if dataset is None:
             continue  # the subfield validator has reported it
-        if not may_see_entry(user, dataset.id):
+        if not audience.may_see_entry(audience.reader_context(user), dataset.id):
             found["dataset_id"] = [no_entry_message()]
             errors[position] = found
             continue
@@ -264,22 +254,15 @@ def get_product(product_id: Any) -> model.Package:
 
 
 # --- citation ---------------------------------------------------------------------------------
-def _reader(context: Context) -> model.User | None:
-    user = context.get("auth_user_obj")
-    if isinstance(user, model.User):
-        return user
-    return model.User.get(context.get("user") or "") if context.get("user") else None
-
-
 def citation(context: Context, product: dict[str, Any]) -> dict[str, Any]:
     """The product's citation in Chinese and English, for the reader in ``context``: entries the
     reader may not see are cited as such, with the date but without title or code."""
-    reader = _reader(context)
+    reader = audience.reader_context(context)
     site_url = tk.config.get("ckan.site_url", "").rstrip("/")
     cited, sources = [], []
     for source in product.get("sources") or []:
         dataset = model.Package.get(source.get("dataset_id") or "")
-        visible = dataset is not None and may_see_entry(reader, dataset.id)
+        visible = dataset is not None and audience.may_see_entry(reader, dataset.id)
         acquired = str(source.get("acquired_on") or "")[:10]
         if visible:
             org = model.Group.get(dataset.owner_org) if dataset.owner_org else None

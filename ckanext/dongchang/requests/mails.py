@@ -10,24 +10,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask_babel import force_locale
 
-from ckanext.dongchang import jobs
+from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.requests.model import AccessRequest
-
-LOCALES = ("zh_Hans_CN", "en")
-
 
 def _request_url(request: AccessRequest) -> str:
     return tk.config["ckan.site_url"].rstrip("/") + f"/dongchang/request/{request.id}"
-
-
-def _bilingual(render, separator: str) -> str:
-    parts = []
-    for locale in LOCALES:
-        with force_locale(locale):
-            parts.append(render())
-    return separator.join(dict.fromkeys(parts))
 
 
 def _facts(request: AccessRequest) -> dict[str, Any]:
@@ -45,35 +33,19 @@ def _facts(request: AccessRequest) -> dict[str, Any]:
 
 def _deciders(request: AccessRequest) -> list[model.User]:
     dataset = model.Package.get(request.dataset_id)
-    if dataset is None:
-        return []
-    return (
-        model.Session.query(model.User)
-        .join(model.Member, model.Member.table_id == model.User.id)
-        .filter(model.Member.group_id == dataset.owner_org, model.Member.table_name == "user",
-                model.Member.state == "active", model.Member.capacity.in_(("admin", "editor")),
-                model.User.state == "active")
-        .all()
-    )
-
-
-def _send(users: list[model.User], subject, body) -> None:
-    for user in users:
-        if user is not None and user.email:
-            jobs.enqueue_mail(user.display_name, user.email, _bilingual(subject, " / "),
-                              _bilingual(body, "\n\n" + "-" * 40 + "\n\n"))
+    return mail.editors_of(dataset.owner_org) if dataset is not None else []
 
 
 def request_submitted(request: AccessRequest) -> None:
     facts = _facts(request)
-    _send(
+    mail.send(
         [model.User.get(request.requester_id)],
         lambda: tk._("Your access request was received: %(title)s") % facts,
         lambda: tk._(
             "We received your request for “%(title)s”. The department will answer by"
             " %(due_on)s. Follow it here: %(url)s") % facts,
     )
-    _send(
+    mail.send(
         _deciders(request),
         lambda: tk._("New access request: %(title)s") % facts,
         lambda: tk._(
@@ -134,4 +106,4 @@ def request_changed(request: AccessRequest, action: str) -> None:
         recipients = _deciders(request)
     else:
         return
-    _send(recipients, lambda: subject() % facts, lambda: body() % facts)
+    mail.send(recipients, lambda: subject() % facts, lambda: body() % facts)

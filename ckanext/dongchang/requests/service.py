@@ -18,9 +18,10 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.messages import N_, Message
 from ckanext.dongchang.kernel.rows import one_or_not_found
 from ckanext.dongchang.kernel.rules import date_or_none
+from ckanext.dongchang.kernel.schema import invalid, rendered
 from ckanext.dongchang.requests import mails, rules
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders import service as tenders
@@ -28,17 +29,9 @@ from ckanext.dongchang.tenders import service as tenders
 KIND_PERIODS = {"share": "share_request", "open": "open_request"}
 
 
-def _invalid(field: str, message: str) -> tk.ValidationError:
-    return tk.ValidationError({field: [message]})
-
-
-def _rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
-
-
 def get_request(request_id: Any, for_update: bool = False) -> AccessRequest:
     if not isinstance(request_id, str) or not request_id.strip():
-        raise _invalid("id", tk._("Give the id of the access request."))
+        raise invalid("id", N_("Give the id of the access request."))
     return one_or_not_found(
         model.Session.query(AccessRequest).filter(AccessRequest.id == request_id),
         tk._("Access request not found"), for_update)
@@ -54,12 +47,12 @@ def applicant_profile(user: model.User, data: dict[str, Any]) -> tuple[str, str 
     if memberships.org_ids:
         chosen = data.get("applicant_org_id") or ""
         if chosen and chosen not in memberships.org_ids:
-            raise _invalid("applicant_org_id", tk._("You are not a member of that department."))
+            raise invalid("applicant_org_id", N_("You are not a member of that department."))
         return "department", chosen or sorted(memberships.org_ids)[0]
     kind = data.get("applicant_kind")
     if kind == "department":
-        raise _invalid("applicant_kind",
-                       tk._("Only members of a department can apply as a department."))
+        raise invalid("applicant_kind",
+                      N_("Only members of a department can apply as a department."))
     return kind, None
 
 
@@ -68,27 +61,27 @@ def determine_kind(dataset: model.Package, applicant_kind: str) -> str:
     extras = dataset.extras or {}
     share, open_ = extras.get("share_class"), extras.get("open_class")
     if not publication.is_published(extras):
-        raise _invalid("dataset_id", tk._("This entry is not published yet."))
+        raise invalid("dataset_id", N_("This entry is not published yet."))
     kind = rules.request_kind(share, open_, applicant_kind == "department")
     if kind is None and applicant_kind == "other_body" and share == "conditional":
         kind = "share"  # Art. 20: a non-government body performing duties may ask for shared data
     if kind is not None:
         return kind
     if applicant_kind == "department" and share == "unconditional":
-        message = tk._("Departments already have access to this entry; no request is needed.")
+        message = N_("Departments already have access to this entry; no request is needed.")
     elif applicant_kind != "department" and open_ == "unconditional":
-        message = tk._("This data is open to everyone; download it from the entry's page.")
+        message = N_("This data is open to everyone; download it from the entry's page.")
     else:
-        message = tk._("This entry is not shared or opened to you, so it cannot be requested.")
-    raise _invalid("dataset_id", message)
+        message = N_("This entry is not shared or opened to you, so it cannot be requested.")
+    raise invalid("dataset_id", message)
 
 
 def _check_resources(dataset: model.Package, resource_ids: list[str]) -> list[str]:
     own = {resource.id for resource in dataset.resources}
     unknown = [rid for rid in resource_ids if rid not in own]
     if unknown:
-        raise _invalid("resource_ids", tk._("These resources are not part of the entry: %(ids)s")
-                       % {"ids": ", ".join(unknown)})
+        raise invalid("resource_ids", Message(N_("These resources are not part of the entry:"
+                                                 " %(ids)s"), ids=", ".join(unknown)))
     return list(dict.fromkeys(resource_ids))
 
 
@@ -103,21 +96,19 @@ def _check_tender(data: dict[str, Any], user: model.User) -> None:
 def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     user = model.User.get(context["user"])
     dataset = model.Package.get(data["dataset_id"])
-    if dataset is None or dataset.state != "active" or dataset.type != "dataset":
+    # a hidden entry looks exactly like a missing one
+    if dataset is None or dataset.type != "dataset" or not audience.may_see_entry(context,
+                                                                                dataset.id):
         raise tk.ObjectNotFound(tk._("Catalog entry not found"))
-    try:
-        tk.check_access("package_show", tk.fresh_context(context), {"id": dataset.id})
-    except tk.NotAuthorized as error:  # a hidden entry looks exactly like a missing one
-        raise tk.ObjectNotFound(tk._("Catalog entry not found")) from error
     applicant_kind, applicant_org = applicant_profile(user, data)
     kind = determine_kind(dataset, applicant_kind)
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
-    errors = _rendered(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
+    errors = rendered(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
     if errors:
         raise tk.ValidationError(errors)
     _check_tender(data, user)
     if _open_request_exists(user.id, dataset.id):
-        raise _invalid("dataset_id", tk._(
+        raise invalid("dataset_id", N_(
             "You already have a request for this entry that is awaiting a decision."))
     today = dt.date.today()
     due_on, provisional = deadlines.due_date(today, KIND_PERIODS[kind])
@@ -183,14 +174,14 @@ def transition(context: Context, request_id: str, action: str, reason: str = "",
     error and records nothing.
     """
     reason = (reason or "").strip()
-    errors = _rendered(rules.reason_errors(action, reason))
+    errors = rendered(rules.reason_errors(action, reason))
     if errors:
         raise tk.ValidationError(errors)
     request = get_request(request_id)
     try:
         new_state = rules.next_state(request.state, action)
     except rules.InvalidTransition as error:
-        raise _invalid("state", tk._(error.message)) from error
+        raise invalid("state", error.message) from error
     user = model.User.get(context["user"])
     values: dict[str, Any] = {"state": new_state, "modified": dt.datetime.utcnow(), **changes}
     if action in ("approve", "refuse", "return", "revoke"):
@@ -203,7 +194,7 @@ def transition(context: Context, request_id: str, action: str, reason: str = "",
     )
     if updated != 1:
         model.Session.rollback()
-        raise _invalid("state", tk._(rules.InvalidTransition.message))
+        raise invalid("state", rules.InvalidTransition.message)
     AuditEvent.record(user.id if user else None, f"access_request_{action}", "access_request",
                       request.id, dataset_id=request.dataset_id, from_state=request.state,
                       to_state=new_state, reason=reason)
@@ -220,15 +211,15 @@ def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", tk._("Say why the department needs more time."))
+        raise invalid("reason", N_("Say why the department needs more time."))
     request = get_request(request_id)
     if request.state != "submitted":
-        raise _invalid("state", tk._(rules.InvalidTransition.message))
+        raise invalid("state", tk._(rules.InvalidTransition.message))
     already = model.Session.query(AuditEvent.id).filter(
         AuditEvent.object_id == request.id,
         AuditEvent.action == "access_request_extend").first()
     if already is not None:
-        raise _invalid("due_on", tk._("The deadline of a request can be extended only once."))
+        raise invalid("due_on", N_("The deadline of a request can be extended only once."))
     days = deadlines.calendar()
     new_due = days.add_working_days(request.due_on, dc_config.working_days("request_extension"))
     user = model.User.get(context["user"])
@@ -242,7 +233,7 @@ def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
     )
     if updated != 1:
         model.Session.rollback()
-        raise _invalid("state", tk._(rules.InvalidTransition.message))
+        raise invalid("state", tk._(rules.InvalidTransition.message))
     AuditEvent.record(user.id if user else None, "access_request_extend", "access_request",
                       request.id, dataset_id=request.dataset_id, from_due=str(request.due_on),
                       to_due=str(new_due), reason=reason)
@@ -269,7 +260,7 @@ def approve(context: Context, request_id: str, reason: str = "",
     until = valid_until or rules.latest_grant_end(today, grant_days, contract_end)
     errors = rules.valid_until_errors(until, today, grant_days, contract_end)
     if errors:
-        raise tk.ValidationError(_rendered(errors))
+        raise tk.ValidationError(rendered(errors))
     changes: dict[str, Any] = {"valid_from": today, "valid_until": until}
     if resource_ids is not None:
         dataset = model.Package.get(request.dataset_id)
@@ -286,7 +277,7 @@ def resubmit(context: Context, request_id: str, data: dict[str, Any]) -> AccessR
     merged.update({k: v for k, v in data.items() if k in editable and v is not None})
     payload = dict(merged, purpose=request.purpose, applicant_kind=request.applicant_kind,
                    kind=request.request_kind, tender_id=request.tender_id)
-    errors = _rendered(rules.request_errors(payload))
+    errors = rendered(rules.request_errors(payload))
     if errors:
         raise tk.ValidationError(errors)
     changes = {field: merged[field] for field in editable}

@@ -11,7 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict, Schema
 
-from ckanext.dongchang.kernel.schema import paging_schema, validated
+from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel.schema import paging_schema, text_field, validated
 from ckanext.dongchang.tenders import rules, service
 
 __all__ = [
@@ -19,20 +20,6 @@ __all__ = [
     "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
 ]
 
-
-
-def _text(limit: int):
-    """A string of at most ``limit`` characters; other types are an error, not coerced."""
-    def validator(value: Any) -> Any:
-        if value is None:
-            return value
-        if not isinstance(value, str) or "\x00" in value:
-            raise tk.Invalid(tk._("Give this as text."))
-        if len(value) > limit:
-            raise tk.Invalid(tk._("This text is too long: at most %(limit)s characters.")
-                             % {"limit": limit})
-        return value
-    return validator
 
 
 def _id_list(value: Any) -> list[str]:
@@ -57,11 +44,10 @@ def _state_list(value: Any) -> list[str]:
 
 @tk.validator_args
 def tender_announcement(ignore_missing) -> Schema:
-    schema = {field: [ignore_missing, _text(200)] for field in ("title", "method")}
-    schema.update({field: [ignore_missing, _text(20000)] for field in ("notice", "scope")})
-    schema.update({field: [ignore_missing, _text(20)] for field in ("bidding_start",
-                                                                    "bidding_end")})
-    schema["notice_url"] = [ignore_missing, _text(1000)]
+    schema = {field: text_field(200) for field in ("title", "method")}
+    schema.update({field: text_field(20000) for field in ("notice", "scope")})
+    schema.update({field: text_field(20) for field in ("bidding_start", "bidding_end")})
+    schema["notice_url"] = text_field(1000)
     schema["dataset_ids"] = [ignore_missing, _id_list]
     return schema
 
@@ -72,27 +58,27 @@ def tender_update(not_empty, unicode_safe) -> Schema:
 
 
 @tk.validator_args
-def tender_award(not_empty, unicode_safe, ignore_missing) -> Schema:
+def tender_award(not_empty, unicode_safe) -> Schema:
     return {
         "id": [not_empty, unicode_safe],
-        "awardee": [ignore_missing, _text(100)],
-        "award_date": [ignore_missing, _text(20)],
-        "contract_start": [ignore_missing, _text(20)],
-        "contract_end": [ignore_missing, _text(20)],
+        "awardee": text_field(100),
+        "award_date": text_field(20),
+        "contract_start": text_field(20),
+        "contract_end": text_field(20),
     }
 
 
 @tk.validator_args
-def tender_cancel(not_empty, unicode_safe, ignore_missing) -> Schema:
-    return {"id": [not_empty, unicode_safe], "reason": [ignore_missing, _text(4000)]}
+def tender_cancel(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
 
 
 @tk.validator_args
-def tender_list(ignore_missing, unicode_safe) -> Schema:
+def tender_list(ignore_missing) -> Schema:
     return {
         "state": [ignore_missing, _state_list],
-        "dataset_id": [ignore_missing, _text(200)],
-        "awardee": [ignore_missing, _text(100)],
+        "dataset_id": text_field(200),
+        "awardee": text_field(100),
         **paging_schema(max_limit=100),
     }
 
@@ -149,7 +135,8 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
     if data.get("dataset_id"):
         dataset = model.Package.get(data["dataset_id"])
         # An entry the viewer may not see has no tenders as far as the viewer knows.
-        visible = dataset is not None and service.may_see_entry(context, dataset.id)
+        visible = dataset is not None and audience.may_see_entry(
+            audience.reader_context(context), dataset.id)
         dataset_id = dataset.id if visible else "-"
     if data.get("awardee"):
         awardee = model.User.get(data["awardee"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.dongchang.tenders import service
+from ckanext.dongchang.access import audience
 
 __all__ = [
     "dongchang_tender_create", "dongchang_tender_show", "dongchang_tender_list",
@@ -24,7 +24,7 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
-    if service.is_bureau(context.get("auth_user_obj") or context.get("user")):
+    if audience.is_bureau(context):
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only the Big Data Bureau announces, changes, awards and cancels"

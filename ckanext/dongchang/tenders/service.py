@@ -14,13 +14,13 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
-from flask_babel import force_locale
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.rows import one_or_not_found
 from ckanext.dongchang.kernel.rules import date_or_none
+from ckanext.dongchang.kernel.schema import invalid, rendered
 from ckanext.dongchang.tenders import rules
 from ckanext.dongchang.tenders.model import Tender, new_tender_id
 
@@ -30,20 +30,6 @@ tender_ended = tk.signals.ckanext.signal(
     "Sent with the tender and ``reason`` (the text the applicants read).")
 
 EDITABLE = rules.ANNOUNCEMENT_FIELDS
-_LOCALES = ("zh_Hans_CN", "en")
-
-
-def _rendered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
-
-
-def _invalid(field: str, message: str) -> tk.ValidationError:
-    return tk.ValidationError({field: [render(message, tk._)]})
-
-
-def is_bureau(user: Any) -> bool:
-    """Tenders are the Bureau's (Art. 6, 25): sysadmins and admins of the Bureau's department."""
-    return audience.memberships_for(user).is_bureau
 
 
 def normalise_id(value: Any) -> str:
@@ -100,7 +86,7 @@ def resolve_entries(values: list[str]) -> tuple[list[str], list[str]]:
 def _announcement(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     payload = {field: data.get(field) for field in EDITABLE}
     payload["dataset_ids"] = rules.normalise_ids(data.get("dataset_ids") or [])
-    errors = _rendered(rules.announcement_errors(payload))
+    errors = rendered(rules.announcement_errors(payload))
     if payload["dataset_ids"]:
         payload["dataset_ids"], dataset_errors = resolve_entries(payload["dataset_ids"])
         if dataset_errors:
@@ -149,7 +135,7 @@ def _refuse_unless(action: str, tender: Tender) -> None:
     refused = rules.refusal(action, state_of(tender))
     if refused:
         model.Session.rollback()
-        raise _invalid("state", refused)
+        raise invalid("state", refused)
 
 
 def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
@@ -160,7 +146,7 @@ def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
     tender = get_tender(tender_id, for_update=True)
     _refuse_unless("award", tender)
     today = dt.date.today()
-    errors = _rendered(rules.award_errors(data, tender.bidding_end, today))
+    errors = rendered(rules.award_errors(data, tender.bidding_end, today))
     awardee = model.User.get((data.get("awardee") or "").strip()) if data.get("awardee") else None
     if data.get("awardee") and (awardee is None or awardee.state != "active"):
         errors.setdefault("awardee", []).append(
@@ -183,7 +169,7 @@ def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
 
 def cancel(context: Context, tender_id: str, reason: str) -> Tender:
     """Cancel a tender; the access granted under it ends at once (revoked, with the reason)."""
-    errors = _rendered(rules.cancel_errors(reason))
+    errors = rendered(rules.cancel_errors(reason))
     if errors:
         raise tk.ValidationError(errors)
     tender = get_tender(tender_id, for_update=True)
@@ -194,7 +180,7 @@ def cancel(context: Context, tender_id: str, reason: str) -> Tender:
     user = model.User.get(context["user"])
     AuditEvent.record(user.id, "tender_cancelled", "tender", tender.id, reason=reason)
     model.Session.commit()
-    end_grants(tender, _bilingual(lambda: tk._(
+    end_grants(tender, mail.bilingual(lambda: tk._(
         "Tender %(id)s was cancelled: %(reason)s") % {"id": tender.id, "reason": reason}))
     return tender
 
@@ -219,7 +205,7 @@ def end_expired_tenders(today: dt.date | None = None) -> list[str]:
         AuditEvent.record(None, "tender_ended", "tender", tender_id)
         model.Session.commit()
         tender = get_tender(tender_id)
-        end_grants(tender, _bilingual(lambda t=tender: tk._(
+        end_grants(tender, mail.bilingual(lambda t=tender: tk._(
             "The contract period of tender %(id)s ended on %(date)s.")
             % {"id": t.id, "date": t.contract_end.isoformat()}))
         ended.append(tender_id)
@@ -230,15 +216,6 @@ def end_grants(tender: Tender, reason: str) -> None:
     """Announce that ``tender`` no longer backs any access: ``tender_ended`` tells the access
     requests, which end the grants resting on it (tenders do not reach into requests)."""
     tender_ended.send(tender, reason=reason)
-
-
-def _bilingual(text) -> str:
-    """The reason stored on a request is read by the applicant in either language."""
-    parts = []
-    for locale in _LOCALES:
-        with force_locale(locale):
-            parts.append(text())
-    return " / ".join(dict.fromkeys(parts))
 
 
 # --- commercial access requests ----------------------------------------------------------------
@@ -253,10 +230,10 @@ def check_commercial_request(data: dict[str, Any], user: model.User) -> None:
     problem = rules.commercial_use_problem(facts, data.get("dataset_id") or "",
                                            user.id if user else "", today)
     if problem is not None:
-        raise _invalid("tender_id", rules.commercial_use_message(problem, facts))
+        raise invalid("tender_id", rules.commercial_use_message(problem, facts))
     beyond = rules.period_beyond_contract(data.get("period_end"), tender.contract_end)
     if beyond:
-        raise _invalid("period_end", beyond)
+        raise invalid("period_end", beyond)
     data["tender_id"] = tender.id
 
 
@@ -281,35 +258,16 @@ def query_tenders(states: list[str], dataset_id: str | None = None,
     return query.order_by(Tender.created.desc())
 
 
-def _viewer_context(context: Context) -> dict[str, Any]:
-    user = context.get("auth_user_obj")
-    name = context.get("user") or ""
-    if user is None and name:
-        user = model.User.get(name)
-    return {"user": name, "auth_user_obj": user}
-
-
-def may_see_entry(context: Context, dataset_id: str) -> bool:
-    """Whether the viewer may see the entry's metadata: CKAN's ``package_show`` auth decides."""
-    dataset = model.Package.get(dataset_id)
-    if dataset is None or dataset.state != "active":
-        return False
-    try:
-        tk.check_access("package_show", _viewer_context(context), {"id": dataset.id})
-    except tk.NotAuthorized:
-        return False
-    return True
-
-
 def as_dict(tender: Tender, context: Context) -> dict[str, Any]:
     """A tender as the viewer may see it: covered entries the viewer may not see are only
     counted (``hidden_datasets``), never named — the competition is public, the entries not."""
     out = tender.as_dict()
     out["stored_state"] = tender.state
     out["state"] = state_of(tender)
+    reader = audience.reader_context(context)
     visible, hidden = [], 0
     for dataset_id in tender.dataset_ids or []:
-        if may_see_entry(context, dataset_id):
+        if audience.may_see_entry(reader, dataset_id):
             dataset = model.Package.get(dataset_id)
             visible.append({"id": dataset.id, "name": dataset.name, "title": dataset.title,
                             "resource_code": (dataset.extras or {}).get("resource_code", "")})
