@@ -173,7 +173,8 @@ def render_datetime(datetime_: Any, date_format: str | None = None, with_hours: 
     """CKAN's ``h.render_datetime``, but on the Chinese site in Chinese date order and in the
     display time zone (``2026年12月3日 14:57``; CKAN's own pattern gives ``十二月 3, 2026,
     14:57 (UTC)``). Other languages and explicit formats keep CKAN's rendering."""
-    if date_format or not str(tk.h.lang()).startswith("zh"):
+    language = tk.h.lang() or tk.config.get("ckan.locale_default") or ""
+    if date_format or not str(language).startswith("zh"):
         return core_helpers.render_datetime(datetime_, date_format, with_hours, with_seconds)
     moment = _displayed(datetime_)
     if moment is None:
