@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +100,9 @@ def clone(site: str, n: int, tile: int, processes: int = 2) -> float:
     return time.perf_counter() - started
 
 
+_CPU_LOCK = threading.Lock()
+
+
 # --- parallel indexing --------------------------------------------------------------------------
 def _index_slice(config_path: str, processes: int, index: int) -> int:
     """In a worker process: index every ``processes``-th package id, starting at ``index``."""
@@ -112,6 +116,9 @@ def _index_slice(config_path: str, processes: int, index: int) -> int:
         ids = [r[0] for r in model.Session.query(model.Package.id).order_by(model.Package.id)]
         mine = ids[index::processes]
         search.rebuild(package_ids=mine, defer_commit=True, quiet=True)
+    # CPU seconds of this process (start-up included): on a shared machine wall time says
+    # little, the CPU spent says what a quiet machine would need
+    print(f"INDEX-CPU {time.process_time():.1f} {len(mine)}")
     return len(mine)
 
 
@@ -121,8 +128,9 @@ def solr_commit(site: str) -> None:
         json.load(response)
 
 
-def index_parallel(site: str, processes: int) -> float:
-    """CKAN's ``search.rebuild`` over ``processes`` interleaved slices of the ids, then commit."""
+def index_parallel(site: str, processes: int, cpu: dict | None = None) -> float:
+    """CKAN's ``search.rebuild`` over ``processes`` interleaved slices of the ids, then commit.
+    Returns the wall time; adds the indexing processes' CPU seconds to ``cpu[site]``."""
     started = time.perf_counter()
     cmd = [str(sites.PY), __file__, "index-slice", str(sites.config_path(site)), str(processes)]
 
@@ -132,6 +140,11 @@ def index_parallel(site: str, processes: int) -> float:
         if result.returncode != 0:
             raise RuntimeError(f"indexing slice {index} of {site} failed:\n"
                                f"{result.stderr[-3000:]}")
+        if cpu is not None:
+            for line in result.stdout.splitlines():
+                if line.startswith("INDEX-CPU "):
+                    with _CPU_LOCK:
+                        cpu[site] = cpu.get(site, 0.0) + float(line.split()[1])
 
     with ThreadPoolExecutor(processes) as pool:
         list(pool.map(one, range(processes)))

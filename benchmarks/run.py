@@ -113,7 +113,9 @@ def setup(n: int, seed_workers: int, reuse: bool = False, tile: int = 0,
     timings["index_processes"] = index_processes
     with ThreadPoolExecutor(2) as pool:
         if index_processes > 1:
-            list(pool.map(lambda site: bulk.index_parallel(site, index_processes), sites.SITES))
+            timings["index_cpu_s"] = {}
+            list(pool.map(lambda site: bulk.index_parallel(site, index_processes,
+                                                           timings["index_cpu_s"]), sites.SITES))
         else:
             list(pool.map(lambda site: sites.ckan(site, "search-index", "rebuild", "--quiet"),
                           sites.SITES))
