@@ -51,3 +51,12 @@ def extra_holidays() -> list[dt.date]:
 
 def extra_workdays() -> list[dt.date]:
     return _dates("extra_workdays")
+
+
+def freshness_grace_working_days() -> int:
+    return int(tk.config[PREFIX + "freshness_grace_working_days"])
+
+
+def evaluation_weights() -> list[str]:
+    """The ``criterion:weight`` items; ``oversight.rules.parse_weights`` reads them."""
+    return list(tk.config[PREFIX + "evaluation_weights"])

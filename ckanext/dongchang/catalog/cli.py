@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ckanext.dongchang.catalog import spreadsheet
+from ckanext.dongchang.catalog import freshness, spreadsheet
 from ckanext.dongchang.catalog.service import remind
 
 __all__ = ["deadlines", "remind_deadlines", "import_catalog", "export_catalog"]
@@ -66,9 +66,11 @@ def deadlines(org: str | None):
 @click.command("remind-deadlines", short_help="Mail departments their due catalog updates.")
 def remind_deadlines():
     """Queue a mail to each department's editors and admins listing its overdue changes and
-    those due soon (ckanext.dongchang.due_soon_working_days). Run it daily (cron), with a jobs worker running."""
+    those due soon (ckanext.dongchang.due_soon_working_days), and one listing the entries whose data is overdue
+    for its update cycle (Art. 16). Run it daily (cron), with a jobs worker running."""
     with _site():
         click.echo(f"queued {remind()} reminder mail(s)")
+        click.echo(f"queued {freshness.remind()} update-cycle reminder mail(s)")
 
 
 @click.command("import", short_help="Import a department's catalog from .xlsx or .csv.")

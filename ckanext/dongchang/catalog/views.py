@@ -170,6 +170,10 @@ def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
         "due_soon": action(context(), dict(data_dict, due_soon=True, limit=100)),
         "open": action(context(), dict(data_dict, state="open", limit=100)),
         "closed": action(context(), dict(data_dict, state="closed", limit=20)),
+        # Art. 16: data older than its update cycle allows (listed with the update deadlines)
+        "stale": tk.get_action("dongchang_freshness_list")(
+            context(), {"org_id": data_dict["org"], "limit": 100} if data_dict.get("org")
+            else {"limit": 100}),
     }
 
 

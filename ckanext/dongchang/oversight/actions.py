@@ -6,50 +6,172 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context, DataDict
+from ckan.types import Context, DataDict, Schema
 
+from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.oversight import evaluation
+from ckanext.dongchang.catalog import freshness
+from ckanext.dongchang.kernel.schema import date_field, paging_schema, text_field, validated
+from ckanext.dongchang.oversight import evaluation, rectification, rules
+from ckanext.dongchang.oversight.model import RECTIFICATION_STATES
 
-__all__ = ["dongchang_evaluation"]
+__all__ = ["dongchang_evaluation", "dongchang_rectification_create",
+           "dongchang_rectification_close", "dongchang_rectification_list",
+           "dongchang_freshness_list"]
 
 
-def _date(data_dict: DataDict, field: str) -> dt.date | None:
-    value = data_dict.get(field)
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise tk.ValidationError({field: [tk._("Give a date as YYYY-MM-DD.")]}) from error
+@tk.validator_args
+def _evaluation_schema(ignore_missing, unicode_safe) -> Schema:
+    # ``period_start``, not ``start``: every page and action reads ``start`` as CKAN's numeric
+    # offset (security/api_parameters.py), so a date there was refused before the action ran.
+    return {"org_id": [ignore_missing, unicode_safe], "period_start": date_field(),
+            "period_end": date_field()}
 
 
 @tk.side_effect_free
 def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Evaluation figures per department and for the district.
+    """Evaluation (评价, Art. 6) per department and for the district: figures, and a ``score``
+    per department with its parts and the criteria's weights.
 
     The Bureau sees every department; anyone else only the departments they belong to.
 
     :param org_id: only this department (id or name)
-    :param start: period start (YYYY-MM-DD) for requests and catalog updates
-    :param end: period end (YYYY-MM-DD)
-    :returns: ``{"departments": [...], "district": {...}, "columns": [...], "period": {...}}``
+    :param period_start: period start (YYYY-MM-DD) for requests, catalog updates and products
+    :param period_end: period end (YYYY-MM-DD)
+    :returns: ``{"departments": [{..., "score": {"value", "parts", "weights"}}], "district":
+        {...}, "columns": [...], "weights": {...}, "period": {...}}``
     """
     tk.check_access("dongchang_evaluation", context, data_dict)
-    start, end = _date(data_dict, "start"), _date(data_dict, "end")
+    data = validated(data_dict, _evaluation_schema(), context)
+    start, end = _as_date(data.get("period_start")), _as_date(data.get("period_end"))
     if start and end and end < start:
-        raise tk.ValidationError({"end": [tk._("The period cannot end before it starts.")]})
+        raise tk.ValidationError({"period_end": [
+            tk._("The period cannot end before it starts.")]})
+    allowed = _visible_org_ids(context, data.get("org_id"))
+    result = evaluation.evaluate(allowed, start, end)
+    result["departments"] = [evaluation.public_row(r) for r in result["departments"]]
+    result["district"] = evaluation.public_row(result["district"])
+    if not audience.memberships_for(context.get("user"), context).is_bureau:
+        result["district"] = None  # district totals include other departments' figures
+    return result
+
+
+# --- the rectification list (整改; Art. 6, 29) and data freshness (Art. 16) --------------------
+
+@tk.validator_args
+def _rectification_create_schema(not_empty, unicode_safe, ignore_missing) -> Schema:
+    return {"org_id": [not_empty, unicode_safe], "problem": [not_empty, *text_field(4000)],
+            "criterion": [ignore_missing, unicode_safe, _criterion],
+            "period_start": date_field(), "period_end": date_field(), "due_on": date_field()}
+
+
+def _criterion(value: Any) -> Any:
+    if value and value not in rules.CRITERIA:
+        raise tk.Invalid(tk._("Choose one of the evaluation criteria: %(known)s")
+                         % {"known": ", ".join(rules.CRITERIA)})
+    return value
+
+
+@tk.validator_args
+def _rectification_close_schema(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "closing_note": [not_empty, *text_field(4000)]}
+
+
+@tk.validator_args
+def _rectification_list_schema(ignore_missing, unicode_safe, one_of) -> Schema:
+    return {"org_id": [ignore_missing, unicode_safe],
+            "state": [ignore_missing, unicode_safe, one_of(list(RECTIFICATION_STATES))]}
+
+
+@tk.validator_args
+def _freshness_list_schema(ignore_missing, unicode_safe) -> Schema:
+    return {"org_id": [ignore_missing, unicode_safe], **paging_schema(max_limit=100)}
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _visible_org_ids(context: Context, org_id: Any) -> list[str] | None:
+    """The departments the caller may see figures of (None: all, for the Bureau), narrowed to
+    ``org_id`` when given; another department's id is refused."""
     memberships = audience.memberships_for(context.get("user"), context)
     allowed: list[str] | None = None if memberships.is_bureau else sorted(memberships.org_ids)
-    if data_dict.get("org_id"):
-        org = model.Group.get(str(data_dict["org_id"]))
+    if org_id:
+        org = model.Group.get(str(org_id))
         if not audience.is_recognised_department(org) or (
                 allowed is not None and org.id not in allowed):
             raise tk.NotAuthorized(tk._("You can see the figures of your own department only."))
         allowed = [org.id]
-    result = evaluation.evaluate(allowed, start, end)
-    result["departments"] = [evaluation.public_row(r) for r in result["departments"]]
-    result["district"] = evaluation.public_row(result["district"])
-    if not memberships.is_bureau:
-        result["district"] = None  # district totals include other departments' figures
-    return result
+    return allowed
+
+
+def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Record a problem a department must rectify (the Bureau only).
+
+    :param org_id: the department (id or name)
+    :param problem: what is wrong and what to do about it
+    :param criterion: optional evaluation criterion it concerns (see ``dongchang_evaluation``)
+    :param period_start: optional start of the evaluated period (YYYY-MM-DD)
+    :param period_end: optional end of the evaluated period
+    :param due_on: optional date by which it should be rectified
+    :returns: the item
+    """
+    tk.check_access("dongchang_rectification_create", context, data_dict)
+    data = validated(data_dict, _rectification_create_schema(), context)
+    org = model.Group.get(data["org_id"])
+    if not audience.is_recognised_department(org):
+        raise tk.ValidationError({"org_id": [tk._("No such department.")]})
+    for field in ("period_start", "period_end", "due_on"):
+        data[field] = _as_date(data.get(field))
+    if data["period_start"] and data["period_end"] and data["period_end"] < data["period_start"]:
+        raise tk.ValidationError({"period_end": [tk._("The period cannot end before it starts.")]})
+    return rectification.create(context.get("user"), org, data).as_dict()
+
+
+def dongchang_rectification_close(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Close a rectification item once the department has rectified it (the Bureau only).
+
+    :param id: the item
+    :param closing_note: how it was rectified, or why it is closed
+    :returns: the item
+    """
+    tk.check_access("dongchang_rectification_close", context, data_dict)
+    data = validated(data_dict, _rectification_close_schema(), context)
+    return rectification.close(context.get("user"), data["id"], data["closing_note"]).as_dict()
+
+
+@tk.side_effect_free
+def dongchang_rectification_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Rectification items: the Bureau sees every department's, a department its own.
+
+    :param org_id: only this department (id or name)
+    :param state: ``open`` or ``closed``
+    :returns: items, open ones first
+    """
+    tk.check_access("dongchang_rectification_list", context, data_dict)
+    data = validated(data_dict, _rectification_list_schema(), context)
+    return rectification.listed(_visible_org_ids(context, data.get("org_id")),
+                                data.get("state"))
+
+
+@tk.side_effect_free
+def dongchang_freshness_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Published entries whose data is older than their update cycle allows (Art. 16).
+
+    An entry is overdue once one update cycle and
+    ``ckanext.dongchang.freshness_grace_working_days`` working days have passed since its data
+    last changed. The Bureau sees every department's, a department member their own.
+
+    :param org_id: only this department (id or name)
+    :param limit: at most this many (1-100, default 20)
+    :param page: page number
+    :returns: ``{"count", "page", "limit", "grace_working_days", "results": [...]}``
+    """
+    tk.check_access("dongchang_freshness_list", context, data_dict)
+    data = validated(data_dict, _freshness_list_schema(), context)
+    rows = freshness.overdue(_visible_org_ids(context, data.get("org_id")))
+    limit, page = data["limit"], data["page"]
+    return {"count": len(rows), "page": page, "limit": limit,
+            "grace_working_days": dc_config.freshness_grace_working_days(),
+            "results": rows[(page - 1) * limit:page * limit]}

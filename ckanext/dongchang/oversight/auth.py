@@ -6,7 +6,9 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
 
-__all__ = ["dongchang_evaluation"]
+__all__ = ["dongchang_evaluation", "dongchang_rectification_create",
+           "dongchang_rectification_close", "dongchang_rectification_list",
+           "dongchang_freshness_list"]
 
 
 def dongchang_evaluation(context: Context, data_dict: DataDict) -> AuthResult:
@@ -15,3 +17,28 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only the Big Data Bureau and departments can see evaluation figures.")}
+
+
+def _bureau_only(context: Context) -> AuthResult:
+    if audience.memberships_for(context.get("user")).is_bureau:
+        return {"success": True}
+    return {"success": False,
+            "msg": tk._("Only the Big Data Bureau records and closes rectification items.")}
+
+
+def dongchang_rectification_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _bureau_only(context)
+
+
+def dongchang_rectification_close(context: Context, data_dict: DataDict) -> AuthResult:
+    return _bureau_only(context)
+
+
+def dongchang_rectification_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The Bureau, and department members for their own department's items."""
+    return dongchang_evaluation(context, data_dict)
+
+
+def dongchang_freshness_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The Bureau, and department members for their own department's entries."""
+    return dongchang_evaluation(context, data_dict)

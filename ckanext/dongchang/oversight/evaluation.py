@@ -13,9 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.calendar import deadlines
+from ckanext.dongchang.catalog import freshness
 from ckanext.dongchang.catalog.model import CatalogChange
+from ckanext.dongchang.oversight import rules
 from ckanext.dongchang.products import service
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders.model import ProductSource
@@ -30,6 +33,7 @@ COLUMNS = (
     "requests_received", "requests_approved", "requests_refused", "approval_rate",
     "refusal_rate", "median_response_working_days", "overdue_responses", "active_grants",
     "catalog_updates_on_time", "catalog_updates_overdue", "products_registered",
+    "entries_with_products", "freshness_applicable", "freshness_overdue",
 )
 
 
@@ -48,7 +52,11 @@ def evaluate(org_ids: list[str] | None, start: dt.date | None,
         hook(rows, start, end)
     departments = [_finish(row) for row in rows.values()]
     district = _finish(_sum(departments))
+    weights = rules.parse_weights(dc_config.evaluation_weights())
+    for row in (*departments, district):
+        row["score"] = rules.score(row, weights)  # Art. 6: the 评价 of the period
     return {"departments": departments, "district": district, "columns": list(COLUMNS),
+            "weights": weights,
             "period": {"start": start.isoformat() if start else None,
                        "end": end.isoformat() if end else None}}
 
@@ -140,11 +148,15 @@ def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
 
 def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
                   end: dt.date | None) -> None:
-    """Data products registered on each department's entries (Art. 25: utilisation)."""
+    """Data products registered on each department's entries (Art. 25: utilisation), and how
+    many of its published entries they use."""
     source_entry = sa.orm.aliased(model.Package)
+    published = source_entry.extras["catalog_state"].astext == "published"
     query = (
         model.Session.query(source_entry.owner_org,
-                            sa.func.count(sa.distinct(ProductSource.product_id)))
+                            sa.func.count(sa.distinct(ProductSource.product_id)),
+                            sa.func.count(sa.distinct(
+                                sa.case((published, ProductSource.dataset_id)))))
         .join(source_entry, source_entry.id == ProductSource.dataset_id)
         .filter(source_entry.owner_org.in_(list(rows)))
         .group_by(source_entry.owner_org)
@@ -154,8 +166,9 @@ def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
     if end:
         query = query.filter(ProductSource.created < dt.datetime.combine(
             end + dt.timedelta(days=1), dt.time()))
-    for org_id, count in query:
+    for org_id, count, entries_used in query:
         rows[org_id]["products_registered"] = count
+        rows[org_id]["entries_with_products"] = entries_used
 
 
 EXTRA_FIGURES.append(_add_products)
@@ -183,6 +196,18 @@ def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
 
 
 EXTRA_FIGURES.append(_add_catalog_updates)
+
+
+def _add_freshness(rows: dict[str, dict[str, Any]], start: dt.date | None,
+                   end: dt.date | None) -> None:
+    """Art. 16: published entries judged by their update cycle, and those overdue — as of
+    today, like the catalog's composition (a period cannot make old data current)."""
+    for org_id, (judged, overdue) in freshness.counts(list(rows)).items():
+        rows[org_id]["freshness_applicable"] = judged
+        rows[org_id]["freshness_overdue"] = overdue
+
+
+EXTRA_FIGURES.append(_add_freshness)
 
 
 def _sum(departments: list[dict[str, Any]]) -> dict[str, Any]:

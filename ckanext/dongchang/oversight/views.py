@@ -1,6 +1,7 @@
 """Evaluation dashboard, its exports, and the audit log viewer (F-12, F-13)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -8,11 +9,12 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.dongchang.kernel import tables
-from ckanext.dongchang.kernel.pages import abort_invalid, call
+from ckanext.dongchang.kernel.pages import abort_invalid, call, flashing_errors
+from ckanext.dongchang.oversight.rules import CRITERIA
 
 evaluation_blueprint = Blueprint("dongchang_evaluation", __name__)
 
-_FILTERS = ("org_id", "start", "end")
+_FILTERS = ("org_id", "period_start", "period_end")
 
 
 def _figures() -> dict[str, Any]:
@@ -40,6 +42,22 @@ def column_labels() -> dict[str, str]:
         "catalog_updates_on_time": tk._("Catalog updates on time"),
         "catalog_updates_overdue": tk._("Catalog updates overdue"),
         "products_registered": tk._("Data products registered"),
+        "entries_with_products": tk._("Published entries used by data products"),
+        "freshness_applicable": tk._("Entries with a dated update cycle"),
+        "freshness_overdue": tk._("Entries overdue for their update cycle"),
+        "score": tk._("Score"),
+    }
+
+
+def criterion_labels() -> dict[str, str]:
+    """The evaluation criteria (Art. 6) as the Bureau names them."""
+    return {
+        "catalog_completeness": tk._("Catalog completeness (entries published)"),
+        "catalog_timeliness": tk._("Catalog updates on time (Art. 16)"),
+        "response_timeliness": tk._("Requests answered in time"),
+        "share_open_ratio": tk._("Entries shared and opened"),
+        "freshness": tk._("Data current for its update cycle"),
+        "products": tk._("Entries used by data products"),
     }
 
 
@@ -52,9 +70,52 @@ def _rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _table(figures: dict[str, Any]) -> list[list[Any]]:
     labels = column_labels()
-    header = [labels.get(column, column) for column in figures["columns"]]
+    header = [labels.get(column, column) for column in figures["columns"]] + [labels["score"]]
     return [header] + [[row.get(column) for column in figures["columns"]]
+                       + [row["score"]["value"]] for row in _rows(figures)]
+
+
+def _rectifications() -> list[dict[str, Any]]:
+    params = {"org_id": tk.request.args["org_id"]} if tk.request.args.get("org_id") else {}
+    return call("dongchang_rectification_list", params)
+
+
+def _score_rows(figures: dict[str, Any]) -> list[list[Any]]:
+    """The report's score sheet: department, score, then each criterion's fraction."""
+    labels = criterion_labels()
+    header = [tk._("Department"), tk._("Score")] + [labels[name] for name in CRITERIA]
+    return [header] + [[row["department"], row["score"]["value"]]
+                       + [row["score"]["parts"][name]["fraction"] for name in CRITERIA]
                        for row in _rows(figures)]
+
+
+def _weight_rows(figures: dict[str, Any]) -> list[list[Any]]:
+    labels = criterion_labels()
+    return [[tk._("Criterion"), tk._("Weight")]] + [
+        [labels[name], figures["weights"][name]] for name in CRITERIA]
+
+
+def _rectification_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+    labels, states = criterion_labels(), rectification_state_labels()
+    header = [tk._("Department"), tk._("Problem"), tk._("Criterion"), tk._("Due on"),
+              tk._("State"), tk._("Recorded on"), tk._("Closed on"),
+              tk._("How it was rectified")]
+    return [header] + [
+        [item["org_title"], item["problem"], labels.get(item["criterion"] or "", ""),
+         item["due_on"], states[item["state"]], item["created"][:10],
+         (item["closed_at"] or "")[:10], item["closing_note"]] for item in items]
+
+
+def rectification_state_labels() -> dict[str, str]:
+    return {"open": tk._("Being rectified"), "closed": tk._("Rectified")}
+
+
+def _page_vars(figures: dict[str, Any]) -> dict[str, Any]:
+    return {"figures": figures, "rows": _rows(figures), "labels": column_labels(),
+            "criteria": CRITERIA, "criterion_labels": criterion_labels(),
+            "rectifications": _rectifications(), "is_bureau": figures.get("district") is not None,
+            "state_labels": rectification_state_labels(),
+            "filters": {key: tk.request.args.get(key, "") for key in _FILTERS}}
 
 
 def dashboard():
@@ -65,11 +126,42 @@ def dashboard():
                    for column in ("share_unconditional", "share_conditional", "share_not_shared",
                                   "median_response_working_days", "overdue_responses")},
     }
-    return tk.render("dongchang/oversight/evaluation.html", {
-        "figures": figures, "rows": _rows(figures), "labels": column_labels(),
-        "chart": chart,
-        "filters": {key: tk.request.args.get(key, "") for key in _FILTERS},
-    })
+    return tk.render("dongchang/oversight/evaluation.html", dict(_page_vars(figures),
+                                                                 chart=chart))
+
+
+def report():
+    """The period's evaluation report (评价报告), to print and issue: scores, weights, figures
+    and the rectification list."""
+    return tk.render("dongchang/oversight/report.html",
+                     dict(_page_vars(_figures()), today=dt.date.today().isoformat()))
+
+
+def report_xlsx():
+    figures = _figures()
+    body = tables.xlsx_bytes({
+        "scores": _score_rows(figures), "weights": _weight_rows(figures),
+        "figures": _table(figures), "rectification": _rectification_rows(_rectifications())})
+    return Response(
+        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=evaluation-report.xlsx"})
+
+
+def rectification_create():
+    fields = ("org_id", "problem", "criterion", "due_on", "period_start", "period_end")
+    data = {key: tk.request.form[key] for key in fields if tk.request.form.get(key)}
+    with flashing_errors():
+        call("dongchang_rectification_create", data)
+        tk.h.flash_success(tk._("The rectification item was recorded."))
+    return tk.redirect_to("dongchang_evaluation.dashboard")
+
+
+def rectification_close(id: str):
+    with flashing_errors(not_found=tk._("Rectification item not found")):
+        call("dongchang_rectification_close",
+             {"id": id, "closing_note": tk.request.form.get("closing_note", "")})
+        tk.h.flash_success(tk._("The rectification item was closed."))
+    return tk.redirect_to("dongchang_evaluation.dashboard")
 
 
 def export_csv():
@@ -106,4 +198,10 @@ def audit():
 evaluation_blueprint.add_url_rule("/dongchang/evaluation", view_func=dashboard)
 evaluation_blueprint.add_url_rule("/dongchang/evaluation.csv", view_func=export_csv)
 evaluation_blueprint.add_url_rule("/dongchang/evaluation.xlsx", view_func=export_xlsx)
+evaluation_blueprint.add_url_rule("/dongchang/evaluation/report", view_func=report)
+evaluation_blueprint.add_url_rule("/dongchang/evaluation/report.xlsx", view_func=report_xlsx)
+evaluation_blueprint.add_url_rule("/dongchang/rectification/new", view_func=rectification_create,
+                                  methods=["POST"])
+evaluation_blueprint.add_url_rule("/dongchang/rectification/<id>/close",
+                                  view_func=rectification_close, methods=["POST"])
 evaluation_blueprint.add_url_rule("/dongchang/audit", view_func=audit)

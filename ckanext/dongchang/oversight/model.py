@@ -1,0 +1,39 @@
+"""The rectification list (整改): problems the evaluation found, tracked to closure (Art. 6, 29)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+
+from ckanext.dongchang.kernel.columns import column_values
+
+RECTIFICATION_STATES = ("open", "closed")
+
+
+class Rectification(tk.BaseModel):  # type: ignore[misc]
+    """One problem of one department; open until the Bureau closes it with a note."""
+
+    __tablename__ = "dongchang_rectification"
+
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
+                                default=lambda: str(uuid.uuid4()))
+    org_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id"), nullable=False)
+    criterion: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    problem: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    period_start: Mapped[dt.date | None] = sa.Column(sa.Date)
+    period_end: Mapped[dt.date | None] = sa.Column(sa.Date)
+    due_on: Mapped[dt.date | None] = sa.Column(sa.Date)
+    state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="open")
+    created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
+    closing_note: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    closed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    closed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
+
+    def as_dict(self) -> dict[str, Any]:
+        return column_values(self)
