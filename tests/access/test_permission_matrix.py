@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from ckan import model
+from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.requests.model import AccessRequest
@@ -32,31 +33,48 @@ GOVERNMENT = frozenset({"government", "owner", "bureau", "grantee_government"})
 
 @dataclass(frozen=True)
 class Row:
-    """One row of DESIGN §4: the classes, and who may see the metadata and the data."""
+    """One row of DESIGN §4: the classes, who may see the metadata, and per file (issue 16:
+    each resource says who it is for) who may know of it and who may use its data."""
 
     share_class: str
     open_class: str
     published: bool
     metadata: frozenset[str]
-    data: frozenset[str]
+    files: dict[str, tuple[frozenset[str], frozenset[str]]]  # audience -> (names, data)
+
+    @property
+    def data(self) -> frozenset[str]:
+        """Who may use at least one of the entry's files."""
+        return frozenset().union(*(data for _names, data in self.files.values()))
 
 
+def _files(open_=None, shared=None, owner=(INSIDERS, INSIDERS)):
+    return {audience: seen for audience, seen in
+            (("open", open_), ("shared", shared), ("owner", owner)) if seen is not None}
+
+
+# An open request's grant covers the open file, a share request's grant the shared file; the
+# owner file reaches nobody but the department and the Bureau, on every row.
 MATRIX = {
-    "open": Row("unconditional", "unconditional", True, EVERYONE, EVERYONE),
-    "cond_open": Row("unconditional", "conditional", True, EVERYONE,
-                     GOVERNMENT | {"grantee_citizen"}),
-    "cond_both": Row("conditional", "conditional", True, EVERYONE,
-                     INSIDERS | {"grantee_citizen", "grantee_government"}),
-    "gov_only": Row("unconditional", "not_open", True, GOVERNMENT, GOVERNMENT),
-    "cond_share": Row("conditional", "not_open", True, GOVERNMENT,
-                      INSIDERS | {"grantee_government"}),
-    "closed": Row("not_shared", "not_open", True, INSIDERS, INSIDERS),
-    "draft": Row("unconditional", "unconditional", False, INSIDERS, INSIDERS),
+    "open": Row("unconditional", "unconditional", True, EVERYONE, _files(
+        open_=(EVERYONE, EVERYONE), shared=(GOVERNMENT, GOVERNMENT))),
+    "cond_open": Row("unconditional", "conditional", True, EVERYONE, _files(
+        open_=(EVERYONE, GOVERNMENT | {"grantee_citizen"}), shared=(GOVERNMENT, GOVERNMENT))),
+    "cond_both": Row("conditional", "conditional", True, EVERYONE, _files(
+        open_=(EVERYONE, INSIDERS | {"grantee_citizen"}),
+        shared=(GOVERNMENT, INSIDERS | {"grantee_government"}))),
+    "gov_only": Row("unconditional", "not_open", True, GOVERNMENT, _files(
+        shared=(GOVERNMENT, GOVERNMENT))),
+    "cond_share": Row("conditional", "not_open", True, GOVERNMENT, _files(
+        shared=(GOVERNMENT, INSIDERS | {"grantee_government"}))),
+    "closed": Row("not_shared", "not_open", True, INSIDERS, _files()),
+    "draft": Row("unconditional", "unconditional", False, INSIDERS, _files(
+        open_=(INSIDERS, INSIDERS), shared=(INSIDERS, INSIDERS))),
 }
-# Grants held: who has an approved, current access request for which entry.
+# Grants held: who has an approved, current access request of which kind for which entry.
 GRANTS = {
-    "grantee_citizen": ("cond_open", "cond_both"),
-    "grantee_government": ("cond_both", "cond_share"),
+    "grantee_citizen": ("open", ("cond_open", "cond_both")),
+    "grantee_government": ("share", ("cond_both", "cond_share")),
 }
 
 
@@ -73,6 +91,14 @@ def title_marker(key: str) -> str:
 
 def url_marker(key: str) -> str:
     return f"urlmark-{key.replace('_', '-')}-secret"
+
+
+def file_url_marker(key: str, audience: str) -> str:
+    return f"urlmark-{key.replace('_', '-')}-{audience}-secret"
+
+
+def file_name_marker(key: str, audience: str) -> str:
+    return f"FILEMARK{key.upper().replace('_', '')}X{audience.upper()}"
 
 
 def tag_marker(key: str) -> str:
@@ -96,14 +122,20 @@ def world():
         entries[key] = create_entry(
             creator, owner_org["id"], name=f"matrix-{key.replace('_', '-')}",
             title=f"矩阵条目 {title_marker(key)}",
-            resources=[{"name": "数据", "format": "CSV",
-                        "url": f"https://files.example.gov.cn/{url_marker(key)}.csv"}],
+            resources=[{"name": f"数据 {file_name_marker(key, audience)}", "format": "CSV",
+                        "audience": audience,
+                        "url": f"https://files.example.gov.cn/{url_marker(key)}/"
+                               f"{file_url_marker(key, audience)}.csv"}
+                       for audience in row.files],
             tag_string=tag_marker(key), **_classes(row))
-    for holder, keys in GRANTS.items():
+    for holder, (kind, keys) in GRANTS.items():
+        wanted = {"open": "open", "share": "shared"}[kind]
         for key in keys:
             model.Session.add(AccessRequest(
                 dataset_id=entries[key]["id"], requester_id=users[holder]["id"],
-                request_kind="open", applicant_kind="citizen", purpose="social_services",
+                resource_ids=[r["id"] for r in entries[key]["resources"]
+                              if r["audience"] == wanted],
+                request_kind=kind, applicant_kind="citizen", purpose="social_services",
                 state="approved", valid_from=dt.date.today(),
                 valid_until=dt.date.today() + dt.timedelta(days=30)))
     model.Session.commit()
@@ -130,7 +162,7 @@ def _found(text: str, marker: str) -> bool:
     return marker in text
 
 
-def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
+def test_f3_f16_permission_matrix_per_file_over_every_surface(app, world, sysadmin):
     entries, tokens = world
     problems = []
     for key, entry in entries.items():  # the open entry leads to every other one
@@ -149,45 +181,76 @@ def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
             if (found and not allowed) or (exact and found != allowed):
                 problems.append((audience, surface, key, kind, allowed))
 
+    def expect_files(audience, surface, key, text, exact=True, only=None, names=True):
+        """Per file (issue 16): its name where it may be known of, its URL where it may be
+        used; never elsewhere. ``only``: the one file a per-file surface is about."""
+        check_names = names
+        for file_audience, (names, data) in MATRIX[key].files.items():
+            if only is not None and file_audience != only:
+                continue
+            for kind, allowed, marker in (
+                    ("file name", audience in names, file_name_marker(key, file_audience)),
+                    ("file data", audience in data, file_url_marker(key, file_audience))):
+                if kind == "file name" and not check_names:
+                    continue
+                found = _found(text, marker)
+                if (found and not allowed) or (exact and found != allowed):
+                    problems.append((audience, surface, key, file_audience, kind, allowed))
+
     for audience in AUDIENCES:
         crawler = Crawler(app, tokens.get(audience))
         # Per entry: API, pages, RDF, download.
         for key, row in MATRIX.items():
             entry = entries[key]
             meta, data = audience in row.metadata, audience in row.data
-            resource_id = entry["resources"][0]["id"]
             _, body = crawler.api("package_show", id=entry["id"])
             expect(audience, "package_show", key, body, meta, data)
-            status, body = crawler.api("resource_show", id=resource_id)
-            assert (status == 200) == meta, (audience, "resource_show", key, status)
-            expect(audience, "resource_show", key, body, data=data)
+            expect_files(audience, "package_show", key, body)
             _, body, _ = crawler.get(f"/dataset/{entry['name']}")
             expect(audience, "dataset page", key, body, meta, data)
-            _, body, _ = crawler.get(f"/dataset/{entry['name']}/resource/{resource_id}")
-            expect(audience, "resource page", key, body, meta, data)
-            status, _, headers = crawler.get(
-                f"/dataset/{entry['id']}/resource/{resource_id}/download")
-            expect(audience, "download", key, headers.get("Location", ""), data=data)
-            if not data:
-                assert status in (403, 404), (audience, key, status)
+            expect_files(audience, "dataset page", key, body)
+            for resource in entry["resources"]:
+                resource_id, file_audience = resource["id"], resource["audience"]
+                names, file_data = row.files[file_audience]
+                known, usable = audience in names, audience in file_data
+                status, body = crawler.api("resource_show", id=resource_id)
+                assert (status == 200) == known, (audience, "resource_show", key,
+                                                  file_audience, status)
+                expect_files(audience, "resource_show", key, body, only=file_audience)
+                _, body, _ = crawler.get(f"/dataset/{entry['name']}/resource/{resource_id}")
+                expect_files(audience, "resource page", key, body, only=file_audience)
+                status, _, headers = crawler.get(
+                    f"/dataset/{entry['id']}/resource/{resource_id}/download")
+                expect_files(audience, "download", key, headers.get("Location", ""),
+                             only=file_audience, names=False)
+                if not usable:
+                    assert status in (403, 404), (audience, key, file_audience, status)
+                    assert (status == 404) == (not known), (audience, key, file_audience,
+                                                            status)
             for fmt in ("ttl", "jsonld", "xml"):
                 _, body, _ = crawler.get(f"/dataset/{entry['name']}.{fmt}")
                 expect(audience, f"dataset.{fmt}", key, body, meta, data)
+                expect_files(audience, f"dataset.{fmt}", key, body)
             _, body = crawler.api("package_activity_list", id=entry["id"])
             expect(audience, "activity", key, body, meta, data)
+            expect_files(audience, "activity", key, body)
             _, body, _ = crawler.get(f"/dataset/activity/{entry['name']}")
             expect(audience, "activity page", key, body, meta, data, exact=False)
+            expect_files(audience, "activity page", key, body, exact=False)
             # Old versions (issue 14 item 1): detail is for editors, never beyond the table.
             activity_id = helpers.call_action("package_activity_list", context={
                 "user": sysadmin["name"]}, id=entry["id"])[-1]["id"]
-            for surface, url in (
-                    ("history page", f"/dataset/{entry['name']}/history/{activity_id}"),
-                    ("resource history page", f"/dataset/{entry['name']}/resources/"
-                                              f"{resource_id}/history/{activity_id}")):
-                _, body, _ = crawler.get(url)
-                expect(audience, surface, key, body, meta, data, exact=False)
+            for resource in entry["resources"]:
+                for surface, url in (
+                        ("history page", f"/dataset/{entry['name']}/history/{activity_id}"),
+                        ("resource history page", f"/dataset/{entry['name']}/resources/"
+                                                  f"{resource['id']}/history/{activity_id}")):
+                    _, body, _ = crawler.get(url)
+                    expect(audience, surface, key, body, meta, data, exact=False)
+                    expect_files(audience, surface, key, body, exact=False)
             _, body = crawler.api("activity_show", id=activity_id, include_data=False)
             expect(audience, "activity_show", key, body, meta, data, exact=False)
+            expect_files(audience, "activity_show", key, body, exact=False)
         # Listings and searches: metadata exactly as allowed; URLs at most of data open to all
         # (results come from the index, which holds no gated URL).
         searches = {
@@ -206,6 +269,10 @@ def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
                 meta = ("anonymous" in row.metadata) if public_feed else audience in row.metadata
                 expect(audience, surface, key, body, meta, data=key == "open",
                        exact=surface != "search page")
+                expect_files(audience, surface, key, body, exact=False)
+            if surface != "search page":  # the index holds the open file of the open entry
+                assert file_url_marker("open", "open") in body, (audience, surface)
+                assert file_url_marker("open", "shared") not in body, (audience, surface)
         listings = {
             "package_list": crawler.api("package_list")[1],
             "current_package_list_with_resources":
@@ -219,6 +286,7 @@ def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
                     problems.append((audience, surface, key, "metadata", public))
                 expect(audience, surface, key, body, data=public and audience in row.data,
                        exact=False)
+                expect_files(audience, surface, key, body, exact=False)
         # What names an entry without showing it (issue 14 item 8): exactly where its metadata
         # may be seen. The open entry's relationships lead to every other entry.
         namings = {
@@ -240,6 +308,7 @@ def test_f3_permission_matrix_over_every_surface(app, world, sysadmin):
             _, body = crawler.api("resource_search", query=f"url:{url_marker(key)}")
             expect(audience, "resource_search url", key, body, data=audience in MATRIX[key].data,
                    exact=False)
+            expect_files(audience, "resource_search url", key, body, exact=False)
             _, body = crawler.api("resource_search", query="name:数据")
             assert not any(_found(body, url_marker(k)) and audience not in MATRIX[k].data
                            for k in MATRIX), (audience, "resource_search name")
@@ -259,7 +328,8 @@ def test_f3_class_change_takes_effect_in_search_and_feeds_at_once(app, world, sy
 
     assert public_sees() == (True, True)
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
-                        open_class="not_open", open_conditions="")
+                        open_class="not_open", open_conditions="",
+                        resources=_without_open_files(entry))
     assert public_sees() == (False, False)
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
                         open_class="conditional", open_conditions="须申请")
@@ -271,8 +341,50 @@ def test_f3_old_activities_follow_a_class_change(app, world, sysadmin):
     entry = entries["open"]
     crawler = Crawler(app, tokens["citizen"])
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
-                        open_class="not_open", open_reason="调整", open_legal_basis=LEGAL_BASIS)
+                        open_class="not_open", open_reason="调整", open_legal_basis=LEGAL_BASIS,
+                        resources=_without_open_files(entry))
     body = crawler.api("organization_activity_list", id="dcf-owner")[1]
     assert title_marker("open") not in body
     body = crawler.api("recently_changed_packages_activity_list")[1]
     assert title_marker("open") not in json.dumps(body)
+
+
+def _without_open_files(entry: dict) -> list[dict]:
+    """The entry's files with the open version relabelled: a not-open entry has none."""
+    return [dict(r, audience="shared" if r["audience"] == "open" else r["audience"])
+            for r in entry["resources"]]
+
+
+def test_f16_closing_an_entry_must_relabel_its_open_files(world, sysadmin):
+    entries, _tokens = world
+    entry = entries["open"]
+    with pytest.raises(ValidationError) as raised:
+        helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                            id=entry["id"], open_class="not_open", open_reason="调整",
+                            open_legal_basis=LEGAL_BASIS)
+    assert list(raised.value.error_dict) == ["audience"]
+    assert "File 1 is for the public" in raised.value.error_dict["audience"][0]
+
+
+def test_f16_an_unknown_audience_is_a_field_error(world, sysadmin):
+    entries, _tokens = world
+    entry = entries["open"]
+    with pytest.raises(ValidationError) as raised:
+        helpers.call_action("resource_patch", context={"user": sysadmin["name"]},
+                            id=entry["resources"][0]["id"], audience="everyone")
+    assert "audience" in str(raised.value.error_dict)
+
+
+def test_f16_an_open_file_on_a_not_open_entry_is_refused(world, sysadmin):
+    entries, _tokens = world
+    entry = entries["gov_only"]
+    for action, data in (
+            ("resource_create", {"package_id": entry["id"], "name": "开放版", "audience": "open",
+                                 "url": "https://files.example.gov.cn/x.csv"}),
+            ("resource_patch", {"id": entry["resources"][0]["id"], "audience": "open"}),
+            ("package_patch", {"id": entry["id"], "resources": [
+                dict(r, audience="open") for r in entry["resources"]]})):
+        with pytest.raises(ValidationError) as raised:
+            helpers.call_action(action, context={"user": sysadmin["name"]}, **data)
+        assert "audience" in str(raised.value.error_dict), action
+        assert "for the public" in str(raised.value.error_dict), action

@@ -34,8 +34,8 @@ class Memberships:
     # recognised departments only (``recognised_department``): other organisations give nothing
     org_ids: frozenset[str] = frozenset()
     is_bureau: bool = False
-    # dataset id -> resource ids in scope (empty tuple = the whole entry)
-    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # dataset id -> the grants held on it: (request kind, the resource ids each covers)
+    grants: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
 
     def viewer(self, owner_org: str | None, dataset_id: str) -> frozenset[str]:
         audiences = {visibility.PUBLIC}
@@ -49,9 +49,9 @@ class Memberships:
             audiences.add(visibility.GRANTEE)
         return frozenset(audiences)
 
-    def granted_resources(self, dataset_id: str) -> tuple[str, ...] | None:
-        """The resources a grant covers: ``()`` for all, ``None`` without a grant."""
-        return self.grants.get(dataset_id)
+    def grants_on(self, dataset_id: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The grants held on the entry, each ``(request kind, resource ids it covers)``."""
+        return self.grants.get(dataset_id, ())
 
 
 def memberships_for(user: Any, context: Context | None = None) -> Memberships:
@@ -109,10 +109,10 @@ def _load(user: model.User | None) -> Memberships:
     is_bureau = bool(user.sysadmin) or any(
         row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
     )
-    grants = {
-        grant.dataset_id: tuple(grant.resource_ids or ())
-        for grant in AccessRequest.active_grants(user.id, today=dt.date.today())
-    }
+    grants: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    for grant in AccessRequest.active_grants(user.id, today=dt.date.today()):
+        covered = (grant.request_kind, frozenset(grant.resource_ids or ()))
+        grants[grant.dataset_id] = (*grants.get(grant.dataset_id, ()), covered)
     return Memberships(user_id=user.id, org_ids=org_ids, is_bureau=is_bureau, grants=grants)
 
 

@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -21,6 +22,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication, visibility
 
 RESTRICTED_FLAG = "dongchang_restricted"
+AUDIENCE_FIELD = "audience"  # who each file is for (issue 16): open, shared or owner
 DOWNLOAD_ENDPOINTS = frozenset({"resource.download", "dataset_resource.download"})
 
 
@@ -156,17 +158,25 @@ def needs_fresh_read(dataset_id_or_name: str) -> bool:
     related = sa.exists().where(sa.or_(relationship.c.subject_package_id == model.Package.id,
                                        relationship.c.object_package_id == model.Package.id))
     found = (
-        model.Session.query(model.Package.extras, related)
+        model.Session.query(model.Package.id, model.Package.extras, related)
         .filter(sa.or_(model.Package.id == dataset_id_or_name,
                        model.Package.name == dataset_id_or_name))
         .first()
     )
     if found is None:
         return False
-    extras, has_relationships = found
+    dataset_id, extras, has_relationships = found
     extras = extras or {}
     return (not publication.data_is_public(extras) or has_relationships
-            or bool(extras.get(SOURCES_FIELD)))
+            or bool(extras.get(SOURCES_FIELD)) or _has_file_not_for_all(dataset_id, extras))
+
+
+def _has_file_not_for_all(dataset_id: str, extras: dict[str, Any]) -> bool:
+    """A file that is not the open version leaves the index (``indexing``): the entry's
+    department must get the entry from the database to see it."""
+    share, open_ = extras.get("share_class"), extras.get("open_class")
+    return any(visibility.file_audience(declared, share, open_) != visibility.FILE_OPEN
+               for declared in current_file_audiences(dataset_id).values())
 
 
 def _context_user(context: Context) -> Any:
@@ -178,32 +188,90 @@ def _trusted(context: Context) -> bool:
     return bool(context.get("ignore_auth")) and not context.get("user")
 
 
-def visible_resource_ids(context: Context, dataset: dict[str, Any]) -> set[str] | None:
-    """Resource ids whose data the context's user may see; ``None`` means all of them."""
+@dataclass(frozen=True)
+class FileAccess:
+    """What one viewer may do with each file of one entry (issue 16: audience per file).
+
+    Answers from ``visibility.may_use_file``/``file_listed`` with the file's declared
+    ``audience`` and the viewer's grants on the entry, read once.
+    """
+
+    viewer: frozenset[str]
+    share_class: str
+    open_class: str
+    published: bool
+    grants: tuple[tuple[str, frozenset[str]], ...]
+
+    @property
+    def everything(self) -> bool:
+        """The owner department and the Bureau use every file."""
+        return bool(self.viewer & {visibility.OWNER, visibility.BUREAU})
+
+    def _covered(self, resource_id: Any, declared: Any) -> bool:
+        audience_now = visibility.file_audience(declared, self.share_class, self.open_class)
+        return visibility.grant_covers(self.grants, resource_id, audience_now)
+
+    def uses(self, resource_id: Any, declared: Any) -> bool:
+        return visibility.may_use_file(self.viewer, self.share_class, self.open_class,
+                                       self.published, declared,
+                                       self._covered(resource_id, declared))
+
+    def lists(self, resource_id: Any, declared: Any) -> bool:
+        return visibility.file_listed(self.viewer, self.share_class, self.open_class,
+                                      self.published, declared,
+                                      self._covered(resource_id, declared))
+
+
+def file_access(context: Context, dataset: dict[str, Any]) -> FileAccess:
+    """The viewer's rights on the files of ``dataset`` (its classes, state and owner)."""
     memberships = audience.memberships_for(_context_user(context), context)
-    viewer = memberships.viewer(dataset.get("owner_org"), dataset.get("id", ""))
-    published = publication.is_published(dataset)
-    share, open_ = dataset.get("share_class", ""), dataset.get("open_class", "")
-    if visibility.may_see_data(viewer - {visibility.GRANTEE}, share, open_, published):
-        return None
-    if visibility.may_see_data(viewer, share, open_, published):
-        scope = memberships.granted_resources(dataset.get("id", "")) or ()
-        return set(scope) if scope else None
-    return set()
+    dataset_id = dataset.get("id", "")
+    return FileAccess(
+        viewer=memberships.viewer(dataset.get("owner_org"), dataset_id),
+        share_class=str(dataset.get("share_class") or ""),
+        open_class=str(dataset.get("open_class") or ""),
+        published=publication.is_published(dataset),
+        grants=memberships.grants_on(dataset_id),
+    )
+
+
+def declared_audience(resource: Any) -> Any:
+    """A file's declared audience, from a resource dict or a ``model.Resource``."""
+    if isinstance(resource, dict):
+        return resource.get(AUDIENCE_FIELD)
+    return (getattr(resource, "extras", None) or {}).get(AUDIENCE_FIELD)
 
 
 def strip_dataset(context: Context, dataset: dict[str, Any]) -> dict[str, Any]:
-    """Remove the URLs of resources the viewer may not use (in place; returns the dict)."""
+    """Remove the URLs of files the viewer may not use, and the files the viewer may not know
+    of at all (in place; returns the dict)."""
     if _trusted(context):
         return dataset
     strip_references(context, dataset)
-    allowed = visible_resource_ids(context, dataset)
-    if allowed is None:
-        return dataset
-    for resource in dataset.get("resources") or []:
-        if resource.get("id") not in allowed:
-            _strip_resource(resource)
+    _strip_files(file_access(context, dataset), dataset, declared_audience)
     return dataset
+
+
+def _strip_files(access: FileAccess, holder: dict[str, Any],
+                 declared_of: Callable[[dict[str, Any]], Any]) -> None:
+    """Per file: keep it whole, keep it without its URL (the viewer could ask for it), or drop
+    it (an owner file, or a shared file for the public: name and URL reach nobody else)."""
+    resources = holder.get("resources")
+    if access.everything or not isinstance(resources, list):
+        return
+    kept = []
+    for resource in resources:
+        if not isinstance(resource, dict):
+            continue
+        declared = declared_of(resource)
+        if access.uses(resource.get("id"), declared):
+            kept.append(resource)
+        elif access.lists(resource.get("id"), declared):
+            _strip_resource(resource)
+            kept.append(resource)
+    resources[:] = kept
+    if "num_resources" in holder:
+        holder["num_resources"] = len(kept)
 
 
 def _strip_resource(resource: dict[str, Any]) -> None:
@@ -212,34 +280,22 @@ def _strip_resource(resource: dict[str, Any]) -> None:
 
 
 def strip_resource(context: Context, resource: dict[str, Any]) -> dict[str, Any]:
-    """``resource_show``: strip the URL, and refuse a download outright."""
+    """``resource_show``: strip the URL and refuse a download; a file the viewer may not know
+    of answers as missing."""
     if _trusted(context):
         return resource
-    dataset = _dataset_fields(resource["package_id"])
-    allowed = visible_resource_ids(context, dataset)
-    if allowed is None or resource["id"] in allowed:
+    access = file_access(context, _dataset_fields(resource["package_id"]))
+    declared = declared_audience(resource)
+    if access.everything or access.uses(resource["id"], declared):
         return resource
+    if not access.lists(resource["id"], declared):
+        raise tk.ObjectNotFound()
     if _is_download_request():
         raise tk.NotAuthorized(tk._(
             "This data is not open to you. Conditionally open data can be requested from"
             " the dataset page."))
     _strip_resource(resource)
     return resource
-
-
-def strip_resources_of_many(context: Context, resources: Iterable[dict[str, Any]]) -> None:
-    """Strip a list of resources from several datasets with one query for their datasets."""
-    resources = list(resources)
-    ids = {r.get("package_id") for r in resources if r.get("package_id")}
-    datasets = {d["id"]: d for d in _datasets_fields(ids)}
-    for resource in resources:
-        dataset = datasets.get(resource.get("package_id"))
-        if dataset is None:
-            _strip_resource(resource)
-            continue
-        allowed = visible_resource_ids(context, dataset)
-        if allowed is not None and resource.get("id") not in allowed:
-            _strip_resource(resource)
 
 
 def usable_resources(context: Context, resources: Iterable[Any]) -> list[Any]:
@@ -257,17 +313,25 @@ def usable_resources(context: Context, resources: Iterable[Any]) -> list[Any]:
 
     datasets = {d["id"]: d for d in _datasets_fields(
         {field(r, "package_id") for r in resources if field(r, "package_id")})}
-    allowed_by_dataset = {dataset_id: visible_resource_ids(context, dataset)
-                          for dataset_id, dataset in datasets.items()}
+    access_by_dataset = {dataset_id: file_access(context, dataset)
+                         for dataset_id, dataset in datasets.items()}
     usable = []
     for resource in resources:
-        dataset_id = field(resource, "package_id")
-        if dataset_id not in allowed_by_dataset:
-            continue
-        allowed = allowed_by_dataset[dataset_id]
-        if allowed is None or field(resource, "id") in allowed:
+        access = access_by_dataset.get(field(resource, "package_id"))
+        if access is not None and access.uses(field(resource, "id"),
+                                              declared_audience(resource)):
             usable.append(resource)
     return usable
+
+
+def current_file_audiences(dataset_id: str) -> dict[str, Any]:
+    """The entry's active files today: ``{resource id: declared audience}`` (one query)."""
+    if not dataset_id:
+        return {}
+    rows = (model.Session.query(model.Resource.id, model.Resource.extras)
+            .filter(model.Resource.package_id == dataset_id,
+                    model.Resource.state == "active").all())
+    return {row.id: (row.extras or {}).get(AUDIENCE_FIELD) for row in rows}
 
 
 def _is_download_request() -> bool:
@@ -297,33 +361,57 @@ def _datasets_fields(dataset_ids: set[str]) -> list[dict[str, Any]]:
 
 # --- activity: snapshots hold whole dataset dicts ---------------------------------------------
 def strip_activities(context: Context, activities: Iterable[dict[str, Any]]) -> None:
-    """Strip resource URLs from the dataset snapshots inside activities.
+    """Strip resource URLs (and files the viewer may not know of) from the dataset snapshots
+    inside activities.
 
     CKAN stores a full ``package_show`` in each activity and returns it from every activity
-    list; the viewer's *current* rights on the entry decide what the snapshot may show.
+    list; the viewer's *current* rights on the entry, and each file's *current* audience,
+    decide what the snapshot may show.
     """
     activities = [a for a in activities if isinstance((a.get("data") or {}).get("package"), dict)]
     if _trusted(context) or not activities:
         return
     current = {d["id"]: d for d in _datasets_fields({a["object_id"] for a in activities})}
+    files: dict[str, dict[str, Any]] = {}
     for activity in activities:
-        strip_snapshot(context, current.get(activity["object_id"]), activity["data"]["package"])
+        dataset_id = activity["object_id"]
+        if dataset_id in current and dataset_id not in files:
+            files[dataset_id] = current_file_audiences(dataset_id)
+        strip_snapshot(context, current.get(dataset_id), activity["data"]["package"],
+                       files.get(dataset_id))
 
 
 def strip_snapshot(context: Context, current: dict[str, Any] | None,
-                   snapshot: dict[str, Any]) -> None:
+                   snapshot: dict[str, Any], files: dict[str, Any] | None = None) -> None:
+    """A past version, as the viewer may see it today. A file still on the entry has its
+    current audience; one deleted since keeps the audience it had."""
     strip_references(context, snapshot)
-    allowed = visible_resource_ids(context, current) if current else set()
-    if allowed is None:
+    if current is None:  # the entry is gone: no URL for anyone
+        for resource in snapshot.get("resources") or []:
+            if isinstance(resource, dict):
+                _strip_resource(resource)
         return
-    for resource in snapshot.get("resources") or []:
-        if resource.get("id") not in allowed:
-            _strip_resource(resource)
+    if files is None:
+        files = current_file_audiences(current["id"])
+
+    def declared_of(resource: dict[str, Any]) -> Any:
+        resource_id = resource.get("id")
+        return files[resource_id] if resource_id in files else declared_audience(resource)
+
+    _strip_files(file_access(context, current), snapshot, declared_of)
 
 
 def may_see_all_data(context: Context, dataset_id: str) -> bool:
+    """Whether the viewer may use every file the entry has, had or may get: only those
+    who use every file whatever its audience (owner department, Bureau), or the public on an
+    entry whose files are all open to everyone."""
     current = current_dataset_fields(dataset_id)
-    return current is not None and visible_resource_ids(context, current) is None
+    if current is None:
+        return False
+    access = file_access(context, current)
+    return access.everything or access.uses(None, visibility.FILE_OPEN) and all(
+        visibility.file_audience(declared, access.share_class, access.open_class)
+        == visibility.FILE_OPEN for declared in current_file_audiences(dataset_id).values())
 
 
 def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:

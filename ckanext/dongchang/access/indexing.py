@@ -14,7 +14,7 @@ from typing import Any
 from ckan import model
 
 from ckanext.dongchang.access import cjk, enforcement
-from ckanext.dongchang.access.rules import publication
+from ckanext.dongchang.access.rules import publication, visibility
 
 _URL_FIELDS = ("res_url", "urls", "download_url", "url")
 _TEXT_FIELDS = ("title", "notes", "tags", "res_name", "res_description", "resource_code")
@@ -23,11 +23,61 @@ _SOURCE_ID_FIELDS = tuple(f"{_SOURCES_FIELD}__{key}" for key in enforcement.SOUR
 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    _index_files_for_every_finder(pkg_dict)
     _add_cjk_text(pkg_dict)
     if not publication.data_is_public(pkg_dict):
         _strip_resource_urls(pkg_dict)
     _drop_references(pkg_dict)
     return pkg_dict
+
+
+def _index_files_for_every_finder(pkg_dict: dict[str, Any]) -> None:
+    """Per-file audience (issue 16): the index answers everyone who may find the entry alike,
+    so it holds only the files the least-privileged finder may know of (no owner file, no
+    shared file on an open list), and the URLs only of files that finder may use.
+
+    CKAN has flattened the resources into parallel ``res_*`` lists (one value per resource,
+    in order) and stored them whole in ``data_dict``/``validated_data_dict``.
+    """
+    stored = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    resources = [r for r in stored.get("resources") or [] if isinstance(r, dict)]
+    share = str(pkg_dict.get("share_class") or "")
+    open_ = str(pkg_dict.get("open_class") or "")
+    published = publication.is_published(pkg_dict)
+    finder = publication.least_viewer(pkg_dict)
+    decisions = {}
+    for resource in resources:
+        declared = enforcement.declared_audience(resource)
+        decisions[resource.get("id")] = (
+            visibility.file_listed(finder, share, open_, published, declared, False),
+            visibility.may_use_file(finder, share, open_, published, declared, False))
+    if all(listed and usable for listed, usable in decisions.values()):
+        return
+    order = [decisions.get(r.get("id"), (False, False)) for r in resources]
+    for field in [f for f in pkg_dict if f.startswith("res_")]:
+        values = pkg_dict[field]
+        if not isinstance(values, list) or len(values) != len(order):
+            pkg_dict.pop(field)  # not one value per file: keep none rather than guess
+            continue
+        pkg_dict[field] = [("" if field == "res_url" and not usable else value)
+                           for value, (listed, usable) in zip(values, order, strict=True)
+                           if listed]
+    for key in ("data_dict", "validated_data_dict"):
+        if pkg_dict.get(key):
+            dataset = json.loads(pkg_dict[key])
+            kept = []
+            for resource in dataset.get("resources") or []:
+                listed, usable = decisions.get(resource.get("id"), (False, False))
+                if listed:
+                    if not usable:
+                        resource["url"] = ""
+                    kept.append(resource)
+            dataset["resources"] = kept
+            if "num_resources" in dataset:
+                dataset["num_resources"] = len(kept)
+            pkg_dict[key] = json.dumps(dataset)
+    if "num_resources" in pkg_dict:
+        pkg_dict["num_resources"] = sum(1 for listed, _ in order if listed)
 
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:

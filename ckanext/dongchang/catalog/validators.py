@@ -168,17 +168,36 @@ def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
     """
     entry = {name: _flat_value(data, name) for name in _CATALOG_FIELDS}
     entry["data_items"] = _flat_items(data, "data_items")
-    policy = dc_config.grade_policy()
-    for field, messages in classes.classification_errors(entry, policy).items():
+    entry["resources"] = _flat_items(data, "resources")
+    errors_found = classes.classification_errors(entry, dc_config.grade_policy())
+    if entry["resources"]:
+        classes.merge(errors_found, classes.resource_audience_errors(entry))
+    else:  # the update leaves the files out: the stored ones must agree, on ``audience``
+        stored = classes.resource_audience_errors(
+            dict(entry, resources=_stored_files(data, context)))
+        classes.merge(errors_found, {"audience": stored.get("resources", [])}
+                      if stored else {})
+    for field, messages in errors_found.items():
         for message in messages:
             _add_error(errors, _error_key(field, message), render(message, tk._))
     data[("private",)] = not publication.metadata_is_public(entry)
 
 
+def _stored_files(data: FlattenDataDict, context: Context) -> list[dict[str, Any]]:
+    """The entry's files as stored, for an update that leaves them out (CKAN 2.10+ keeps the
+    resources then): a class change must still agree with every file's audience."""
+    package_id = _current_package_id(data, context)
+    package = model.Package.get(package_id) if package_id else None
+    if package is None:
+        return []
+    return [{"audience": (resource.extras or {}).get("audience")}
+            for resource in package.resources]
+
+
 def _error_key(field: str, message: Any) -> FlattenKey:
     """Item errors go on the item's subfield, so the form shows them next to the input."""
     params = getattr(message, "params", None) or {}
-    if field == "data_items" and "position" in params:
+    if field in ("data_items", "resources") and "position" in params:
         return (field, params["position"] - 1, params.get("subfield", "name"))
     return (field,)
 

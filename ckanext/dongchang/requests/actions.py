@@ -15,7 +15,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.schema import validated
-from ckanext.dongchang.requests import schema, service
+from ckanext.dongchang.requests import schema, scope, service
 from ckanext.dongchang.requests.model import AccessRequest
 
 __all__ = [
@@ -73,6 +73,7 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     out["may_revoke"] = service.may_decide(user, request, "revoke")
     requester = model.User.get(user) if user else None
     out["is_applicant"] = requester is not None and requester.id == request.requester_id
+    out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
     return out
 
 

@@ -22,7 +22,7 @@ from ckanext.dongchang.kernel.messages import N_, Message
 from ckanext.dongchang.kernel.rows import one_or_not_found
 from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.kernel.schema import invalid, rendered
-from ckanext.dongchang.requests import mails, rules
+from ckanext.dongchang.requests import mails, rules, scope
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders import service as tenders
 
@@ -115,7 +115,8 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     request = AccessRequest(
         dataset_id=dataset.id, requester_id=user.id, request_kind=kind,
         applicant_kind=applicant_kind, applicant_org_id=applicant_org,
-        resource_ids=_check_resources(dataset, data.get("resource_ids") or []),
+        resource_ids=scope.requested(dataset, kind, _check_resources(
+            dataset, data.get("resource_ids") or [])),
         purpose=data["purpose"], use_scenario=data.get("use_scenario") or "",
         security_measures=data.get("security_measures") or "",
         institution=data.get("institution") or "",
@@ -262,9 +263,7 @@ def approve(context: Context, request_id: str, reason: str = "",
     if errors:
         raise tk.ValidationError(rendered(errors))
     changes: dict[str, Any] = {"valid_from": today, "valid_until": until}
-    if resource_ids is not None:
-        dataset = model.Package.get(request.dataset_id)
-        changes["resource_ids"] = _check_resources(dataset, resource_ids)
+    changes["resource_ids"] = scope.covered_on_approval(request, resource_ids)
     return transition(context, request_id, "approve", reason, **changes)
 
 

@@ -38,3 +38,16 @@ def data_is_public(entry: Mapping[str, Any]) -> bool:
         str(entry.get("open_class") or ""),
         is_published(entry),
     )
+
+
+def least_viewer(entry: Mapping[str, Any]) -> frozenset[str]:
+    """The least-privileged viewer that finds the entry in search: the public for an entry on
+    an open list, any department for a shared one, else the owner department (the search index
+    answers them all alike, so it may hold only what this viewer may know)."""
+    audience = visibility.metadata_audience(
+        entry.get("share_class"), entry.get("open_class"), is_published(entry))
+    if audience == visibility.PUBLIC:
+        return PUBLIC_VIEWER
+    if audience == visibility.GOVERNMENT:
+        return frozenset({visibility.PUBLIC, visibility.GOVERNMENT})
+    return frozenset({visibility.OWNER})

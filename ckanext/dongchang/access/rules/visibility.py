@@ -21,7 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ckanext.dongchang.catalog.rules.classes import OPEN_CLASSES, SHARE_CLASSES, is_wider
+from ckanext.dongchang.catalog.rules.classes import (
+    FILE_AUDIENCES as FILE_AUDIENCES,  # re-exported: the file rules are read from here too
+)
+from ckanext.dongchang.catalog.rules.classes import (
+    FILE_OPEN,
+    FILE_OWNER,
+    FILE_SHARED,
+    OPEN_CLASSES,
+    SHARE_CLASSES,
+    file_audiences_allowed,
+    is_wider,
+)
 
 PUBLIC = "public"
 GOVERNMENT = "government"
@@ -104,6 +115,95 @@ def may_see_data(
         return True
     conditional = open_class == "conditional" or share_class == "conditional"
     return conditional and GRANTEE in viewer
+
+
+# --- per file (issue 16): each resource says who it is for --------------------------------------
+# Which files a grant of each request kind may cover: an open request (Art. 25) the open
+# version, a share request (Art. 20) the shared version.
+GRANTABLE_FILES: dict[str, str] = {"open": FILE_OPEN, "share": FILE_SHARED}
+
+
+def default_file_audience(share_class: object, open_class: object) -> str:
+    """The audience of a file that declares none (files from before issue 16).
+
+    Only what the classes give *without a request*: the open version of an unconditionally
+    open entry, the shared version of an unconditionally shared one. Files behind a condition
+    stay with the department until it says which version is which, so no grant can hand out
+    a file meant for someone else (the full-field shared file reaching a citizen).
+    """
+    if _known(share_class, open_class):
+        if open_class == "unconditional":
+            return FILE_OPEN
+        if share_class == "unconditional":
+            return FILE_SHARED
+    return FILE_OWNER
+
+
+def file_audience(declared: object, share_class: object, open_class: object) -> str:
+    """The audience a file has today: as declared, the default when none is declared, and
+    ``owner`` when the declared one is unknown or the entry's classes no longer allow it."""
+    if declared is None or declared == "":
+        return default_file_audience(share_class, open_class)
+    if declared in file_audiences_allowed(share_class, open_class):
+        return str(declared)
+    return FILE_OWNER
+
+
+def grant_covers(grants: Iterable[tuple[str, Iterable[str]]], resource_id: object,
+                 audience: str) -> bool:
+    """Whether one of the viewer's grants on the entry, ``(request kind, resource ids)``, names
+    this file and the file (still) has the audience the grant's kind may cover."""
+    return any(GRANTABLE_FILES.get(kind) == audience and resource_id in resource_ids
+               for kind, resource_ids in grants)
+
+
+def grantable_files(kind: str, files: Iterable[tuple[str, object]], share_class: object,
+                    open_class: object) -> list[str]:
+    """Ids of the files (``(id, declared audience)``, in the entry's order) that a grant of
+    this request kind may cover: the open version for an open request, the shared version
+    for a share request."""
+    wanted = GRANTABLE_FILES.get(kind)
+    return [resource_id for resource_id, declared in files
+            if wanted is not None and file_audience(declared, share_class, open_class) == wanted]
+
+
+def may_use_file(viewer: frozenset[str], share_class: str, open_class: str, published: bool,
+                 declared: object, covered: bool) -> bool:
+    """Whether ``viewer`` may get this file's data (its URL, a download).
+
+    ``covered``: one of the viewer's grants covers the file (:func:`grant_covers`). Owner
+    files are for the department and the Bureau; the open version goes to everyone when the
+    entry is open unconditionally (Art. 24), the open and shared versions to every department
+    when it is shared unconditionally (Art. 20); otherwise only a grant naming the file.
+    """
+    if _is_insider(viewer):
+        return True
+    if not may_see_data(viewer, share_class, open_class, published):
+        return False
+    audience = file_audience(declared, share_class, open_class)
+    if audience == FILE_OWNER:
+        return False
+    if audience == FILE_OPEN and open_class == "unconditional":
+        return True
+    if share_class == "unconditional" and _is_government(viewer):
+        return True
+    return GRANTEE in viewer and covered
+
+
+def file_listed(viewer: frozenset[str], share_class: str, open_class: str, published: bool,
+                declared: object, covered: bool) -> bool:
+    """Whether ``viewer`` may know the file exists (its name, description and format).
+
+    Those who may see the entry see the files they could obtain by a request of their kind:
+    the open version for everyone, the shared version for departments. An owner file, or a
+    shared file for the public, does not exist for them.
+    """
+    if may_use_file(viewer, share_class, open_class, published, declared, covered):
+        return True
+    if not may_see_metadata(viewer, share_class, open_class, published):
+        return False
+    audience = file_audience(declared, share_class, open_class)
+    return audience == FILE_OPEN or (audience == FILE_SHARED and _is_government(viewer))
 
 
 def dataset_labels(

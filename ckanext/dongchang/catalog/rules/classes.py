@@ -106,6 +106,55 @@ def parse_grade_limits(pairs: Iterable[str], side: str) -> dict[str, str]:
             )
         limits[grade] = widest
     return limits
+# Who each file (resource) of an entry is for (issue 16): the open version, the shared version,
+# or the department's own file.
+FILE_OPEN = "open"
+FILE_SHARED = "shared"
+FILE_OWNER = "owner"
+FILE_AUDIENCES: tuple[str, ...] = (FILE_OPEN, FILE_SHARED, FILE_OWNER)
+
+
+def file_audiences_allowed(share_class: object, open_class: object) -> tuple[str, ...]:
+    """The audiences a file of an entry with these classes may have: an open file needs an
+    open class other than not open, a shared file a share class other than not shared; an
+    unknown or too-wide classification allows owner files only."""
+    known = (share_class in SHARE_CLASSES and open_class in OPEN_CLASSES
+             and not is_wider(open_class, share_class))
+    if not known:
+        return (FILE_OWNER,)
+    allowed = []
+    if open_class != "not_open":
+        allowed.append(FILE_OPEN)
+    if share_class != "not_shared":
+        allowed.append(FILE_SHARED)
+    return (*allowed, FILE_OWNER)
+
+
+def resource_audience_errors(entry: Mapping[str, Any]) -> Errors:
+    """Each file's audience must be one the entry's classes allow: an open file on an entry
+    that is not open, or a shared file on one that is not shared, would promise data to an
+    audience the classification refuses. Errors carry ``position`` (1-based) and
+    ``subfield`` ``audience``; a file without an audience is valid (see
+    ``visibility.default_file_audience``)."""
+    resources = entry.get("resources")
+    if not isinstance(resources, list | tuple):
+        return {}
+    allowed = file_audiences_allowed(entry.get("share_class"), entry.get("open_class"))
+    messages: list[str] = []
+    for position, resource in enumerate(resources, start=1):
+        declared = resource.get("audience") if isinstance(resource, Mapping) else None
+        if declared is None or declared == "" or declared in allowed:
+            continue
+        if declared == FILE_OPEN:
+            msgid = N_("File %(position)s is for the public, but the entry is not open: choose"
+                       " ‘shared’ or ‘owner’, or change the open class.")
+        elif declared == FILE_SHARED:
+            msgid = N_("File %(position)s is for departments, but the entry is not shared:"
+                       " choose ‘owner’, or change the share class.")
+        else:
+            msgid = N_("File %(position)s: choose who it is for: open, shared or owner.")
+        messages.append(Message(msgid, position=position, subfield="audience"))
+    return {"resources": messages} if messages else {}
 
 
 def is_truthy(value: object) -> bool:
