@@ -213,6 +213,26 @@ def test_art15_duplicates_never_show_a_department_what_it_may_not_see(world):
     assert [c["id"] for c in bureau_view] == [hidden["id"]]
 
 
+RECOLLECTION_REASON = "共享数据按月更新，无法满足许可办理时的实时核验"
+
+
+def test_art17_recollection_is_refused_at_submission_without_a_reason(world):
+    """Art. 17: what can be had by sharing may not be collected again — a warning is not
+    enough; the entry must say why the shared data cannot serve (issue 18 item 7)."""
+    _published(world["orgs"]["scjg"], data_items=ITEMS[:2], **REGISTRATIONS)
+    rsj_admin = world["api"]["rsj-admin"]
+    entry = _draft(rsj_admin, world["orgs"]["rsj"], title="东昌府区人力资源服务机构名录",
+                   notes="区人社局许可的人力资源服务机构名称、许可证编号和服务范围。",
+                   data_items=[{"name": "法定代表人", "source_org": "dcf-scjg"}])
+    error = rsj_admin.error("dongchang_catalog_submit", id=entry["id"])
+    assert set(error) == {"recollection_reason", "__type"}
+    assert "法定代表人" in error["recollection_reason"][0]
+    assert rsj_admin.ok("package_show", id=entry["id"])["catalog_state"] == "draft"
+    rsj_admin.ok("package_patch", id=entry["id"], recollection_reason=RECOLLECTION_REASON)
+    assert rsj_admin.ok("dongchang_catalog_submit",
+                        id=entry["id"])["catalog_state"] == "submitted"
+
+
 def test_art17_recollecting_another_departments_data_is_warned(world):
     _published(world["orgs"]["scjg"], data_items=ITEMS[:2], **REGISTRATIONS)
     rsj_admin = world["api"]["rsj-admin"]
@@ -222,7 +242,7 @@ def test_art17_recollecting_another_departments_data_is_warned(world):
                        {"name": "机构名称", "source_org": "dcf-rsj"},
                        {"name": "统一社会信用代码", "source_org": "dcf-rsj"},
                        {"name": "法定代表人", "source_org": "dcf-scjg"},
-                   ])
+                   ], recollection_reason=RECOLLECTION_REASON)
     result = rsj_admin.ok("dongchang_catalog_submit", id=entry["id"])
     warnings = {(w["kind"], w["item"]): w for w in result["warnings"]}
     assert set(warnings) == {("published_elsewhere", "统一社会信用代码"),
@@ -233,6 +253,7 @@ def test_art17_recollecting_another_departments_data_is_warned(world):
                                              include_checks=True)["results"][0]
     assert {w["kind"] for w in queued["warnings"]} == {"published_elsewhere",
                                                         "source_elsewhere"}
+    assert queued["recollection_reason"] == RECOLLECTION_REASON  # the Bureau reads why
 
 
 def test_art15_mark_duplicate_withdraws_the_entry_and_names_the_survivor(world):

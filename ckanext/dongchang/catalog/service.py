@@ -119,6 +119,9 @@ def submit(context: Context, dataset_id: str) -> dict[str, Any]:
         raise tk.ValidationError(rendered(blocking))
     duplicates = dup.candidates(context, dataset)
     warnings = dup.source_warnings(context, dataset)
+    recollection = workflow.recollection_errors(warnings, entry.get("recollection_reason"))
+    if recollection:
+        raise tk.ValidationError(rendered(recollection))
     marked = _duplicate_mark(dataset.id)
     if marked:
         warnings.insert(0, {"kind": "marked_duplicate", "item": "", "org": "", "orgs": [],
@@ -307,6 +310,7 @@ def _queue_item(context: Context, dataset: model.Package, org: model.Group | Non
         item["changes"] = workflow.review_diff(before, current_entry(dataset.id))
         item["duplicates"] = dup.candidates(context, dataset)
         item["warnings"] = _rendered_warnings(dup.source_warnings(context, dataset))
+        item["recollection_reason"] = (dataset.extras or {}).get("recollection_reason") or ""
     return item
 
 

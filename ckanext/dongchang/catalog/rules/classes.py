@@ -28,7 +28,10 @@ PERSONAL_INFORMATION_KINDS: tuple[str, ...] = ("none", "personal", "sensitive")
 _TRUE_STRINGS = frozenset({"true", "yes", "on", "y", "t", "1"})
 
 # Art. 22 read with Art. 19: data may be opened to the public only as far as it is shared
-# between departments; the public never gets more than a department could.
+# between departments; the public never gets more than a department could. The regulation does
+# not say this in words; it is this site's reading (a department can always obtain what any
+# citizen may, so "not suitable for other departments" (Art. 19) cannot go with open data), and
+# the visibility table (DESIGN §4) relies on it, so it is not configurable.
 _SHARE_AT_LEAST: dict[str, tuple[str, ...]] = {
     "unconditional": ("unconditional",),
     "conditional": ("unconditional", "conditional"),

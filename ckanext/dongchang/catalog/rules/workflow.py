@@ -25,7 +25,7 @@ from typing import Any
 
 from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.kernel.rules import is_blank, parse_date
+from ckanext.dongchang.kernel.rules import Errors, is_blank, parse_date
 
 # --- review workflow --------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ CLASS_FIELDS: tuple[str, ...] = (
 REVIEW_FIELDS: tuple[str, ...] = (
     "title", "share_method", *CLASS_FIELDS, "security_grade", "involves_state_secrets",
     "deidentification_statement", "temporary_collection", "temporary_collection_reason",
-    "data_items",
+    "data_items", "recollection_reason",
 )
 
 PUBLISHER_ONLY_DRAFT = N_(
@@ -188,7 +188,7 @@ REREVIEW_FIELDS: tuple[str, ...] = (
     "title", "name", "notes", "tag_string", "catalog_category", "resource_code",
     "related_resource_codes", "owner_org", "data_items", *CLASS_FIELDS, "share_method",
     "security_grade", "involves_state_secrets", "deidentification_statement",
-    "temporary_collection", "temporary_collection_reason", "resources",
+    "temporary_collection", "temporary_collection_reason", "recollection_reason", "resources",
 )
 # Bookkeeping a department keeps current on its own: they say when, not what or to whom.
 # Every field of the entry schema is in exactly one of the two lists (a unit test holds it).
@@ -464,6 +464,14 @@ PUBLISHED_ELSEWHERE = N_(
 )
 
 
+RECOLLECTION_KINDS = frozenset({"source_elsewhere", "published_elsewhere"})
+RECOLLECTION_NEEDS_REASON = N_(
+    "The data items %(items)s can be obtained from other departments by sharing, and Art. 17"
+    " forbids collecting again what sharing provides: say why the shared data cannot serve"
+    " (the Big Data Bureau reads it when it reviews the entry), or remove the items."
+)
+
+
 @dataclass(frozen=True)
 class Publication:
     """Another department's published entry that names itself the source of a data item."""
@@ -516,6 +524,17 @@ def recollection_warnings(items: Any, own_org: str, org_titles: Mapping[str, str
                                orgs=", ".join(found["orgs"].values())),
         })
     return warnings
+
+
+def recollection_errors(warnings: Iterable[Mapping[str, Any]], reason: object) -> Errors:
+    """Art. 17 ("可以通过共享方式获得数据的，不得通过其他方式重复采集") at submission: an entry
+    whose items :func:`recollection_warnings` finds elsewhere is submitted only with a reason
+    why the shared data cannot serve (``recollection_reason``), not on a warning alone."""
+    items = list(dict.fromkeys(str(w.get("item") or "") for w in warnings
+                               if w.get("kind") in RECOLLECTION_KINDS))
+    if not items or not is_blank(reason):
+        return {}
+    return {"recollection_reason": [Message(RECOLLECTION_NEEDS_REASON, items=", ".join(items))]}
 
 
 # --- update deadlines (Art. 16) ---------------------------------------------------------------
