@@ -93,9 +93,9 @@ def _wait_for(site: WebProcess, timeout: float) -> None:
 
 class FeedProxy:
     """An HTTP proxy in front of our site, in the test process, that runs a test's callback
-    right after it has served a feed page (a GET of ``/catalog.*``): "between page fetches" of
-    the real harvester, which runs in another process. Callbacks get the page number (1, 2 …
-    in the order served) and the body."""
+    when our site has answered a feed page (a GET of ``/catalog.*``) and before the harvester
+    gets it: "between page fetches" of the real harvester, which runs in another process.
+    Callbacks get the page number (1, 2 … in the order served) and the body."""
 
     def __init__(self):
         self.port = free_port()
@@ -136,6 +136,15 @@ class FeedProxy:
                 status, headers, body = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             status, headers, body = error.code, error.headers, error.read()
+        is_page = urllib.parse.urlsplit(handler.path).path.startswith("/catalog.")
+        if is_page and not head and status == 200:
+            # before the harvester has the page, so it cannot ask for the next one meanwhile
+            self.pages_served += 1
+            if self.after_page:
+                try:
+                    self.after_page(self.pages_served, body.decode("utf-8"))
+                except BaseException as error:  # reported by the test, not lost in a thread
+                    self.errors.append(error)
         handler.send_response(status)
         for key, value in headers.items():
             if key.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -144,14 +153,6 @@ class FeedProxy:
         handler.end_headers()
         if not head:
             handler.wfile.write(body)
-        is_page = urllib.parse.urlsplit(handler.path).path.startswith("/catalog.")
-        if is_page and not head and status == 200:
-            self.pages_served += 1
-            if self.after_page:
-                try:
-                    self.after_page(self.pages_served, body.decode("utf-8"))
-                except BaseException as error:  # reported by the test, not lost in a thread
-                    self.errors.append(error)
 
     def stop(self) -> None:
         if self._server:
@@ -185,6 +186,15 @@ class Publisher:
         return self.call("package_patch", id=entry_id, open_class="not_open",
                          open_conditions="", open_reason="依法不予开放",
                          open_legal_basis="《中华人民共和国数据安全法》第二十一条")
+
+    def reopen(self, entry_id: str) -> dict:
+        """A hidden entry opened again (classes back to open; published again by the Bureau
+        when the change went to review)."""
+        entry = self.call("package_patch", id=entry_id, open_class="unconditional",
+                          open_reason="", open_legal_basis="")
+        if entry.get("catalog_state") == "submitted":
+            self.call("dongchang_catalog_review", id=entry_id, decision="publish")
+        return entry
 
     def create(self, data: dict) -> dict:
         return self.call("package_create", **data)
@@ -315,9 +325,11 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
         """A ``dcat_rdf`` harvest source, made with ckanext-harvest's own command. On CKAN 2.12
         the command creates the source and then fails printing it (``source["status"]`` is
         None in 1.6.3), so success is read from the database."""
+        # ckanext-harvest refuses two sources with the same URL and config: the name makes
+        # each test's config its own (the dcat_rdf harvester reads only rdf_format)
+        config = dict(config or {"rdf_format": "text/turtle"}, test_source=name)
         made = self.ckan("harvester", "source", "create", name, url, "dcat_rdf", name, "true",
-                         "", "MANUAL", json.dumps(config or {"rdf_format": "text/turtle"}),
-                         check=False)
+                         "", "MANUAL", json.dumps(config), check=False)
         with self.engine.connect() as conn:
             exists = conn.execute(sa.text(
                 "select 1 from harvest_source s join package p on p.id = s.id "
@@ -368,14 +380,16 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
                              stdout=run.stdout, stderr=run.stderr)
 
     # --- what the client holds --------------------------------------------------------------
-    def datasets(self, state: str | None = "active") -> list[Downstream]:
-        """The client's datasets (harvest sources excluded), read from its database."""
-        query = ("select p.id, p.name, p.title, p.state, p.private, p.extras "
-                 "from package p where p.type = 'dataset'")
+    def datasets(self, source: str, state: str | None = "active") -> list[Downstream]:
+        """The datasets ``source`` ever harvested, read from the client's database."""
+        query = ("select p.id, p.name, p.title, p.state, p.private, p.extras from package p "
+                 "where p.type = 'dataset' and p.id in (select o.package_id "
+                 "from harvest_object o join package s on s.id = o.harvest_source_id "
+                 "where s.name = :source)")
         if state:
             query += " and p.state = :state"
         with self.engine.connect() as conn:
-            rows = list(conn.execute(sa.text(query), {"state": state}))
+            rows = list(conn.execute(sa.text(query), {"state": state, "source": source}))
             urls = {}
             for package_id, url in conn.execute(sa.text(
                     "select package_id, url from resource where state = 'active'")):

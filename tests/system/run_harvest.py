@@ -1,17 +1,23 @@
 """Run one harvest job of a source on the harvest client, synchronously, with ckanext-harvest's
-own stages (``harvest_job_create``, then ``ckanext.harvest.tests.lib.run_harvest_job``: gather,
-fetch, import, deletions, ``harvest_jobs_run``) — exactly what ``ckan harvester run-test`` does.
+own stages, as its Redis consumers would: ``harvest_job_create``, ``queue.gather_stage``, then
+for every harvest object what ``queue.fetch_callback`` does (count a try, give up as ERROR at the
+fifth, ``fetch_and_import_stages``), then ``harvest_jobs_run`` to finish the job.
 
-Why not ``run-test`` itself: on CKAN 2.12, ckanext-harvest 1.6.3 reads the source through
+An exception out of an import kills a real fetch consumer; its supervisor restarts it and Redis
+delivers the object again, until the fifth try marks it ERROR. Here the exception is printed
+and the object tried again the same way, so one bad object does not end the run.
+
+Why not ``ckan harvester run-test``: on CKAN 2.12, ckanext-harvest 1.6.3 reads the source through
 ``package_show``, which answers from the search index's cached ``validated_data_dict``; that
 copy has no ``source_type``, so every run after the first fails with ``KeyError:
-'source_type'``. Here the source is read from its table. Usage:
+'source_type'`` (and run-test stops at the first exception). Usage:
 
     python tests/system/run_harvest.py CLIENT.ini SOURCE_NAME   (prints the job id)
 """
 from __future__ import annotations
 
 import sys
+import traceback
 
 
 def main(config_path: str, source_name: str) -> None:
@@ -24,14 +30,40 @@ def main(config_path: str, source_name: str) -> None:
     with app._wsgi_app.test_request_context():  # noqa: SLF001 - what ckan's CLI gives commands
         from ckanext.harvest import queue
         from ckanext.harvest.model import HarvestJob, HarvestSource
-        from ckanext.harvest.tests.lib import run_harvest_job
 
         source = HarvestSource.get(model.Package.get(source_name).id)
+        harvester = queue.get_harvester(source.type)
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        job = tk.get_action("harvest_job_create")(
-            {"ignore_auth": True, "user": site_user}, {"source_id": source.id, "run": False})
-        run_harvest_job(HarvestJob.get(job["id"]), queue.get_harvester(source.type))
-        print(job["id"])
+        job_id = tk.get_action("harvest_job_create")(
+            {"ignore_auth": True, "user": site_user}, {"source_id": source.id, "run": False})["id"]
+        job = HarvestJob.get(job_id)
+        job.status = "Running"  # what harvest_send_job_to_gather_queue does
+        job.save()
+        for object_id in queue.gather_stage(harvester, job) or []:
+            _fetch_like_the_consumer(harvester, object_id)
+        tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
+        print(job_id)
+
+
+def _fetch_like_the_consumer(harvester, object_id: str) -> None:
+    from ckan import model
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestObject
+
+    while True:
+        obj = HarvestObject.get(object_id)
+        obj.retry_times += 1
+        obj.save()
+        if obj.retry_times >= 5:
+            obj.state, obj.report_status = "ERROR", "errored"
+            obj.save()
+            return
+        try:
+            queue.fetch_and_import_stages(harvester, obj)
+            return
+        except Exception:  # a consumer crash: restarted, the object delivered again
+            traceback.print_exc()
+            model.Session.remove()
 
 
 if __name__ == "__main__":

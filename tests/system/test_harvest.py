@@ -4,11 +4,13 @@ by page, and we check what lands downstream. See ``tests/system/harvest.py``."""
 from __future__ import annotations
 
 import pytest
+import rdflib
 from ckan.tests import factories
+from rdflib import RDF
 
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
-from tests.system.harvest import HarvestClient, OurSite
+from tests.entries import class_fields, create_entry, entry_dict
+from tests.system.harvest import FeedProxy, HarvestClient, OurSite, Publisher, fetch
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -16,13 +18,30 @@ pytestmark = [
 ]
 
 PER_PAGE = 3
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 
 @pytest.fixture(scope="module")
-def our_site():
-    site = OurSite(per_page=PER_PAGE).start()
+def proxy():
+    feed_proxy = FeedProxy()
+    yield feed_proxy
+    feed_proxy.stop()
+
+
+@pytest.fixture(scope="module")
+def our_site(proxy):
+    """Our site, named by (and reached through) the proxy: harvesters and walks follow its
+    paging links back through the proxy, which can act between two page fetches."""
+    site = OurSite(per_page=PER_PAGE, public_url=proxy.url).start()
+    proxy.start(upstream=site.url)
     yield site
     site.stop()
+
+
+@pytest.fixture
+def publisher(our_site, sysadmin):
+    return Publisher(our_site.url, factories.APIToken(user=sysadmin["name"])["token"])
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +92,50 @@ def public(entries: dict[str, list[dict]]) -> list[dict]:
 
 def guid(site: OurSite, entry: dict) -> str:
     """ckanext-dcat's guid for a harvested dataset: its URI (rdf:about)."""
-    return f"{site.url}/dataset/{entry['id']}"
+    return f"{site.public_url}/dataset/{entry['id']}"
+
+
+def datasets_on(page: str) -> list[str]:
+    graph = rdflib.Graph().parse(data=page, format="turtle")
+    return [str(ref) for ref in graph.subjects(RDF.type, DCAT.Dataset)]
+
+
+def open_entries(sysadmin, org_id, prefix: str, count: int) -> list[dict]:
+    return [create_entry(sysadmin, org_id, title=f"东昌府区开放目录条目{prefix}{number}",
+                         resources=[{"name": "数据文件", "url": open_url(f"{prefix}-{number}"),
+                                     "format": "CSV"}])
+            for number in range(count)]
+
+
+class Churn:
+    """Between page 1 and 2: one entry already seen is hidden, one seen and one not yet seen
+    are edited; between page 2 and 3 a new entry is created. Under offset paging on
+    ``metadata_modified desc`` each of these skips or repeats an entry."""
+
+    def __init__(self, site: OurSite, publisher: Publisher, entries: list[dict], org_id: str):
+        self.site, self.publisher, self.entries, self.org_id = site, publisher, entries, org_id
+        self.hidden: dict | None = None
+        self.created: dict | None = None
+
+    def __call__(self, number: int, page: str) -> None:
+        if number == 1:
+            on_page = set(datasets_on(page))
+            seen = [e for e in self.entries if guid(self.site, e) in on_page]
+            unseen = [e for e in self.entries if guid(self.site, e) not in on_page]
+            self.hidden = seen[0]
+            self.publisher.hide(seen[0]["id"])
+            self.publisher.edit(seen[-1]["id"])
+            self.publisher.edit(unseen[-1]["id"])
+        elif number == 2:
+            self.created = self.publisher.create(entry_dict(
+                self.org_id, title="东昌府区遍历中新建的目录条目",
+                resources=[{"name": "数据文件", "url": open_url("churn-new"),
+                            "format": "CSV"}]))
+
+    def still_public(self) -> set[str]:
+        """IRIs of the entries public throughout the walk or created during it."""
+        kept = {guid(self.site, e) for e in self.entries if e is not self.hidden}
+        return kept | {guid(self.site, self.created)}
 
 
 def test_f9_full_harvest_lands_every_public_entry_exactly_once(
@@ -85,7 +147,7 @@ def test_f9_full_harvest_lands_every_public_entry_exactly_once(
 
     assert report.status == "Finished", report.explain()
     assert not report.gather_errors and not report.object_errors, report.explain()
-    downstream = client.datasets()
+    downstream = client.datasets(source)
     guids = [dataset.guid for dataset in downstream]
     assert sorted(guids) == sorted(guid(our_site, entry) for entry in public(entries))
     titles = {dataset.guid: dataset.title for dataset in downstream}
@@ -94,3 +156,59 @@ def test_f9_full_harvest_lands_every_public_entry_exactly_once(
     assert sorted(url for url in urls if "harvest-open" in url) == sorted(
         open_url(f"full-open-{number}") for number in range(4))
     assert not [url for url in urls if "harvest-secret" in url]
+
+
+def test_f9_harvest_under_concurrent_edits_deletes_no_public_entry(
+        our_site, proxy, client, sysadmin, department, publisher):
+    """Issue 19 item 2, through the real harvester: a re-harvest during which entries are
+    edited, hidden and created deletes no entry that is still public downstream, and the next
+    harvest converges on exactly the public entries."""
+    entries = open_entries(sysadmin, department["id"], "churn", 9)
+    source = client.create_source("churn-harvest", our_site.public_url + "/catalog.ttl")
+    assert client.harvest(source).status == "Finished"
+    churn = Churn(our_site, publisher, entries, department["id"])
+    proxy.reset(after_page=churn)
+    try:
+        report = client.harvest(source)
+    finally:
+        proxy.reset()
+    assert not proxy.errors, proxy.errors
+    assert churn.created, f"the harvest ended after {proxy.pages_served} pages"
+    assert report.status == "Finished" and not report.object_errors, report.explain()
+    downstream = [d.guid for d in client.datasets(source)]
+    assert len(downstream) == len(set(downstream))
+    assert churn.still_public() <= set(downstream), (
+        f"deleted or missed downstream: {churn.still_public() - set(downstream)}; created "
+        f"{guid(our_site, churn.created)}\n{report.explain()}")
+
+    client.harvest(source)
+    downstream = {d.guid for d in client.datasets(source)}
+    assert downstream == churn.still_public()
+
+
+def test_f9_entry_that_leaves_and_returns_stock_dcat_never_restores_it(
+        our_site, client, sysadmin, department, publisher):
+    """Issue 19 item 3, pinned as stock ckanext-dcat 2.4.4 behaves (report:
+    docs/upstream/ckanext-dcat-leave-and-return.md): an entry that leaves the public feed is
+    deleted downstream; when it comes back under the same IRI (guid), the harvester finds the
+    deleted copy by guid, ``package_show`` on it is refused (no user in the context) and the
+    import fails; the entry stays deleted downstream on every later harvest. When this test
+    fails, upstream has fixed it: update the README's consumer section."""
+    entries = open_entries(sysadmin, department["id"], "return", 2)
+    leaving, staying = entries
+    source = client.create_source("return-harvest", our_site.public_url + "/catalog.ttl")
+    client.harvest(source)
+    publisher.hide(leaving["id"])
+    client.harvest(source)
+    states = {d.guid: d.state for d in client.datasets(source, state=None)}
+    assert states[guid(our_site, leaving)] == "deleted"
+
+    publisher.reopen(leaving["id"])
+    assert fetch(f"{our_site.url}/dataset/{leaving['id']}.ttl")[0] == 200
+    for _ in range(2):
+        report = client.harvest(source)
+        states = {d.guid: d.state for d in client.datasets(source, state=None)}
+        assert states[guid(our_site, staying)] == "active"
+        assert states[guid(our_site, leaving)] == "deleted", "restored: upstream fixed it?"
+        failed = [g for g, state, _status, _extra in report.objects if state == "ERROR"]
+        assert failed == [guid(our_site, leaving)], report.explain()

@@ -1,53 +1,135 @@
-"""ckanext-dcat's catalog actions, chained so that a query with a space cannot break the feed.
+"""ckanext-dcat's catalog actions, chained: a stable walk and IRI-safe paging links.
 
-ckanext-dcat (2.x, ``logic._pagination_info``) builds the hydra paging IRIs by pasting the
-request's ``q``, ``fq``, ``modified_since`` and ``profiles`` verbatim into a URL; a space or a
-quote makes rdflib refuse to serialise the whole catalog, a 500 (issue 14, item 9). The
-actions have their parameters in ``data_dict`` already, so while they run, the arguments that
-ckanext-dcat pastes are percent-encoded. Upstream fix: quote the values in ``_page_url``.
+* **Stable walk** (issue 19 item 2): pages in creation order with ``hydra:next`` links that
+  carry a cursor, so entries edited, hidden or created during a harvester's walk make it
+  neither skip nor repeat an entry (``dcat/rules.py`` says how). ``?page=N`` still answers
+  page N; ``modified_since`` still narrows the feed to entries changed since then.
+* **IRI-safe links** (issue 14 item 9): ckanext-dcat (2.x, ``logic._pagination_info``) pasted
+  the request's ``q``, ``fq``, ``modified_since`` and ``profiles`` verbatim into the paging
+  IRIs; a space or a quote made rdflib refuse to serialise the catalog, a 500. The links are
+  built here with the values percent-encoded. Upstream fix: quote the values in ``_page_url``.
+
+Both actions do what ckanext-dcat's do (access check, the same search filters, the same
+serializer) with our search order and links, so they do not call the chained function.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import math
 from typing import Any
-from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 import flask
 from ckan.types import Action, Context, DataDict
-from werkzeug.datastructures import ImmutableMultiDict
+from dateutil.parser import parse as parse_date
+
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import catalog_uri
+from ckanext.dongchang.dcat import rules
 
 __all__ = ["dcat_catalog_show", "dcat_catalog_search"]
 
-_PASTED_INTO_IRIS = frozenset({"q", "fq", "modified_since", "profiles"})
-
-
-@contextmanager
-def _iri_safe_arguments() -> Iterator[None]:
-    if not flask.has_request_context():
-        yield
-        return
-    request = flask.request._get_current_object()  # noqa: SLF001 - the request itself, not the proxy
-    original = request.args
-    request.args = ImmutableMultiDict(
-        [(key, quote(value, safe="") if key in _PASTED_INTO_IRIS else value)
-         for key, value in original.items(multi=True)])
-    try:
-        yield
-    finally:
-        request.args = original
+DEFAULT_PER_PAGE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_page
 
 
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    with _iri_safe_arguments():
-        return up_func(context, data_dict)
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    return _catalog_page(context, data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    with _iri_safe_arguments():
-        return up_func(context, data_dict)
+    tk.check_access("dcat_catalog_search", context, data_dict)
+    return _catalog_page(context, data_dict)
+
+
+def _catalog_page(context: Context, data_dict: DataDict) -> Any:
+    per_page = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page", DEFAULT_PER_PAGE))
+    cursor = _cursor(data_dict)
+    page = 1 if cursor else _page(data_dict)
+    search = {"q": data_dict.get("q") or "*:*", "fq": data_dict.get("fq"),
+              "fq_list": _filters(data_dict), "sort": rules.SORT, "rows": per_page}
+    if cursor:
+        query = tk.get_action("package_search")(
+            context, dict(search, fq_list=search["fq_list"] + [cursor.solr_filter()]))
+        remaining = query["count"]
+        total = tk.get_action("package_search")(context, dict(search, rows=0))["count"]
+    else:
+        query = tk.get_action("package_search")(context, dict(search, start=per_page * (page - 1)))
+        total = query["count"]
+        remaining = max(total - per_page * (page - 1), 0)
+    paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
+    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    return serializer.serialize_catalog({}, query["results"], _format=data_dict.get("format"),
+                                        pagination_info=paging)
+
+
+def _filters(data_dict: DataDict) -> list[str]:
+    """ckanext-dcat's own filters: no harvest sources or showcases; ``modified_since``."""
+    filters = ["-dataset_type:harvest", "-dataset_type:showcase"]
+    since = data_dict.get("modified_since")
+    if since:
+        try:
+            filters.append(f"metadata_modified:[{parse_date(since).isoformat()}Z TO NOW]")
+        except (ValueError, OverflowError, TypeError):
+            raise tk.ValidationError({"modified_since": [tk._(
+                "Wrong modified date format. Use ISO-8601 format")]}) from None
+    return filters
+
+
+def _cursor(data_dict: DataDict) -> rules.Cursor | None:
+    text = data_dict.get("cursor") or _request_argument("cursor")
+    if not text:
+        return None
+    try:
+        return rules.decode_cursor(text)
+    except ValueError:
+        raise tk.ValidationError({"cursor": [tk._(rules.BAD_CURSOR)]}) from None
+
+
+def _page(data_dict: DataDict) -> int:
+    try:
+        page = int(data_dict.get("page") or 1)
+    except (TypeError, ValueError):
+        page = 0
+    if page < 1:
+        raise tk.ValidationError({"page": [tk._(
+            "Page param must be a positive integer starting in 1")]})
+    return page
+
+
+def _paging(data_dict: DataDict, results: list[dict], total: int, remaining: int,
+            per_page: int, page: int, cursor: rules.Cursor | None) -> dict[str, Any]:
+    """ckanext-dcat's ``pagination_info`` (hydra): ``next`` is a cursor link whenever more
+    entries follow this page; ``previous`` only for numbered pages."""
+    if total == 0:
+        return {}
+    base = _base_url(data_dict)
+    carried = {key: _carried(data_dict, key) for key in rules.CARRIED_PARAMETERS}
+    link = lambda **position: rules.page_url(base, carried, **position)  # noqa: E731
+    paging = {"count": total, "items_per_page": per_page,
+              "current": link(cursor=cursor.encode()) if cursor else link(page=page),
+              "first": link(page=1), "last": link(page=max(math.ceil(total / per_page), 1))}
+    if not cursor and page > 1:
+        paging["previous"] = link(page=page - 1)
+    if results and remaining > len(results):
+        paging["next"] = link(cursor=rules.cursor_after(results[-1]).encode())
+    return paging
+
+
+def _carried(data_dict: DataDict, key: str) -> str:
+    value = data_dict.get(key)
+    if isinstance(value, list | tuple):
+        value = ",".join(value)
+    return value or _request_argument(key) or ""
+
+
+def _request_argument(key: str) -> str | None:
+    return flask.request.args.get(key) if flask.has_request_context() else None
+
+
+def _base_url(data_dict: DataDict) -> str:
+    path = flask.request.path if flask.has_request_context() else "/catalog.ttl"
+    return catalog_uri() + path
