@@ -45,11 +45,23 @@ def _duplicate_schema(not_empty, unicode_safe) -> Schema:
             "reason": text_field(4000)}
 
 
+QUEUE_KINDS = ("new", "change")
+MAX_WAITING_DAYS = 3650
+
+
+def _days_ago(days: int) -> dt.datetime:
+    """A moment ``days`` ago, naive UTC as the audit log stores times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)
+
+
 @tk.validator_args
-def _list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
+def _list_schema(ignore_missing, unicode_safe, boolean_validator, one_of,
+                 is_positive_integer) -> Schema:
     return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
             **paging_schema(max_limit=100),
-            "include_checks": [ignore_missing, boolean_validator]}
+            "include_checks": [ignore_missing, boolean_validator],
+            "kind": [ignore_missing, unicode_safe, one_of(list(QUEUE_KINDS))],
+            "waiting_days": [ignore_missing, is_positive_integer]}
 
 
 @tk.validator_args
@@ -162,7 +174,11 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
     :param state: ``submitted`` (default), ``returned``, ``draft`` or ``published``
     :param org: only this department (id or name)
     :param include_checks: add ``changes`` (what changed since the last publication),
-        ``first_review``, ``duplicates`` and ``warnings`` to each entry
+        ``first_review``, ``duplicates``, ``warnings`` and ``classes`` (the share and open
+        classes, conditions and legal bases, the security grade) to each entry
+    :param kind: the review queue only: ``new`` (entries never or no longer published) or
+        ``change`` (changes of published entries)
+    :param waiting_days: the review queue only: submitted at least this many days ago
     :param page: page number (20 per page unless ``limit``, at most 100)
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``submitted_at`` and
         ``last_event`` (the latest submit, decision or duplicate mark, with its ``reason``)
@@ -172,9 +188,15 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
         raise tk.ValidationError({"state": [tk._("Unknown catalog state.")]})
     tk.check_access("dongchang_catalog_list", context, data)
     org = service.get_org(data["org"]).id if data.get("org") else None
+    waiting = data.get("waiting_days")
+    if waiting and waiting > MAX_WAITING_DAYS:
+        raise tk.ValidationError({"waiting_days": [
+            tk._("Give a number of days from 1 to %(max)s.") % {"max": MAX_WAITING_DAYS}]})
     return service.queue(context, data.get("state") or "submitted", org,
                          page=data["page"], limit=data["limit"],
-                         include_checks=bool(data.get("include_checks")))
+                         include_checks=bool(data.get("include_checks")),
+                         kind=data.get("kind"),
+                         submitted_before=_days_ago(waiting) if waiting else None)
 
 
 @tk.side_effect_free

@@ -35,6 +35,9 @@ from ckanext.dongchang.kernel.schema import invalid, rendered
 OBJECT_TYPE = "dataset"
 # Audit actions of the review workflow, in the order an entry meets them.
 SUBMIT_ACTIONS = ("catalog_submit", "catalog_resubmit_on_change")
+# Shown with every entry of the review queue (issue 17 item 10).
+REVIEW_CLASS_FIELDS = ("share_class", "share_conditions", "share_legal_basis", "open_class",
+                       "open_conditions", "open_legal_basis", "security_grade")
 WORKFLOW_ACTIONS = (*SUBMIT_ACTIONS, "catalog_review_publish", "catalog_review_return",
                     "catalog_mark_duplicate")
 CONTEXT_FLAG = "dongchang_workflow"  # read by the catalog_state validator
@@ -236,7 +239,9 @@ def baseline(dataset_id: str) -> dict[str, Any] | None:
 
 
 def queue(context: Context, state: str = "submitted", org_id: str | None = None,
-          page: int = 1, limit: int = 20, include_checks: bool = False) -> dict[str, Any]:
+          page: int = 1, limit: int = 20, include_checks: bool = False,
+          kind: str | None = None,
+          submitted_before: dt.datetime | None = None) -> dict[str, Any]:
     """Entries in a catalog state, oldest change first, with what a reviewer needs.
 
     The Bureau sees every department; anyone else the departments where they edit.
@@ -251,6 +256,10 @@ def queue(context: Context, state: str = "submitted", org_id: str | None = None,
         model.Package.type == "dataset", model.Package.state == "active", in_state)
     if org_id:
         query = query.filter(model.Package.owner_org == org_id)
+    if state == "submitted" and kind:
+        query = query.filter(catalog_state == ("submitted" if kind == "new" else "published"))
+    if state == "submitted" and submitted_before is not None:
+        query = query.filter(_waiting_since_before(catalog_state, submitted_before))
     if not audience.is_bureau(context):
         query = query.filter(model.Package.owner_org.in_(editable_org_ids(context.get("user"))))
     count = query.count()
@@ -270,6 +279,19 @@ def queue(context: Context, state: str = "submitted", org_id: str | None = None,
             _add_revision(item, dataset, revision, include_checks)
         results.append(item)
     return {"count": count, "page": page, "limit": limit, "results": results}
+
+
+def _waiting_since_before(catalog_state: Any, moment: dt.datetime) -> Any:
+    """In the queue since before ``moment``: a new entry by its latest submission, a change of
+    a published entry by the change's latest update (the review queue's age filter)."""
+    entries = (sa.select(AuditEvent.object_id)
+               .where(AuditEvent.action.in_(SUBMIT_ACTIONS))
+               .group_by(AuditEvent.object_id)
+               .having(sa.func.max(AuditEvent.occurred_at) < moment))
+    changes = sa.select(PendingRevision.dataset_id).where(
+        PendingRevision.state == "pending", PendingRevision.updated_at < moment)
+    return sa.or_(sa.and_(catalog_state == "submitted", model.Package.id.in_(entries)),
+                  sa.and_(catalog_state == "published", model.Package.id.in_(changes)))
 
 
 def _pending_revisions(dataset_ids: list[str]) -> dict[str, PendingRevision]:
@@ -310,6 +332,9 @@ def _queue_item(context: Context, dataset: model.Package, org: model.Group | Non
         item["changes"] = workflow.review_diff(before, current_entry(dataset.id))
         item["duplicates"] = dup.candidates(context, dataset)
         item["warnings"] = _rendered_warnings(dup.source_warnings(context, dataset))
+        # The classes and their legal bases, so the reviewer sees them beside the diff.
+        item["classes"] = {field: (dataset.extras or {}).get(field) or ""
+                           for field in REVIEW_CLASS_FIELDS}
         item["recollection_reason"] = (dataset.extras or {}).get("recollection_reason") or ""
     return item
 

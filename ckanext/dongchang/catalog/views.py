@@ -10,6 +10,7 @@ from flask import Blueprint, Response
 from ckanext.dongchang.catalog import spreadsheet
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.pages import (
+    abort_invalid,
     call,
     context,
     department_or_404,
@@ -84,13 +85,32 @@ def review():
     if redirect:
         return redirect
     page_number = tk.h.get_page_number(tk.request.args)
-    result = call("dongchang_catalog_list", {
-        "state": "submitted", "org": tk.request.args.get("org") or None, "page": page_number,
-        "include_checks": True}, not_found=tk._("Department not found"))
+    filters = {key: tk.request.args[key] for key in REVIEW_FILTERS if tk.request.args.get(key)}
+    try:
+        result = call("dongchang_catalog_list", dict(
+            filters, state="submitted", page=page_number, include_checks=True),
+            not_found=tk._("Department not found"))
+    except tk.ValidationError as error:
+        return abort_invalid(error)
     for entry in result["results"]:
         entry["changes"] = _labelled_changes(entry["changes"])
+        entry["class_rows"] = _class_rows(entry.get("classes") or {})
+    departments = tk.get_action("organization_list")(context(), {"all_fields": True})
     return tk.render("dongchang/catalog/review.html", {
-        "page": paged(result, page_number), "result": result, "field_labels": _field_labels()})
+        "page": paged(result, page_number), "result": result, "field_labels": _field_labels(),
+        "filters": filters, "departments": departments})
+
+
+# The review queue's filters (issue 17 item 10): department, new entries or changes, age.
+REVIEW_FILTERS = ("org", "kind", "waiting_days")
+
+
+def _class_rows(classes: dict[str, str]) -> list[dict[str, str]]:
+    """The entry's classes, conditions and legal bases as labelled rows (empty ones left out)."""
+    fields = _schema_fields()
+    return [{"label": tk.h.scheming_language_text(fields[name]["label"]) if name in fields
+             else name, "value": _value_label(fields.get(name), value)}
+            for name, value in classes.items() if value]
 
 
 def decide(id: str, decision: str):
