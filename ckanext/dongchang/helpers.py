@@ -13,6 +13,7 @@ from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.products import service as product_service
+from ckanext.dongchang.requests import rules as request_rules
 from ckanext.scheming.helpers import scheming_language_text
 
 __all__ = [
@@ -23,38 +24,6 @@ __all__ = [
     "dongchang_entry_status", "render_datetime",
 ]
 
-_LABELS = {
-    "purpose": {
-        "innovation": lambda: tk._("Innovation and entrepreneurship"),
-        "urban_governance": lambda: tk._("Urban governance"),
-        "social_services": lambda: tk._("Social services"),
-        "research": lambda: tk._("Public-interest research and education"),
-        "commercial": lambda: tk._(
-            "Commercial use (by public tender or another competitive method)"),
-        "duties": lambda: tk._("Performance of public duties"),
-    },
-    "applicant_kind": {
-        "department": lambda: tk._("Government department"),
-        "citizen": lambda: tk._("Citizen"),
-        "legal_person": lambda: tk._("Company or other legal person"),
-        "research_institution": lambda: tk._("University or research institute"),
-        "other_body": lambda: tk._("Other organisation with public duties"),
-    },
-    "state": {
-        "submitted": lambda: tk._("Awaiting decision"),
-        "returned": lambda: tk._("Returned for more information"),
-        "approved": lambda: tk._("Approved"),
-        "refused": lambda: tk._("Refused"),
-        "withdrawn": lambda: tk._("Withdrawn"),
-        "expired": lambda: tk._("Expired"),
-        "revoked": lambda: tk._("Revoked"),
-    },
-    "request_kind": {
-        "share": lambda: tk._("Share request (between departments)"),
-        "open": lambda: tk._("Open-data request"),
-    },
-}
-
 
 def dongchang_form_section(field: dict[str, Any]) -> str:
     """The heading of the form section a schema field opens, in the user's language, or ''."""
@@ -64,13 +33,13 @@ def dongchang_form_section(field: dict[str, Any]) -> str:
 
 def dongchang_label(kind: str, value: str | None) -> str:
     """The translated label of a code (purpose, state, applicant kind, request kind)."""
-    label = _LABELS.get(kind, {}).get(value or "")
-    return label() if label else (value or "")
+    label = request_rules.LABELS.get(kind, {}).get(value or "")
+    return tk._(label) if label else (value or "")
 
 
 def dongchang_choices(kind: str) -> list[dict[str, str]]:
     """Options for a select in CKAN's form macro format."""
-    values = list(_LABELS[kind])
+    values = list(request_rules.LABELS[kind])
     if kind == "purpose":
         values = [v for v in values if v in dc_config.purposes()]
     return [{"value": value, "text": dongchang_label(kind, value)} for value in values]

@@ -58,6 +58,7 @@ from ckanext.dcat.profiles.base import RDFProfile
 from ckanext.dcat.utils import publisher_uri_organization_fallback, resource_uri
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.dcat import vocabulary as vocab
+from ckanext.dongchang.kernel.rules import date_or_none
 
 # Our text terms and legal-basis terms, in the order the fields are written.
 _TEXT_TERMS = tuple((f, t) for f, t in vocab.FIELD_TERMS.items() if vocab.TERMS[t][0] == "text")
@@ -83,14 +84,15 @@ class DerivationSource:
 
 
 def derivation_sources(dataset_dict: dict[str, Any]) -> list[DerivationSource]:
-    """The sources a dataset is derived from — the extension point for data products (F-7).
-
-    Catalog entries are primary data and have none. When data products land, return their
-    ``sources`` here (the entry's DCAT URI and ``acquired_on``); the profile then writes
-    ``prov:wasDerivedFrom``, a ``prov:qualifiedDerivation`` with the acquisition date, and
-    ``dct:source``.
+    """The catalog entries a data product (F-7) was derived from, as registered in its
+    ``sources``; a catalog entry is primary data and has none. Sources the reader may not see
+    were already taken out of ``dataset_dict`` (``access.enforcement``), so none is named here.
     """
-    return []
+    return [DerivationSource(f"{_site_url()}/dataset/{source['dataset_id']}",
+                             date_or_none(source.get("acquired_on")))
+            for source in dataset_dict.get("sources") or []
+            if isinstance(source, dict) and isinstance(source.get("dataset_id"), str)
+            and source["dataset_id"]]
 
 
 def _json_value(value) -> object:
@@ -108,11 +110,6 @@ def _site_url() -> str:
 def dataset_page(dataset_dict: dict[str, Any], site_url: str | None = None) -> str:
     site = _site_url() if site_url is None else site_url
     return f"{site}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}"
-
-
-def request_page(dataset_dict: dict[str, Any], site_url: str | None = None) -> str:
-    """Where the public asks for conditionally open data (Art. 25): the access-request form."""
-    return dataset_page(dataset_dict, site_url) + "/request"
 
 
 @dataclass

@@ -27,7 +27,20 @@ from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, is_blank, 
 STATES: tuple[str, ...] = (
     "submitted", "returned", "approved", "refused", "withdrawn", "expired", "revoked",
 )
-FINAL_STATES = frozenset({"refused", "withdrawn", "expired", "revoked"})
+STATE_LABELS: dict[str, str] = {
+    "submitted": N_("Awaiting decision"),
+    "returned": N_("Returned for more information"),
+    "approved": N_("Approved"),
+    "refused": N_("Refused"),
+    "withdrawn": N_("Withdrawn"),
+    "expired": N_("Expired"),
+    "revoked": N_("Revoked"),
+}
+# Share requests between departments (Art. 20), open-data requests (Art. 25).
+REQUEST_KIND_LABELS: dict[str, str] = {
+    "share": N_("Share request (between departments)"),
+    "open": N_("Open-data request"),
+}
 
 # action -> {from state: to state}
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -39,7 +52,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "revoke": {"approved": "revoked"},
     "expire": {"approved": "expired"},
 }
-ACTIONS: tuple[str, ...] = tuple(TRANSITIONS)
 
 # Art. 25: a department that refuses must state its reasons; returning and revoking affect
 # the applicant just as much, so they must say why too.
@@ -68,9 +80,29 @@ def bureau_may(request_kind: str, action: str) -> bool:
 PURPOSES: tuple[str, ...] = (
     "innovation", "urban_governance", "social_services", "research", "commercial", "duties",
 )
+PURPOSE_LABELS: dict[str, str] = {
+    "innovation": N_("Innovation and entrepreneurship"),
+    "urban_governance": N_("Urban governance"),
+    "social_services": N_("Social services"),
+    "research": N_("Public-interest research and education"),
+    "commercial": N_("Commercial use (by public tender or another competitive method)"),
+    "duties": N_("Performance of public duties"),
+}
 APPLICANT_KINDS: tuple[str, ...] = (
     "department", "citizen", "legal_person", "research_institution", "other_body",
 )
+APPLICANT_KIND_LABELS: dict[str, str] = {
+    "department": N_("Government department"),
+    "citizen": N_("Citizen"),
+    "legal_person": N_("Company or other legal person"),
+    "research_institution": N_("University or research institute"),
+    "other_body": N_("Other organisation with public duties"),
+}
+# What a page may name by code (``h.dongchang_label``), each table next to its codes above.
+LABELS: dict[str, dict[str, str]] = {
+    "purpose": PURPOSE_LABELS, "applicant_kind": APPLICANT_KIND_LABELS,
+    "state": STATE_LABELS, "request_kind": REQUEST_KIND_LABELS,
+}
 # Performing public duties is something only departments and bodies with public functions do.
 DUTIES_APPLICANT_KINDS = frozenset({"department", "other_body"})
 

@@ -111,7 +111,9 @@ def dongchang_tender_show(context: Context, data_dict: DataDict) -> dict[str, An
     :param id: the tender id
     :returns: the tender with ``state`` (``announced``, ``bidding_closed``, ``awarded``,
         ``cancelled`` or ``ended``), ``datasets`` (visible entries), ``hidden_datasets``
-        (how many covered entries are not open to the viewer), ``awardee`` and the contract
+        (how many covered entries are not open to the viewer), ``awardee`` and the contract,
+        and ``open_actions``: what the Bureau may do to it now (``update``, ``award``,
+        ``cancel``; whether this caller may is its auth's answer)
     """
     tender = service.get_tender(tk.get_or_bust(data_dict, "id"))
     tk.check_access("dongchang_tender_show", context, {"id": tender.id})

@@ -22,8 +22,20 @@ from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, is_blank, 
 from ckanext.dongchang.requests.rules import period_errors
 
 METHODS: tuple[str, ...] = ("public_tender", "competitive_negotiation", "competitive_consultation")
+METHOD_LABELS: dict[str, str] = {
+    "public_tender": N_("Public tender"),
+    "competitive_negotiation": N_("Competitive negotiation"),
+    "competitive_consultation": N_("Competitive consultation"),
+}
 STORED_STATES: tuple[str, ...] = ("announced", "awarded", "cancelled", "ended")
 STATES: tuple[str, ...] = ("announced", "bidding_closed", "awarded", "cancelled", "ended")
+STATE_LABELS: dict[str, str] = {
+    "announced": N_("Open for bids"),
+    "bidding_closed": N_("Bidding closed"),
+    "awarded": N_("Awarded"),
+    "cancelled": N_("Cancelled"),
+    "ended": N_("Contract ended"),
+}
 # What the public tender list shows unless asked for other states.
 LISTED_STATES: tuple[str, ...] = ("announced", "bidding_closed", "awarded")
 
@@ -60,6 +72,12 @@ def refusal(action: str, state: str) -> str | None:
     if state in ALLOWED_FROM.get(action, frozenset()):
         return None
     return _REFUSED_MESSAGES.get(action, N_("This tender cannot be changed this way."))
+
+
+def open_actions(state: str) -> list[str]:
+    """What the Bureau may do to a tender in (effective) ``state`` now, in the order a page
+    offers them: the page asks this instead of knowing the lifecycle itself."""
+    return [action for action in ("update", "award", "cancel") if refusal(action, state) is None]
 
 
 def announcement_errors(tender: Mapping[str, Any]) -> Errors:

@@ -264,6 +264,7 @@ def as_dict(tender: Tender, context: Context) -> dict[str, Any]:
     out = tender.as_dict()
     out["stored_state"] = tender.state
     out["state"] = state_of(tender)
+    out["open_actions"] = rules.open_actions(out["state"])
     reader = audience.reader_context(context)
     visible, hidden = [], 0
     for dataset_id in tender.dataset_ids or []:

@@ -23,21 +23,9 @@ _AWARD_FIELDS = ("awardee", "award_date", "contract_start", "contract_end")
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """Translated names of methods and states, for the templates."""
-    return {
-        "method": {
-            "public_tender": tk._("Public tender"),
-            "competitive_negotiation": tk._("Competitive negotiation"),
-            "competitive_consultation": tk._("Competitive consultation"),
-        },
-        "state": {
-            "announced": tk._("Open for bids"),
-            "bidding_closed": tk._("Bidding closed"),
-            "awarded": tk._("Awarded"),
-            "cancelled": tk._("Cancelled"),
-            "ended": tk._("Contract ended"),
-        },
-    }
+    """Translated names of methods and states (written next to their codes in the rules)."""
+    return {"method": {code: tk._(label) for code, label in rules.METHOD_LABELS.items()},
+            "state": {code: tk._(label) for code, label in rules.STATE_LABELS.items()}}
 
 
 def _form(fields: tuple[str, ...]) -> dict[str, Any]:
