@@ -66,5 +66,6 @@ def test_art16_daily_reminder_mails_the_department_its_stale_data(
     run_jobs()
     (mail,) = mail_sink.to("scjg-editor@example.gov.cn")
     assert "东昌府区市场主体每日登记" in mail["body"]
+    assert "每日" in mail["body"] and "Daily" in mail["body"]  # the cycle, in both languages
     assert "东昌府区不定期公告" not in mail["body"]
     assert mail_sink.to("rsj-admin@example.gov.cn") == []
