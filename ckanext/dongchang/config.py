@@ -27,6 +27,17 @@ def bureau_org() -> str:
     return tk.config[PREFIX + "bureau_org"] or ""
 
 
+def city_bureau_org() -> str:
+    """The city Big Data Bureau's organisation (Art. 20 ¶3); empty: the district Bureau."""
+    return tk.config[PREFIX + "city_bureau_org"] or ""
+
+
+def agreement_terms() -> tuple[str, str]:
+    """The data use agreement's version and text (text empty: the built-in terms)."""
+    return (str(tk.config[PREFIX + "agreement_terms_version"]),
+            tk.config[PREFIX + "agreement_terms"] or "")
+
+
 def grade_policy() -> GradePolicy:
     """The widest share and open class per security grade (site policy, see the rules)."""
     return GradePolicy(

@@ -43,7 +43,6 @@ def _apply(citizen, scenario: str, text: dict) -> str:
     page.select_option("select[name=applicant_kind]", "citizen")
     page.select_option("select[name=purpose]", "social_services")
     page.fill("textarea[name=use_scenario]", scenario)
-    page.check("input[name=agreement_accepted]")
     citizen.shot("fills-request")
     page.locator("form button[name=save]").click()
     page.wait_for_load_state()
@@ -85,6 +84,15 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
     second = _apply(citizen, "为社区老人开发养老机构查询小程序，数据加密存储，不对外提供", text)
     page = _decide(admin, second, "approve")
     assert text["approved"] in page.locator(".dongchang-state").inner_text()
+    # Art. 25 ¶4: access starts once both sides have signed the agreement (协议)
+    _decide(admin, second, "sign")
+    citizen.page.goto(second)
+    sign = citizen.page.locator("form.dongchang-sign")
+    sign.locator("textarea[name=security_measures]").fill("数据加密存储，不对外提供")
+    citizen.shot("signs-agreement")
+    sign.locator("button[type=submit]").click()
+    citizen.page.wait_for_load_state()
+    assert citizen.page.locator("form.dongchang-sign").count() == 0
 
     # The download goes to the department's file server; the browser is given the file here.
     citizen.context.route("https://files.example.gov.cn/**", lambda route: route.fulfill(

@@ -15,6 +15,7 @@ from ckanext.dongchang.tenders.model import ProductSource
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.grants import sign_agreement, verify_applicant
 
 SCHEMAS = ("ckanext.dongchang:schemas/catalog_entry.yaml"
            " ckanext.dongchang:schemas/data_product.yaml")
@@ -77,7 +78,12 @@ def _grant(world, who, entry="credit", purpose="innovation", **extra):
             "purpose": purpose, "use_scenario": "开发企业服务应用"}
     data.update(extra)
     request = world["api"][who].ok("dongchang_access_request_create", **data)
-    return world["api"]["scjg-admin"].ok("dongchang_access_request_approve", id=request["id"])
+    decider = world["api"]["scjg-admin"]
+    if data["applicant_kind"] != "citizen":
+        verify_applicant(decider, request["id"])
+    decider.ok("dongchang_access_request_approve", id=request["id"])
+    sign_agreement(world["api"][who], decider, request["id"])  # Art. 25 ¶4
+    return decider.ok("dongchang_access_request_show", id=request["id"])
 
 
 def _products() -> int:

@@ -13,6 +13,7 @@ from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.grants import sign_agreement
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -40,7 +41,8 @@ def world(app, sysadmin):
     entries = {
         "cond_open": create_entry(sysadmin, owner["id"], name="cond-open",
                                   title="东昌府区市场主体经营异常名录",
-                                  resources=[{"name": "名录", "url": SECRET_URL, "format": "CSV"}],
+                                  resources=[{"name": "名录", "url": SECRET_URL, "format": "CSV",
+                                              "audience": "open"}],
                                   **conditional(share_class="unconditional")),
         "cond_share": create_entry(sysadmin, owner["id"], name="cond-share",
                                    title="东昌府区企业年报明细",
@@ -76,6 +78,7 @@ def test_art25_apply_approve_then_the_applicant_downloads(world, mail_sink, run_
     assert request["due_on"] > dt.date.today().isoformat()
     approved = admin.ok("dongchang_access_request_approve", id=request["id"])
     assert approved["state"] == "approved"
+    sign_agreement(citizen, admin, request["id"])  # Art. 25 ¶4: use under the agreement
     response = citizen.get(f"/dataset/{entry['id']}/resource/{entry['resources'][0]['id']}"
                            "/download")
     assert response.status_code == 302
@@ -84,7 +87,7 @@ def test_art25_apply_approve_then_the_applicant_downloads(world, mail_sink, run_
     receipts = mail_sink.to("wang@example.com")
     subjects = [m["subject"] for m in receipts]
     assert any("东昌府区市场主体经营异常名录" in s for s in subjects)
-    assert len(receipts) == 2  # receipt + decision
+    assert len(receipts) == 3  # receipt + decision (sign, please) + the grant has started
     assert mail_sink.to("admin@scjg.example.gov.cn"), "the department is told of new requests"
     assert all(SECRET_URL not in m["body"] for m in mail_sink.messages)
 
@@ -127,6 +130,7 @@ def test_f4_revoke_ends_access_at_once(world):
     entry = world["entries"]["cond_open"]
     request = _apply(citizen, entry)
     admin.ok("dongchang_access_request_approve", id=request["id"])
+    sign_agreement(citizen, admin, request["id"])
     assert _download_status(citizen, entry) == 302
     assert "reason" in admin.error("dongchang_access_request_revoke", id=request["id"])
     admin.ok("dongchang_access_request_revoke", id=request["id"], reason="超出约定用途使用")

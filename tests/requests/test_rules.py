@@ -16,6 +16,7 @@ from ckanext.dongchang.requests.rules import (
     REASON_REQUIRED,
     STATES,
     InvalidTransition,
+    agreement_required,
     next_state,
     reason_errors,
     request_errors,
@@ -129,28 +130,32 @@ def test_art25_commercial_use_needs_a_tender(tender):
 ])
 def test_f5_duties_purpose_only_for_bodies_with_public_duties(kind, allowed):
     errors = request_errors(request(purpose="duties", applicant_kind=kind, kind="share",
-                                    security_measures="Encrypted storage",
-                                    agreement_accepted=True))
+                                    security_measures="Encrypted storage"))
     assert ("purpose" in errors) is (not allowed)
     assert set(errors) <= {"purpose"}
 
 
 @pytest.mark.parametrize("kind", ["other_body", "citizen", "legal_person"])
-def test_art20_non_government_share_needs_security_measures_and_agreement(kind):
+def test_art20_non_government_share_needs_security_measures(kind):
+    """The agreement itself is a record both sides sign after approval (test_rules_agreements),
+    not a tick-box on the application: only the security measures are asked here."""
     errors = request_errors(request(kind="share", applicant_kind=kind, purpose="innovation"))
-    assert set(errors) == {"security_measures", "agreement_accepted"}
-    ok = request(kind="share", applicant_kind=kind, security_measures="Access log, encryption",
-                 agreement_accepted="on")
+    assert set(errors) == {"security_measures"}
+    ok = request(kind="share", applicant_kind=kind, security_measures="Access log, encryption")
     assert request_errors(ok) == {}
 
 
 def test_art20_departments_share_without_agreement():
     assert request_errors(request(kind="share", applicant_kind="department",
                                   purpose="duties")) == {}
+    assert not agreement_required("share", "department")
 
 
-def test_art20_open_requests_need_no_agreement():
+def test_art25_open_requests_rest_on_an_agreement():
+    """Art. 25 ¶4: conditional-open data is used under an agreement, data security ensured.
+    The application may leave the security measures for the signature (sign_errors)."""
     assert request_errors(request(kind="open", applicant_kind="legal_person")) == {}
+    assert agreement_required("open", "legal_person")
 
 
 @pytest.mark.parametrize("scenario", [None, "", " \n "])
@@ -217,8 +222,7 @@ BOUNDARY = st.one_of(GARBAGE, st.sampled_from([
     *PURPOSES, *APPLICANT_KINDS, "share", "open", "", " ", True, "true", "2026-01-01",
     "2025-12-31", date(2026, 1, 1)]))
 FIELDS = ("kind", "applicant_kind", "purpose", "use_scenario", "security_measures",
-          "period_start", "period_end", "tender_id", "public_interest_attested",
-          "agreement_accepted")
+          "period_start", "period_end", "tender_id", "public_interest_attested")
 
 
 @st.composite
@@ -256,7 +260,7 @@ def test_art20_art25_accepted_requests_satisfy_the_purpose_rules(req):
     if req["purpose"] == "duties":
         assert req["applicant_kind"] in ("department", "other_body")
     if req.get("kind") == "share" and req["applicant_kind"] != "department":
-        assert filled(req.get("security_measures")) and yes(req.get("agreement_accepted"))
+        assert filled(req.get("security_measures"))
 
 
 @given(st.dictionaries(st.sampled_from(FIELDS), GARBAGE))

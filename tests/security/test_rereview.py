@@ -15,6 +15,7 @@ from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api, EnglishApi
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.grants import verify_applicant
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -90,6 +91,7 @@ def test_f4_commercial_use_is_not_granted_beyond_the_tender_contract(grants):
         "dongchang_access_request_create", dataset_id=grants["entry"]["id"],
         applicant_kind="legal_person", purpose="commercial", use_scenario="企业征信服务",
         tender_id=tender["id"])
+    verify_applicant(api["scjg-admin"], request["id"])
     error = api["scjg-admin"].error("dongchang_access_request_approve", id=request["id"],
                                     valid_until=_day(90))
     assert set(error) == {"valid_until", "__type"}

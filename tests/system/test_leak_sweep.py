@@ -42,6 +42,7 @@ from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api, browser_session
 from tests.conftest import PLUGINS
 from tests.entries import class_fields, create_entry, entry_dict
+from tests.grants import sign_agreement
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -330,13 +331,18 @@ def _grants(api: dict[str, Api], entries: dict[str, dict]) -> dict[str, str]:
         done[f"{who}:{key}"] = request["id"]
         return request["id"]
 
+    def grant(who: str, request_id: str, **approval) -> None:
+        """Approve, and both sign the agreement the grant rests on (Art. 25 ¶4)."""
+        admin.ok("dongchang_access_request_approve", id=request_id, **approval)
+        sign_agreement(api[who], admin, request_id)
+
     for key in ("condopen", "condboth"):
-        admin.ok("dongchang_access_request_approve", id=apply("granteecitizen", key))
+        grant("granteecitizen", apply("granteecitizen", key))
     for key in ("condboth", "condshare"):
         request_id = apply("granteegov", key, purpose="duties", applicant_kind=None)
         admin.ok("dongchang_access_request_approve", id=request_id)
-    admin.ok("dongchang_access_request_approve", id=apply("onefile", "condboth"),
-             resource_ids=[entries["condboth"]["resources"][0]["id"]])
+    grant("onefile", apply("onefile", "condboth"),
+          resource_ids=[entries["condboth"]["resources"][0]["id"]])
     revoked = apply("revoked", "condboth")
     admin.ok("dongchang_access_request_approve", id=revoked)
     admin.ok("dongchang_access_request_revoke", id=revoked, reason="超出约定用途")

@@ -71,6 +71,10 @@ def test_f4_decisions_cross_web_workers_at_once(workers, sysadmin):
                    dataset_id=entry["id"], applicant_kind="citizen", purpose="innovation",
                    use_scenario="两个进程的测试")
     call(second, admin_token, "dongchang_access_request_approve", id=request["id"])
+    assert download(first, citizen_token, entry)[0] == 403  # Art. 25 ¶4: not before the agreement
+    call(first, admin_token, "dongchang_agreement_sign", id=request["id"])
+    call(second, citizen_token, "dongchang_agreement_sign", id=request["id"],
+         security_measures="加密存储")
     assert download(first, citizen_token, entry) == (302, SECRET_URL)
     call(second, admin_token, "dongchang_access_request_revoke", id=request["id"],
          reason="测试撤销")

@@ -15,6 +15,7 @@ from ckanext.dongchang.tenders.model import Tender
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.grants import sign_agreement, verify_applicant
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -225,7 +226,10 @@ def test_art25_commercial_use_cannot_be_asked_beyond_the_contract(world):
 # --- ending a tender ends the access resting on it --------------------------------------------
 def _granted(world, tender):
     request = _commercial(world, "company-li", tender["id"])["result"]
-    world["api"]["scjg-admin"].ok("dongchang_access_request_approve", id=request["id"])
+    decider = world["api"]["scjg-admin"]
+    verify_applicant(decider, request["id"])
+    decider.ok("dongchang_access_request_approve", id=request["id"])
+    sign_agreement(world["api"]["company-li"], decider, request["id"])
     assert _download_status(world, "company-li") == 302
     return request
 

@@ -141,8 +141,8 @@ def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
                 row["overdue_responses"] += 1
         elif state == "submitted" and due_on and due_on < today:
             row["overdue_responses"] += 1
-        if state == "approved" and (valid_from is None or valid_from <= today) \
-                and (valid_until is None or valid_until >= today):
+        if state == "approved" and valid_from is not None and valid_from <= today \
+                and (valid_until is None or valid_until >= today):  # started: agreement signed
             row["active_grants"] += 1
 
 

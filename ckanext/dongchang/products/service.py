@@ -318,8 +318,7 @@ def utilisation(today: dt.date | None = None) -> dict[str, Any]:
     today = today or dt.date.today()
     grants = (model.Session.query(AccessRequest)
               .filter(AccessRequest.state == "approved",
-                      sa.or_(AccessRequest.valid_from.is_(None),
-                             AccessRequest.valid_from <= today),
+                      AccessRequest.valid_from <= today,  # empty: awaiting the agreement
                       sa.or_(AccessRequest.valid_until.is_(None),
                              AccessRequest.valid_until >= today))
               .order_by(AccessRequest.valid_until).all())

@@ -15,7 +15,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.schema import validated
-from ckanext.dongchang.requests import schema, scope, service
+from ckanext.dongchang.requests import agreements, authority, rules, schema, scope, service
 from ckanext.dongchang.requests.model import AccessRequest
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "dongchang_access_request_refuse", "dongchang_access_request_return",
     "dongchang_access_request_resubmit", "dongchang_access_request_withdraw",
     "dongchang_access_request_revoke", "dongchang_access_request_extend",
+    "dongchang_access_request_opinion", "dongchang_access_request_verify",
+    "dongchang_agreement_sign",
 ]
 
 
@@ -41,9 +43,9 @@ def dongchang_access_request_create(context: Context, data_dict: DataDict) -> di
         ``commercial`` or ``duties``
     :param use_scenario: how and where the data will be used (required)
     :param security_measures: required for shared data asked by a non-government body
+        (Art. 20 ¶3); for conditional-open data it may wait for the agreement's signature
     :param institution: the research institution (research purpose)
     :param public_interest_attested: research only: public-interest research or education
-    :param agreement_accepted: the data use agreement (shared data, non-government bodies)
     :param tender_id: commercial purpose: the awarded tender
     :param period_start: first day of use (YYYY-MM-DD, optional)
     :param period_end: last day of use (YYYY-MM-DD, optional)
@@ -73,6 +75,18 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     out["may_revoke"] = service.may_decide(user, request, "revoke")
     requester = model.User.get(user) if user else None
     out["is_applicant"] = requester is not None and requester.id == request.requester_id
+    # Art. 20 ¶3, Art. 25 ¶4: who decides, the agreement, the opinion and the applicant check
+    out.update(agreements.deciding_side(request))
+    out["agreement_required"] = agreements.needed(request)
+    out["agreement"] = agreements.as_dict(request)
+    out["may_sign"] = out["is_applicant"] or authority.may(user, request, "sign")
+    out["may_give_opinion"] = authority.may(user, request, "opinion")
+    out["may_verify"] = authority.may(user, request, "verify")
+    out["verification_required"] = rules.verification_required(request.applicant_kind)
+    verifier = model.User.get(request.applicant_verified_by or "")
+    out["applicant_verifier"] = verifier.display_name if verifier else None
+    out["opinions"] = [event for event in out["history"]
+                       if event["action"] == "access_request_opinion"]
     out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
     return out
 
@@ -94,10 +108,20 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> dict
     query = model.Session.query(AccessRequest)
     if data.get("org"):
         org = model.Group.get(data["org"])
-        if not audience.is_recognised_department(org):
+        city = authority.city_bureau_org()
+        is_city = city is not None and org is not None and org.id == city.id
+        if not (is_city or audience.is_recognised_department(org)):
             raise tk.ObjectNotFound(tk._("Department not found"))
-        query = query.join(model.Package, model.Package.id == AccessRequest.dataset_id).filter(
-            model.Package.owner_org == org.id)
+        query = query.join(model.Package, model.Package.id == AccessRequest.dataset_id)
+        owned = model.Package.owner_org == org.id
+        if is_city or (authority.stand_in() and org.id in audience.bureau_org_ids()):
+            # Art. 20 ¶3: the city Bureau's inbox holds the share requests of non-government
+            # applicants (the district Bureau's, while it stands in)
+            decided_here = sa.and_(AccessRequest.request_kind == "share",
+                                   AccessRequest.applicant_kind != "department")
+            query = query.filter(decided_here if is_city else sa.or_(owned, decided_here))
+        else:
+            query = query.filter(owned)
     else:
         user = model.User.get(context["user"])
         query = query.filter(AccessRequest.requester_id == user.id)
@@ -191,3 +215,54 @@ def dongchang_access_request_extend(context: Context, data_dict: DataDict) -> di
     tk.check_access("dongchang_access_request_extend", context, data_dict)
     data = validated(data_dict, schema.access_request_decision(), context)
     return service.as_dict(service.extend(context, data["id"], data.get("reason", "")))
+
+
+def _request_for(action: str, context: Context, data_dict: DataDict, request_schema):
+    """Check access, validate, and load the request an agreement-side action acts on."""
+    tk.check_access(action, context, data_dict)
+    data = validated(data_dict, request_schema, context)
+    return service.get_request(data["id"]), data
+
+
+def dongchang_agreement_sign(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Sign the data use agreement (协议) of an approved request (Art. 20 ¶3, Art. 25 ¶4).
+
+    The applicant and the deciding side (the providing department; the city Big Data Bureau for
+    a non-government body's share request) each sign once; the grant starts when both have.
+
+    :param id: the access request id
+    :param security_measures: the applicant's security measures (required when signing as the
+        applicant unless the request already gives them)
+    :param terms_version: optional: the terms version the signer read; refused if the
+        agreement's differs
+    :returns: the agreement: ``terms_version``, ``terms_text``, ``security_measures``, each
+        side's ``*_signed_by``/``*_signed_at`` and ``complete``
+    """
+    request, data = _request_for("dongchang_agreement_sign", context, data_dict,
+                                 schema.agreement_sign())
+    agreements.sign(context, request, data)
+    return agreements.as_dict(request) or {}
+
+
+def dongchang_access_request_opinion(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The providing department's opinion on a request the city Big Data Bureau decides
+    (Art. 20 ¶3); recorded in the request's history and sent to the deciding side.
+
+    :param id: the access request id
+    :param opinion: the department's opinion (required)
+    """
+    request, data = _request_for("dongchang_access_request_opinion", context, data_dict,
+                                 schema.access_request_opinion())
+    return service.as_dict(agreements.opinion(context, request, data))
+
+
+def dongchang_access_request_verify(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Record the deciding side's check of a self-declared applicant kind (legal person,
+    research institution, other body): required before approval.
+
+    :param id: the access request id
+    :param verification: what was checked (e.g. the unified social credit code)
+    """
+    request, data = _request_for("dongchang_access_request_verify", context, data_dict,
+                                 schema.access_request_verify())
+    return service.as_dict(agreements.verify(context, request, data))

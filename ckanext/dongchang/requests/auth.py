@@ -6,7 +6,7 @@ from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.requests import service
+from ckanext.dongchang.requests import authority, service
 
 __all__ = [
     "dongchang_access_request_create", "dongchang_access_request_show",
@@ -14,7 +14,8 @@ __all__ = [
     "dongchang_access_request_refuse", "dongchang_access_request_return",
     "dongchang_access_request_revoke", "dongchang_access_request_withdraw",
     "dongchang_access_request_resubmit", "dongchang_audit_list",
-    "dongchang_access_request_extend",
+    "dongchang_access_request_extend", "dongchang_access_request_opinion",
+    "dongchang_access_request_verify", "dongchang_agreement_sign",
 ]
 
 
@@ -55,9 +56,12 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> Auth
     if not org:
         return _yes()
     group = model.Group.get(org)
+    city = authority.city_bureau_org()
     if group is not None and (
             audience.department_role_permits(group.id, user, "update_dataset")
-            or audience.memberships_for(user).is_bureau):
+            or audience.memberships_for(user).is_bureau
+            or (city is not None and group.id == city.id
+                and authority.acts_for_city_bureau(model.User.get(user)))):
         return _yes()
     return _no(tk._("Only the department's editors and the Bureau can see its requests."))
 
@@ -67,8 +71,9 @@ def _decider(action: str):
         request = _request(data_dict)
         if request is not None and service.may_decide(context.get("user", ""), request, action):
             return _yes()
-        return _no(tk._("Only the providing department decides on requests (for share requests"
-                        " also the Bureau), and never on their own."))
+        return _no(tk._("Only the deciding side decides on a request (the providing department;"
+                        " the city Big Data Bureau for a non-government applicant's share"
+                        " request), and never on its own."))
 
     auth.__name__ = f"dongchang_access_request_{action}"
     return auth
@@ -79,6 +84,25 @@ dongchang_access_request_refuse = _decider("refuse")
 dongchang_access_request_return = _decider("return")
 dongchang_access_request_revoke = _decider("revoke")
 dongchang_access_request_extend = _decider("extend")
+dongchang_access_request_verify = _decider("verify")
+
+
+def dongchang_access_request_opinion(context: Context, data_dict: DataDict) -> AuthResult:
+    request = _request(data_dict)
+    if request is not None and authority.may(context.get("user", ""), request, "opinion"):
+        return _yes()
+    return _no(tk._("Only the providing department gives an opinion, on requests the city Big"
+                    " Data Bureau decides."))
+
+
+def dongchang_agreement_sign(context: Context, data_dict: DataDict) -> AuthResult:
+    """The applicant and the deciding side sign; nobody else."""
+    request = _request(data_dict)
+    user = model.User.get(context.get("user") or "")
+    if request is not None and user is not None and (
+            user.id == request.requester_id or authority.may(user.name, request, "sign")):
+        return _yes()
+    return _no(tk._("Only the deciding side and the applicant sign the agreement."))
 
 
 def _applicant(context: Context, data_dict: DataDict) -> AuthResult:

@@ -33,7 +33,6 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     institution: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
     public_interest_attested: Mapped[bool] = sa.Column(sa.Boolean, nullable=False,
                                                        default=False)
-    agreement_accepted: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
     tender_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     period_start: Mapped[dt.date | None] = sa.Column(sa.Date)
     period_end: Mapped[dt.date | None] = sa.Column(sa.Date)
@@ -45,6 +44,10 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     due_on_provisional: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
     valid_from: Mapped[dt.date | None] = sa.Column(sa.Date)
     valid_until: Mapped[dt.date | None] = sa.Column(sa.Date)
+    # The deciding side's check of a self-declared applicant kind (Art. 20 ¶3): who, when, what.
+    applicant_verified_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    applicant_verified_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
+    applicant_verification: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
     created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
                                              default=dt.datetime.utcnow)
     modified: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
@@ -54,17 +57,51 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     @classmethod
     def active_grants(cls, user_id: str, dataset_ids: list[str] | None = None,
                       today: dt.date | None = None) -> list[AccessRequest]:
-        """Approved requests of ``user_id`` in force today (optionally for some datasets)."""
+        """Approved requests of ``user_id`` in force today (optionally for some datasets):
+        started (``valid_from``; see ``rules.grant_in_force``) and not ended."""
         today = today or dt.date.today()
         query = model.Session.query(cls).filter(
             cls.requester_id == user_id,
             cls.state == "approved",
-            sa.or_(cls.valid_from.is_(None), cls.valid_from <= today),
+            cls.valid_from <= today,  # empty until the agreement is signed: not started
             sa.or_(cls.valid_until.is_(None), cls.valid_until >= today),
         )
         if dataset_ids is not None:
             query = query.filter(cls.dataset_id.in_(dataset_ids))
         return query.all()
+
+    def as_dict(self) -> dict[str, Any]:
+        return column_values(self)
+
+
+class AccessAgreement(tk.BaseModel):  # type: ignore[misc]
+    """The agreement a grant rests on (Art. 20 ¶3, Art. 25 ¶4): the terms as signed, the
+    applicant's security measures, and each side's signature. Made when the request is
+    approved; the grant starts when both sides have signed."""
+
+    __tablename__ = "dongchang_access_agreement"
+
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
+                                default=lambda: str(uuid.uuid4()))
+    request_id: Mapped[str] = sa.Column(sa.UnicodeText,
+                                        sa.ForeignKey("dongchang_access_request.id"),
+                                        nullable=False, unique=True)
+    terms_version: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    terms_text: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    security_measures: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    authority: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    authority_org_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    authority_signed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    authority_signed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
+    applicant_signed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    applicant_signed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
+    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                             default=dt.datetime.utcnow)
+
+    @classmethod
+    def of_request(cls, request_id: str, for_update: bool = False) -> AccessAgreement | None:
+        query = model.Session.query(cls).filter(cls.request_id == request_id)
+        return (query.with_for_update() if for_update else query).one_or_none()
 
     def as_dict(self) -> dict[str, Any]:
         return column_values(self)

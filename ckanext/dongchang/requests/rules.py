@@ -62,19 +62,46 @@ _REASON_MESSAGES: dict[str, str] = {
     "revoke": N_("Give the reason for revoking access; the applicant will see it."),
 }
 
-# Deciding a request in the department's place. Art. 25 ¶1 gives a conditional-open request to
-# the providing department alone ("由提供数据的单位同意或者说明理由"): the Bureau sees it and
-# follows it up, but does not approve, refuse, return or extend it. Share requests between
-# departments (Art. 20) may also be decided by the Bureau, and the Bureau may revoke any grant
-# (its security oversight, Art. 27): both are this site's policy, not the regulation's text.
-DEPARTMENT_ONLY: dict[str, frozenset[str]] = {
-    "open": frozenset({"approve", "refuse", "return", "extend"}),
-}
+# --- who decides (Art. 20, 25) ----------------------------------------------------------------
+# The roles a user can hold towards a request, besides applicant. CITY_BUREAU is the city Big
+# Data Bureau (市大数据局, ``ckanext.dongchang.city_bureau_org``; the district Bureau stands in
+# when that is empty).
+PROVIDER, DISTRICT_BUREAU, CITY_BUREAU = "provider", "district_bureau", "city_bureau"
+ROLES: tuple[str, ...] = (PROVIDER, DISTRICT_BUREAU, CITY_BUREAU)
+# What the deciding side does: decide, extend the deadline, check the applicant, sign.
+DECIDING_ACTIONS = frozenset({"approve", "refuse", "return", "extend", "verify", "sign"})
 
 
-def bureau_may(request_kind: str, action: str) -> bool:
-    """Whether the Bureau may take ``action`` on a request of ``request_kind``."""
-    return action not in DEPARTMENT_ONLY.get(request_kind, frozenset())
+def deciding_authority(request_kind: object, applicant_kind: object) -> str:
+    """Who decides: the city Big Data Bureau for a non-government body's share request
+    ("非政务部门…应当向市大数据局提交申请", Art. 20 ¶3), else the providing department (Art. 20
+    ¶2, and "由提供数据的单位同意或者说明理由", Art. 25 ¶1)."""
+    if request_kind == "share" and applicant_kind != "department":
+        return CITY_BUREAU
+    return PROVIDER
+
+
+def may_act(role: object, request_kind: object, applicant_kind: object, action: object) -> bool:
+    """Whether ``role`` may take ``action`` on a request.
+
+    The deciding side (``deciding_authority``) decides, extends, checks the applicant and signs
+    the agreement. Where that is the city Bureau, the providing department sees the request and
+    gives an opinion instead. Site policy, not the regulation's text: the district Bureau may
+    also decide share requests between departments, and may revoke any grant (its security
+    oversight, Art. 27); it never decides a conditional-open request (Art. 25 ¶1) nor one the
+    city Bureau decides.
+    """
+    if role not in ROLES or request_kind not in ("share", "open"):
+        return False
+    authority = deciding_authority(request_kind, applicant_kind)
+    if action == "opinion":
+        return role == PROVIDER and authority != PROVIDER
+    if action == "revoke":
+        return role in (authority, DISTRICT_BUREAU)
+    if action in DECIDING_ACTIONS:
+        return role == authority or (
+            role == DISTRICT_BUREAU and request_kind == "share" and authority == PROVIDER)
+    return False
 
 
 PURPOSES: tuple[str, ...] = (
@@ -164,6 +191,13 @@ def request_kind(share_class: object, open_class: object, applicant_is_governmen
     return "open" if open_class == "conditional" else None
 
 
+def non_government_share(share_class: object, applicant_kind: object, purpose: object) -> bool:
+    """Art. 20 ¶3 ("非政务部门因履职需要使用政务数据的,应当向市大数据局提交申请"): a
+    non-government body that needs conditionally shared data for its duties files a share
+    request (decided by the city Big Data Bureau), whatever the entry's open class."""
+    return share_class == "conditional" and applicant_kind == "other_body" and purpose == "duties"
+
+
 def request_errors(req: Mapping[str, Any],
                    allowed_purposes: Iterable[str] = PURPOSES) -> Errors:
     """The pure rules of a request payload as ``{field: [msgid, ...]}``; ``{}`` if valid.
@@ -211,19 +245,17 @@ def request_errors(req: Mapping[str, Any],
     return errors
 
 
-def _non_government_share_errors(req: Mapping[str, Any]) -> Errors:
-    """Art. 20: a non-government body gets shared data with security measures and an agreement.
+SECURITY_MEASURES_NEEDED = N_("Describe the security measures that will protect the data.")
 
-    (The use scenario, also required by Art. 20, is required of every request.)
+
+def _non_government_share_errors(req: Mapping[str, Any]) -> Errors:
+    """Art. 20 ¶3: a non-government body applies with a use scenario and security measures.
+
+    (The use scenario is required of every request; the agreement is signed after approval.)
     """
-    errors: Errors = {}
     if is_blank(req.get("security_measures")):
-        add(errors, "security_measures",
-             N_("Describe the security measures that will protect the data."))
-    if not is_truthy(req.get("agreement_accepted")):
-        add(errors, "agreement_accepted",
-             N_("Accept the data use agreement to apply for shared data."))
-    return errors
+        return {"security_measures": [SECURITY_MEASURES_NEEDED]}
+    return {}
 
 
 def period_errors(data: Mapping[str, Any], start_field: str, end_field: str,
@@ -246,9 +278,6 @@ def period_errors(data: Mapping[str, Any], start_field: str, end_field: str,
     if len(bounds) == 2 and bounds[end_field] < bounds[start_field]:
         add(errors, end_field, order_message)
     return errors
-
-
-
 
 
 # --- how long a grant lasts (Art. 25; F-4, F-6) ------------------------------------------------
@@ -287,3 +316,75 @@ def valid_until_errors(valid_until: date, today: date, grant_days: int,
         return {"valid_until": [Message(GRANT_BEYOND_CONTRACT, latest=latest.isoformat())]}
     return {"valid_until": [Message(GRANT_TOO_LONG, latest=latest.isoformat(),
                                     days=grant_days)]}
+
+
+# --- the agreement a grant rests on (Art. 20 ¶3, Art. 25 ¶4) --------------------------------
+# Applicant kinds a person declares for themselves; the deciding side checks them (e.g. against
+# the business licence or the institution's registration) before approving.
+VERIFIED_KINDS = frozenset({"legal_person", "research_institution", "other_body"})
+SIDES: tuple[str, ...] = ("authority", "applicant")
+
+
+def agreement_required(request_kind: object, applicant_kind: object) -> bool:
+    """A non-government body's share grant (Art. 20 ¶3: "…后,和数据使用方签署协议") and every
+    conditional-open grant (Art. 25 ¶4: "按照…协议约定进行数据开发利用,保障数据安全") start
+    only once both sides have signed an agreement; departments sharing need none."""
+    return request_kind == "open" or (request_kind == "share" and applicant_kind != "department")
+
+
+def verification_required(applicant_kind: object) -> bool:
+    """Whether the applicant's declared kind must be checked by the deciding side."""
+    return applicant_kind in VERIFIED_KINDS
+
+
+def approval_errors(applicant_kind: object, verified: bool) -> Errors:
+    """An approval needs the recorded check of a declared applicant kind first."""
+    if verification_required(applicant_kind) and not verified:
+        return {"applicant_kind": [N_(
+            "Check the applicant's declared kind (legal person, research institution or other"
+            " body) and record the check before approving.")]}
+    return {}
+
+
+def sign_errors(state: object, side: object, signed_already: bool, security_measures: object,
+                terms_version: object, current_version: str) -> Errors:
+    """Why a side cannot sign the agreement now; ``{}`` if it can.
+
+    The agreement follows the grant (Art. 20 ¶3: grant, then sign), so only an approved request
+    is signed, once per side; the applicant signs with the security measures that will protect
+    the data (Art. 25 ¶4); a signer who names the terms version read must have read the current
+    one.
+    """
+    if side not in SIDES:
+        return {"side": [N_("Only the deciding side and the applicant sign the agreement.")]}
+    if state != "approved":
+        return {"state": [N_("The agreement is signed once the request is approved, while"
+                             " access lasts.")]}
+    if signed_already:
+        return {"agreement": [N_("This side has already signed the agreement.")]}
+    errors: Errors = {}
+    if side == "applicant" and is_blank(security_measures):
+        add(errors, "security_measures", SECURITY_MEASURES_NEEDED)
+    if terms_version not in (None, "") and terms_version != current_version:
+        add(errors, "terms_version", N_(
+            "The terms of the agreement have changed since you read them; read the current"
+            " version and sign again."))
+    return errors
+
+
+def grant_in_force(state: object, valid_from: date | None, valid_until: date | None,
+                   today: date) -> bool:
+    """An approved grant is in force from ``valid_from`` (set when the agreement, if one is
+    needed, is signed by both sides; empty until then) to ``valid_until``."""
+    return (state == "approved" and valid_from is not None and valid_from <= today
+            and (valid_until is None or valid_until >= today))
+
+
+AGREEMENT_TERMS = N_(
+    "Data use agreement. The applicant named in this request may use the data of this catalog"
+    " entry only for the purpose and use scenario stated in the request, and only while access"
+    " lasts; protects it with the security measures recorded in this agreement; does not pass"
+    " the data on to others or publish it; states the source of the data and the date it was"
+    " obtained in any product derived from it (Art. 25); and accepts that the granting side"
+    " follows up the use and may revoke access if these terms are broken."
+)

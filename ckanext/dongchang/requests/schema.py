@@ -42,7 +42,6 @@ def access_request_create(not_empty, unicode_safe, ignore_missing, one_of) -> Sc
         "period_start": date_field(),
         "period_end": date_field(),
         "public_interest_attested": flag_field(),
-        "agreement_accepted": flag_field(),
     }
 
 
@@ -52,8 +51,7 @@ def access_request_resubmit(not_empty, unicode_safe, ignore_missing) -> Schema:
     for field in ("dataset_id", "resource_ids", "applicant_kind", "applicant_org_id", "purpose",
                   "tender_id"):
         schema.pop(field)
-    for flag in ("public_interest_attested", "agreement_accepted"):
-        schema[flag] = [ignore_missing, strict_flag]
+    schema["public_interest_attested"] = [ignore_missing, strict_flag]
     schema["id"] = [not_empty, unicode_safe]
     return schema
 
@@ -71,6 +69,22 @@ def access_request_approval(not_empty, unicode_safe, ignore_missing) -> Schema:
         "valid_until": date_field(),
         "resource_ids": [ignore_missing, _list_of_ids],
     }
+
+
+@tk.validator_args
+def agreement_sign(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "security_measures": text_field(4000),
+            "terms_version": text_field(100)}
+
+
+@tk.validator_args
+def access_request_opinion(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "opinion": text_field(4000)}
+
+
+@tk.validator_args
+def access_request_verify(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "verification": text_field(2000)}
 
 
 @tk.validator_args

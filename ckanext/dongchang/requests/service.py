@@ -22,7 +22,7 @@ from ckanext.dongchang.kernel.messages import N_, Message
 from ckanext.dongchang.kernel.rows import one_or_not_found
 from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.kernel.schema import invalid, rendered
-from ckanext.dongchang.requests import mails, rules, scope
+from ckanext.dongchang.requests import agreements, authority, mails, rules, scope
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders import service as tenders
 
@@ -56,10 +56,13 @@ def applicant_profile(user: model.User, data: dict[str, Any]) -> tuple[str, str 
     return kind, None
 
 
-def determine_kind(dataset: model.Package, applicant_kind: str) -> str:
+def determine_kind(dataset: model.Package, applicant_kind: str, purpose: Any = None) -> str:
     """Share request (Art. 20) or open request (Art. 25) — or a field error saying why not."""
     extras = dataset.extras or {}
     share, open_ = extras.get("share_class"), extras.get("open_class")
+    if publication.is_published(extras) and rules.non_government_share(share, applicant_kind,
+                                                                       purpose):
+        return "share"  # Art. 20 ¶3: decided by the city Big Data Bureau
     if not publication.is_published(extras):
         raise invalid("dataset_id", N_("This entry is not published yet."))
     kind = rules.request_kind(share, open_, applicant_kind == "department")
@@ -101,7 +104,7 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
                                                                                 dataset.id):
         raise tk.ObjectNotFound(tk._("Catalog entry not found"))
     applicant_kind, applicant_org = applicant_profile(user, data)
-    kind = determine_kind(dataset, applicant_kind)
+    kind = determine_kind(dataset, applicant_kind, data.get("purpose"))
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
     errors = rendered(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
     if errors:
@@ -121,7 +124,6 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
         security_measures=data.get("security_measures") or "",
         institution=data.get("institution") or "",
         public_interest_attested=bool(data.get("public_interest_attested")),
-        agreement_accepted=bool(data.get("agreement_accepted")),
         tender_id=data.get("tender_id") or None,
         period_start=date_or_none(data.get("period_start")),
         period_end=date_or_none(data.get("period_end")),
@@ -144,26 +146,21 @@ def _open_request_exists(user_id: str, dataset_id: str) -> bool:
 
 
 def may_decide(user_name: str, request: AccessRequest, action: str = "approve") -> bool:
-    """The providing department's editors and admins, and the Bureau where the rules let it
-    act in the department's place (``rules.bureau_may``) — never the applicant."""
-    user = model.User.get(user_name) if user_name else None
-    if user is None or user.id == request.requester_id:
-        return False
-    dataset = model.Package.get(request.dataset_id)
-    if dataset is None:
-        return False
-    if audience.department_role_permits(dataset.owner_org, user.name, "update_dataset"):
-        return True
-    return audience.memberships_for(user).is_bureau and rules.bureau_may(
-        request.request_kind, action)
+    """The deciding side of the request (``rules.may_act``: the providing department, the city
+    Big Data Bureau for a non-government body's share request, the district Bureau where the
+    site's policy lets it act) — never the applicant."""
+    return authority.may(user_name, request, action)
 
 
 def may_view(user_name: str, request: AccessRequest) -> bool:
-    """The applicant, the providing department and the Bureau (which follows every request)."""
+    """The applicant, the providing department (which gives its opinion where the city Bureau
+    decides), the Bureau (which follows every request) and the deciding side."""
     user = model.User.get(user_name) if user_name else None
-    return user is not None and (user.id == request.requester_id
-                                 or audience.memberships_for(user).is_bureau
-                                 or may_decide(user_name, request))
+    if user is None:
+        return False
+    roles = authority.roles_of(user_name, request)
+    return (user.id == request.requester_id or rules.PROVIDER in roles
+            or rules.DISTRICT_BUREAU in roles or may_decide(user_name, request))
 
 
 def transition(context: Context, request_id: str, action: str, reason: str = "",
@@ -215,7 +212,7 @@ def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
         raise invalid("reason", N_("Say why the department needs more time."))
     request = get_request(request_id)
     if request.state != "submitted":
-        raise invalid("state", tk._(rules.InvalidTransition.message))
+        raise invalid("state", rules.InvalidTransition.message)
     already = model.Session.query(AuditEvent.id).filter(
         AuditEvent.object_id == request.id,
         AuditEvent.action == "access_request_extend").first()
@@ -234,7 +231,7 @@ def extend(context: Context, request_id: str, reason: str) -> AccessRequest:
     )
     if updated != 1:
         model.Session.rollback()
-        raise invalid("state", tk._(rules.InvalidTransition.message))
+        raise invalid("state", rules.InvalidTransition.message)
     AuditEvent.record(user.id if user else None, "access_request_extend", "access_request",
                       request.id, dataset_id=request.dataset_id, from_due=str(request.due_on),
                       to_due=str(new_due), reason=reason)
@@ -262,16 +259,25 @@ def approve(context: Context, request_id: str, reason: str = "",
     errors = rules.valid_until_errors(until, today, grant_days, contract_end)
     if errors:
         raise tk.ValidationError(rendered(errors))
-    changes: dict[str, Any] = {"valid_from": today, "valid_until": until}
+    verified = request.applicant_verified_at is not None
+    errors = rules.approval_errors(request.applicant_kind, verified)
+    if errors:  # Art. 20 ¶3: a declared legal person or institution is checked first
+        raise tk.ValidationError(rendered(errors))
+    # With an agreement to sign the grant has not started: valid_from is set by the second
+    # signature (agreements.sign); without one it starts today.
+    starts = None if agreements.needed(request) else today
+    changes: dict[str, Any] = {"valid_from": starts, "valid_until": until}
     changes["resource_ids"] = scope.covered_on_approval(request, resource_ids)
-    return transition(context, request_id, "approve", reason, **changes)
+    approved = transition(context, request_id, "approve", reason, **changes)
+    agreements.after_approval(approved)
+    return approved
 
 
 def resubmit(context: Context, request_id: str, data: dict[str, Any]) -> AccessRequest:
     """The applicant answers a return: the editable fields may change, identity may not."""
     request = get_request(request_id)
     editable = ("use_scenario", "security_measures", "institution", "public_interest_attested",
-                "agreement_accepted", "period_start", "period_end")
+                "period_start", "period_end")
     merged = {field: getattr(request, field) for field in editable}
     merged.update({k: v for k, v in data.items() if k in editable and v is not None})
     payload = dict(merged, purpose=request.purpose, applicant_kind=request.applicant_kind,
@@ -315,6 +321,9 @@ def as_dict(request: AccessRequest) -> dict[str, Any]:
     out["requester_display_name"] = requester.display_name if requester else None
     out["overdue"] = bool(request.state == "submitted" and request.due_on
                           and request.due_on < dt.date.today())
+    out["grant_in_force"] = rules.grant_in_force(request.state, request.valid_from,
+                                                 request.valid_until, dt.date.today())
+    out["awaiting_agreement"] = request.state == "approved" and request.valid_from is None
     return out
 
 

@@ -20,11 +20,15 @@ from ckanext.dongchang.kernel.pages import (
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
 
-DECISIONS = ("approve", "refuse", "return", "revoke", "withdraw", "resubmit", "extend")
+DECISIONS = ("approve", "refuse", "return", "revoke", "withdraw", "resubmit", "extend",
+             "sign", "opinion", "verify")
+# The action each form of the request page calls (the agreement's has its own name).
+_ACTIONS = {decision: f"dongchang_access_request_{decision}" for decision in DECISIONS}
+_ACTIONS["sign"] = "dongchang_agreement_sign"
 _FORM_FIELDS = (
     "applicant_kind", "applicant_org_id", "purpose", "use_scenario", "security_measures",
     "institution", "tender_id", "period_start", "period_end", "public_interest_attested",
-    "agreement_accepted", "reason", "valid_until",
+    "reason", "valid_until", "opinion", "verification", "terms_version",
 )
 
 
@@ -97,7 +101,7 @@ def decide(id: str, decision: str):
     if decision not in DECISIONS:
         return tk.abort(404)
     with flashing_errors(not_found=tk._("Access request not found")):
-        tk.get_action(f"dongchang_access_request_{decision}")(context(), dict(_form(), id=id))
+        tk.get_action(_ACTIONS[decision])(context(), dict(_form(), id=id))
         tk.h.flash_success(_DONE_MESSAGES[decision]())
     return tk.redirect_to("dongchang_requests.read", id=id)
 
@@ -110,6 +114,10 @@ _DONE_MESSAGES = {
     "withdraw": lambda: tk._("Your request was withdrawn."),
     "resubmit": lambda: tk._("Your request was resubmitted."),
     "extend": lambda: tk._("The deadline was extended; the applicant has been told."),
+    "sign": lambda: tk._("You signed the agreement. Access starts once both sides have signed."),
+    "opinion": lambda: tk._("The department's opinion was recorded; the deciding side has been"
+                            " told."),
+    "verify": lambda: tk._("The check of the applicant's kind was recorded."),
 }
 
 requests_blueprint.add_url_rule("/dataset/<id>/request", view_func=apply,
