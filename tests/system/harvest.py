@@ -338,13 +338,13 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
             raise RuntimeError(f"no harvest source {name}:\n{made.stderr[-4000:]}")
         return name
 
-    def harvest(self, source: str) -> HarvestReport:
+    def harvest(self, source: str, *options: str) -> HarvestReport:
         """One complete harvest job (gather, fetch, import, deletions), synchronously, by
         ckanext-harvest's own stages (``run_harvest.py`` says why not ``run-test``)."""
         before = self._job_ids(source)
         run = subprocess.run(
             [sys.executable, str(Path(__file__).with_name("run_harvest.py")), str(self.config),
-             source], cwd=ROOT, env=_client_env(), stdin=subprocess.DEVNULL,
+             source, *options], cwd=ROOT, env=_client_env(), stdin=subprocess.DEVNULL,
             capture_output=True, text=True, timeout=600)
         new_jobs = [job for job in self._job_ids(source) if job not in before]
         if len(new_jobs) != 1:

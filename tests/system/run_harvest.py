@@ -12,7 +12,10 @@ Why not ``ckan harvester run-test``: on CKAN 2.12, ckanext-harvest 1.6.3 reads t
 copy has no ``source_type``, so every run after the first fails with ``KeyError:
 'source_type'`` (and run-test stops at the first exception). Usage:
 
-    python tests/system/run_harvest.py CLIENT.ini SOURCE_NAME   (prints the job id)
+    python tests/system/run_harvest.py CLIENT.ini SOURCE_NAME [--restore-deleted]
+
+prints the job id. ``--restore-deleted`` applies the consumer-side fix the README describes
+for a dataset that leaves the source and comes back (:func:`restore_deleted`).
 """
 from __future__ import annotations
 
@@ -20,7 +23,29 @@ import sys
 import traceback
 
 
-def main(config_path: str, source_name: str) -> None:
+def restore_deleted(harvester) -> None:
+    """The consumer-side fix for ckanext-dcat 2.4.4 on CKAN 2.12 (docs/upstream/
+    ckanext-dcat-leave-and-return.md), as a site would put it in a ``DCATRDFHarvester``
+    subclass: read the existing copy with the harvester's rights (a deleted one too), and
+    make every dataset the source publishes active again."""
+    from ckan.plugins import toolkit as tk
+
+    def _get_existing_dataset(guid):
+        found = harvester._read_datasets_from_db(guid)  # noqa: SLF001 - the method we override
+        if not found:
+            return None
+        context = {"ignore_auth": True, "user": harvester._get_user_name()}  # noqa: SLF001
+        return tk.get_action("package_show")(context, {"id": found[0][0]})
+
+    def modify_package_dict(package_dict, dcat_dict, harvest_object):
+        package_dict["state"] = "active"
+        return package_dict
+
+    harvester._get_existing_dataset = _get_existing_dataset  # noqa: SLF001
+    harvester.modify_package_dict = modify_package_dict
+
+
+def main(config_path: str, source_name: str, *options: str) -> None:
     from ckan import model
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
@@ -33,6 +58,8 @@ def main(config_path: str, source_name: str) -> None:
 
         source = HarvestSource.get(model.Package.get(source_name).id)
         harvester = queue.get_harvester(source.type)
+        if "--restore-deleted" in options:
+            restore_deleted(harvester)
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         job_id = tk.get_action("harvest_job_create")(
             {"ignore_auth": True, "user": site_user}, {"source_id": source.id, "run": False})["id"]

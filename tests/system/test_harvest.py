@@ -3,6 +3,8 @@ ckanext-dcat's ``dcat_rdf`` harvester harvests ``/catalog.ttl`` from ``ckan run`
 by page, and we check what lands downstream. See ``tests/system/harvest.py``."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import rdflib
 from ckan.tests import factories
@@ -158,6 +160,21 @@ def test_f9_full_harvest_lands_every_public_entry_exactly_once(
     assert not [url for url in urls if "harvest-secret" in url]
 
 
+def test_f9_stock_consumers_name_chinese_titles_with_underscores(
+        our_site, client, sysadmin, department):
+    """Issue 19 item 10, pinned: our entries' names are ASCII (CKAN's name validator allows
+    nothing else), but ckanext-dcat's parser never reads a name: the harvester makes one from
+    the title (``munge_title_to_name``), and a Chinese title leaves only underscores. The
+    README gives consumers the hook that names datasets from the landing page instead."""
+    entry = create_entry(sysadmin, department["id"], name="dcf-bus-stops",
+                         title="东昌府区公交站点信息")
+    source = client.create_source("names-harvest", our_site.public_url + "/catalog.ttl")
+    client.harvest(source)
+    (downstream,) = client.datasets(source)
+    assert downstream.title == entry["title"]
+    assert re.fullmatch(r"_+[-0-9a-f]*", downstream.name), downstream.name
+
+
 def test_f9_harvest_under_concurrent_edits_deletes_no_public_entry(
         our_site, proxy, client, sysadmin, department, publisher):
     """Issue 19 item 2, through the real harvester: a re-harvest during which entries are
@@ -192,7 +209,8 @@ def test_f9_entry_that_leaves_and_returns_stock_dcat_never_restores_it(
     docs/upstream/ckanext-dcat-leave-and-return.md): an entry that leaves the public feed is
     deleted downstream; when it comes back under the same IRI (guid), the harvester finds the
     deleted copy by guid, ``package_show`` on it is refused (no user in the context) and the
-    import fails; the entry stays deleted downstream on every later harvest. When this test
+    import fails (five tries, as a restarted consumer would, then ERROR); the entry stays
+    deleted downstream on every later harvest. When this test
     fails, upstream has fixed it: update the README's consumer section."""
     entries = open_entries(sysadmin, department["id"], "return", 2)
     leaving, staying = entries
@@ -205,10 +223,32 @@ def test_f9_entry_that_leaves_and_returns_stock_dcat_never_restores_it(
 
     publisher.reopen(leaving["id"])
     assert fetch(f"{our_site.url}/dataset/{leaving['id']}.ttl")[0] == 200
-    for _ in range(2):
-        report = client.harvest(source)
-        states = {d.guid: d.state for d in client.datasets(source, state=None)}
-        assert states[guid(our_site, staying)] == "active"
-        assert states[guid(our_site, leaving)] == "deleted", "restored: upstream fixed it?"
-        failed = [g for g, state, _status, _extra in report.objects if state == "ERROR"]
-        assert failed == [guid(our_site, leaving)], report.explain()
+    report = client.harvest(source)
+    states = {d.guid: d.state for d in client.datasets(source, state=None)}
+    assert states[guid(our_site, staying)] == "active"
+    assert states[guid(our_site, leaving)] == "deleted", "restored: upstream fixed it?"
+    failed = [g for g, state, _status, _extra in report.objects if state == "ERROR"]
+    assert failed == [guid(our_site, leaving)], report.explain()
+    assert "NotAuthorized" in report.stderr
+
+
+def test_f9_entry_that_leaves_and_returns_is_restored_with_the_consumer_fix(
+        our_site, client, sysadmin, department, publisher):
+    """Issue 19 item 3: the consumer-side fix the README gives (``run_harvest.restore_deleted``)
+    brings the returning entry back downstream, same dataset and name, and nothing else
+    changes."""
+    leaving, staying = open_entries(sysadmin, department["id"], "restore", 2)
+    source = client.create_source("restore-harvest", our_site.public_url + "/catalog.ttl")
+    client.harvest(source, "--restore-deleted")
+    before = {d.guid: d.name for d in client.datasets(source)}
+    publisher.hide(leaving["id"])
+    client.harvest(source, "--restore-deleted")
+    assert {d.guid for d in client.datasets(source)} == {guid(our_site, staying)}
+
+    publisher.reopen(leaving["id"])
+    report = client.harvest(source, "--restore-deleted")
+
+    assert report.status == "Finished" and not report.object_errors, report.explain()
+    after = {d.guid: d.name for d in client.datasets(source, state=None)}
+    assert after == before
+    assert {d.guid for d in client.datasets(source)} == set(before)
