@@ -7,7 +7,7 @@ and vanilla. Each in its own process, in-process requests as in ``site_worker.py
 * ours: the generation is bumped (as any edit does), then a full walk of ``/catalog.ttl?page=``
   1..n renders and fills the cache (**cold**), then ``--walks`` walks of the unchanged pages
   (**repeated**), then one walk with ``If-None-Match`` (**conditional**: 304s);
-* vanilla: ``--walks`` + 1 walks (no cache), for the cold walk's ratio to stock.
+* vanilla: ``--walks`` walks (no cache), for the cold walk's ratio to stock.
 
 Prints and writes ``results/dcat-cache-<stamp>.md``.
 """
@@ -65,7 +65,7 @@ def walk_in_process(config: str, pages: int, walks: int, cached: bool) -> dict:
         result["repeated_s"] = [walk()[0] for _ in range(walks)]
         result["conditional_s"], _, result["not_modified"] = walk(etags)
     else:
-        result["walks_s"] = [walk()[0] for _ in range(walks + 1)]
+        result["walks_s"] = [walk()[0] for _ in range(walks)]
     return result
 
 
