@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -46,41 +47,50 @@ def _entries(org_ids: list[str] | None) -> sa.orm.Query:
 def judged(org_ids: list[str] | None, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every published entry with a dated cycle: last update, last current day, overdue."""
     today = today or dt.date.today()
-    calendar = deadlines.calendar()
+    # Many entries share a due date: count each date's grace once.
+    days = SimpleNamespace(add_working_days=cache(deadlines.calendar().add_working_days))
     grace = dc_config.freshness_grace_working_days()
-
-    @cache
-    def limit(day: dt.date, cycle: str) -> dt.date | None:
-        return freshness.overdue_after(day, cycle, grace, calendar)
-
     out = []
     for id_, name, title, org_id, cycle, saved, files_changed in _entries(org_ids):
-        days = [d.date() for d in (saved, files_changed) if d is not None]
-        last = max(days) if days else None
-        current_until = limit(last, cycle) if last else None
-        overdue = current_until is not None and today > current_until
+        changed = [d.date() for d in (saved, files_changed) if d is not None]
+        last = max(changed) if changed else None
+        current_until = freshness.overdue_after(last, cycle, grace, days)
         out.append({
             "dataset_id": id_, "dataset_name": name, "dataset_title": title,
             "owner_org": org_id, "update_cycle": cycle,
             "last_updated": last.isoformat() if last else None,
             "current_until": current_until.isoformat() if current_until else None,
-            "overdue": overdue,
-            "working_days_overdue": calendar.working_days_between(current_until, today)
-            if overdue else 0,
+            "overdue": current_until is not None and today > current_until,
         })
     return out
 
 
 def overdue(org_ids: list[str] | None, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Overdue entries, the most overdue first, with their department's name and title."""
+    """Overdue entries, the most overdue first, with their department's name and title and
+    how many working days they are overdue."""
+    today = today or dt.date.today()
     rows = [row for row in judged(org_ids, today) if row["overdue"]]
     orgs = {g.id: g for g in model.Session.query(model.Group).filter(
         model.Group.id.in_({row["owner_org"] for row in rows}))} if rows else {}
+    since = _working_days_since({row["current_until"] for row in rows}, today)
     for row in rows:
         org = orgs.get(row["owner_org"])
         row.update(org_name=org.name if org else None,
-                   org_title=(org.title or org.name) if org else None)
+                   org_title=(org.title or org.name) if org else None,
+                   working_days_overdue=since[row["current_until"]])
     return sorted(rows, key=lambda row: (row["current_until"], row["dataset_title"] or ""))
+
+
+def _working_days_since(iso_days: set[str], today: dt.date) -> dict[str, int]:
+    """Working days from each day (exclusive) to today (inclusive), walking the calendar once
+    from today back to the earliest day rather than once per day."""
+    calendar = deadlines.calendar()
+    result, total, cursor = {}, 0, today
+    for iso_day in sorted(iso_days, reverse=True):
+        day = dt.date.fromisoformat(iso_day)
+        total += calendar.working_days_between(day, cursor)
+        result[iso_day], cursor = total, day
+    return result
 
 
 def counts(org_ids: list[str] | None, today: dt.date | None = None) -> dict[str, list[int]]:
