@@ -65,6 +65,7 @@ def setup(n: int, seed_workers: int, reuse: bool = False, tile: int = 0,
     first ``tile`` entries through package_create, the rest copies made in SQL;
     ``index_processes`` > 1: each site indexed by that many processes."""
     saved = sites.STATE / f"setup-n{n}.json"
+    sites.write_configs()  # also when reusing: the configs follow test.ini and this code
     if reuse and saved.exists():
         try:
             counts = {site: sites.core_doc_count(site) for site in sites.SITES}
