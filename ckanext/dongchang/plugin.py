@@ -8,7 +8,9 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dongchang import registry
 from ckanext.dongchang.access import enforcement, indexing
+from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.dcat import cache as dcat_cache
+from ckanext.dongchang.oversight import evaluation
 
 
 @tk.blanket.config_declarations
@@ -20,6 +22,7 @@ from ckanext.dongchang.dcat import cache as dcat_cache
 @tk.blanket.blueprints(registry.blueprints)
 class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
@@ -30,6 +33,10 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "dongchang")
+
+    # IConfigurable
+    def configure(self, config: CKANConfig):
+        evaluation.check_configuration(config)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
@@ -45,6 +52,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
         dcat_cache.bump_generation()
 
     def after_dataset_update(self, context, pkg_dict):
+        catalog_service.record_resubmission(context, pkg_dict)
         enforcement.refresh_activity_labels(pkg_dict["id"])
         dcat_cache.bump_generation()
 

@@ -161,3 +161,14 @@ def test_art29_evaluation_page_lists_rectification_items_and_the_bureau_closes_t
     editor_page = world["en"]["scjg-editor"].page("/en/dongchang/evaluation")
     section = editor_page.find(class_="dongchang-rectification")
     assert "响应超期" in section.text and section.find("form") is None
+
+
+@pytest.mark.parametrize("weights", ["speed:10", "freshness:-1", "freshness:0"])
+def test_art6_a_weight_that_means_nothing_stops_the_site_at_start_up(weights):
+    from ckan.exceptions import CkanConfigurationException
+
+    from ckanext.dongchang.oversight import evaluation
+
+    with pytest.raises(CkanConfigurationException, match="evaluation_weights"):
+        evaluation.check_configuration({evaluation.WEIGHTS_OPTION: weights.split()})
+    evaluation.check_configuration({evaluation.WEIGHTS_OPTION: ["freshness:1", "products:2.5"]})

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
+from ckan.exceptions import CkanConfigurationException
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
@@ -59,6 +60,18 @@ def evaluate(org_ids: list[str] | None, start: dt.date | None,
             "weights": weights,
             "period": {"start": start.isoformat() if start else None,
                        "end": end.isoformat() if end else None}}
+
+
+def check_configuration(config: Any) -> None:
+    """Stop the site at start-up, naming the option, when the evaluation's weights cannot be
+    read — rather than failing every evaluation page later."""
+    try:
+        rules.parse_weights(config.get(WEIGHTS_OPTION) or [])
+    except rules.WeightsError as error:
+        raise CkanConfigurationException(f"{WEIGHTS_OPTION}: {error}") from error
+
+
+WEIGHTS_OPTION = "ckanext.dongchang.evaluation_weights"
 
 
 #: Further figures contributed by other features (catalog updates, products): each is
