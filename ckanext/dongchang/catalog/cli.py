@@ -66,8 +66,9 @@ def deadlines(org: str | None):
 @click.command("remind-deadlines", short_help="Mail departments their due catalog updates.")
 def remind_deadlines():
     """Queue a mail to each department's editors and admins listing its overdue changes and
-    those due soon (ckanext.dongchang.due_soon_working_days), and one listing the entries whose data is overdue
-    for its update cycle (Art. 16). Run it daily (cron), with a jobs worker running."""
+    those due soon (ckanext.dongchang.due_soon_working_days), and one listing the entries
+    whose data is overdue for its update cycle (Art. 16). Run it daily (cron), with a jobs
+    worker running."""
     with _site():
         click.echo(f"queued {remind()} reminder mail(s)")
         click.echo(f"queued {freshness.remind()} update-cycle reminder mail(s)")
