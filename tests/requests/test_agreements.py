@@ -87,6 +87,10 @@ def test_art20_the_city_bureau_decides_the_provider_gives_an_opinion(world, mail
     assert [o["detail"]["opinion"] for o in city_view["opinions"]] == ["同意共享，仅限抢修调度"]
     inbox = api["city"].ok("dongchang_access_request_list", org=CITY)
     assert [r["id"] for r in inbox["results"]] == [request["id"]]
+    page = api["city"].get(f"/organization/{CITY}/requests").get_data(as_text=True)
+    assert f"/dongchang/request/{request['id']}" in page  # the city Bureau's inbox page
+    api["citizen"].error("dongchang_access_request_show", status=403, id=request["id"])
+    api["citizen"].error("dongchang_access_request_list", status=403, org=CITY)
     run_jobs()
     assert any("市大数据局" in m["body"] for m in mail_sink.to("scjg-admin@example.gov.cn"))
     assert mail_sink.to("lc-dsjj@example.gov.cn"), "the city Bureau is told of the request"
@@ -232,3 +236,39 @@ def test_art20_art25_the_request_page_shows_the_agreement_and_sign_buttons(world
     zh = api["citizen"].page(url).get_text()
     assert "协议" in zh
     assert model.Session.query(AccessRequest).one().valid_from is None
+
+
+# Who may call each agreement-side action on a non-government share request (city Bureau
+# configured): 409 = allowed, refused only for the blank input; 403 = not allowed.
+AGREEMENT_MATRIX = {
+    "body": {"dongchang_agreement_sign": 409, "dongchang_access_request_opinion": 403,
+             "dongchang_access_request_verify": 403},
+    "provider": {"dongchang_agreement_sign": 403, "dongchang_access_request_opinion": 409,
+                 "dongchang_access_request_verify": 403},
+    "district": {"dongchang_agreement_sign": 403, "dongchang_access_request_opinion": 403,
+                 "dongchang_access_request_verify": 403},
+    "city": {"dongchang_agreement_sign": 409, "dongchang_access_request_opinion": 403,
+             "dongchang_access_request_verify": 409},
+    "citizen": dict.fromkeys(("dongchang_agreement_sign", "dongchang_access_request_opinion",
+                              "dongchang_access_request_verify"), 403),
+}
+
+
+@pytest.mark.ckan_config("ckanext.dongchang.city_bureau_org", CITY)
+def test_art20_the_agreement_actions_answer_only_their_side(world, app):
+    request = _body_applies(world)
+    expected = dict(AGREEMENT_MATRIX, anonymous=AGREEMENT_MATRIX["citizen"],
+                    company=AGREEMENT_MATRIX["citizen"])
+    audiences = dict(world["api"], anonymous=Api(app))
+    seen = {}
+    for who, api in audiences.items():
+        for action in expected[who]:
+            seen[(who, action)] = app.post(
+                f"/api/3/action/{action}", json={"id": request["id"], "opinion": " ",
+                                                  "verification": " "},
+                headers=api.headers).status_code
+    assert seen == {(who, action): status for who, row in expected.items()
+                    for action, status in row.items()}
+    stored = model.Session.query(AccessRequest).one()
+    assert stored.state == "submitted" and stored.applicant_verified_at is None
+    assert model.Session.query(AccessAgreement).count() == 0
