@@ -48,12 +48,16 @@ def test_art2_an_entry_says_it_involves_no_state_secrets(sysadmin, org):
     assert list(raised.value.error_dict) == ["involves_state_secrets"]
 
 
-def test_art2_the_form_asks_about_state_secrets(app, sysadmin, org):
+def test_art2_art28_the_form_asks_about_secrets_and_personal_information(app, sysadmin, org):
     token = factories.APIToken(user=sysadmin["name"])["token"]
     page = app.get("/en/dataset/new", headers={"Authorization": token})
     soup = BeautifulSoup(page.body, "html.parser")
     assert soup.select_one("select[name=involves_state_secrets]") is not None
     assert "secrecy" in page.body
+    kinds = soup.select_one("select[name=data_items-0-personal_information]")
+    assert [o.get("value") for o in kinds.find_all("option")] == [
+        "", "none", "personal", "sensitive"]
+    assert soup.select_one("textarea[name=deidentification_statement]") is not None
 
 
 def test_art28_core_data_is_not_opened_by_default(sysadmin, org):
