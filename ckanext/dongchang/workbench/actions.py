@@ -26,7 +26,8 @@ def dongchang_workbench(context: Context, data_dict: DataDict) -> dict[str, Any]
     changes and returned changes; the Bureau gets the review queue and overdue catalog
     changes; everyone gets their own requests returned to them and granted.
 
-    :param counts_only: only the counts (as the header badge needs), no rows
+    :param counts_only: only the counts (as the header badge needs): no rows, and the
+        ``overdue`` counts are ``None``
     :returns: ``{"role": "bureau"|"department"|"user", "todo": n, "departments": [...],
         "bureau": {...}|None, "mine": {...}}``; each list is ``{"count", "results"}`` as the
         action of its page answers (``dongchang_access_request_list``,

@@ -46,12 +46,15 @@ def department_work(context: Context, department: dict[str, Any], rows: int) -> 
     org = {"org": department["id"]}
     requests = _listed(context, "dongchang_access_request_list",
                        dict(org, state="submitted"), rows)
-    requests["overdue"] = _listed(context, "dongchang_access_request_list",
-                                  dict(org, overdue=True), 0)["count"]
     returned = _listed(context, "dongchang_catalog_list", dict(org, state="returned"), rows)
     changes = _listed(context, "dongchang_catalog_change_list", dict(org, state="open"), rows)
-    changes["overdue"] = _listed(context, "dongchang_catalog_change_list",
-                                 dict(org, overdue=True), 0)["count"]
+    # How many are overdue matters on the page, not for the badge's count (every page asks).
+    requests["overdue"] = changes["overdue"] = None
+    if rows:
+        requests["overdue"] = _listed(context, "dongchang_access_request_list",
+                                      dict(org, overdue=True), 0)["count"]
+        changes["overdue"] = _listed(context, "dongchang_catalog_change_list",
+                                     dict(org, overdue=True), 0)["count"]
     returned_changes = _listed(context, "dongchang_catalog_revision_list",
                                dict(org, state="returned"), rows)
     return dict(department, requests=requests, returned=returned, changes=changes,
