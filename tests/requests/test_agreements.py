@@ -113,6 +113,8 @@ def test_art20_the_grant_starts_only_once_both_sides_signed(world, mail_sink, ru
     approved = api["city"].ok("dongchang_access_request_approve", id=request["id"])
     assert approved["state"] == "approved" and approved["valid_from"] is None
     assert approved["awaiting_agreement"] is True and approved["grant_in_force"] is False
+    mine = api["body"].get("/dongchang/requests").get_data(as_text=True)
+    assert "待签署协议" in mine  # the applicant's list says what it waits for
     assert not _gets_data(api["body"], entry, "shared")
     shown = api["body"].ok("dongchang_access_request_show", id=request["id"])
     agreement = shown["agreement"]
