@@ -30,7 +30,8 @@ def care_entry(sysadmin):
     helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
                         role="admin")
     return create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
-                        resources=[{"name": "养老机构名录", "url": SECRET_URL, "format": "CSV"}],
+                        resources=[{"name": "养老机构名录", "url": SECRET_URL, "format": "CSV",
+                                    "audience": "open"}],
                         **conditional(share_class="unconditional"))
 
 

@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, PROV
 
+from ckanext.dongchang.access.rules.visibility import file_audiences_allowed
 from ckanext.dongchang.dcat import profile as dongchang_profile
 from tests.access.test_permission_matrix import MATRIX, Row
 from tests.conftest import PLUGINS
@@ -88,6 +89,8 @@ def world(sysadmin):
             sysadmin, owner_org["id"], name=f"dcat-{key.replace('_', '-')}",
             title=f"目录条目 {title_marker(key)}",
             resources=[{"name": "数据", "format": "CSV",
+                        # the entry's widest version (issue 16: audience per file)
+                        "audience": file_audiences_allowed(row.share_class, row.open_class)[0],
                         "url": f"https://files.example.gov.cn/{url_marker(key)}.csv"}],
             **_fields(number, key, row))
     tokens = {name: factories.APIToken(user=user["name"])["token"]

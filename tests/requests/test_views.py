@@ -22,6 +22,8 @@ def site(sysadmin):
     helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
                         role="admin")
     entry = create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
+                         resources=[{"name": "养老机构名录", "format": "CSV", "audience": "open",
+                                     "url": "https://data.example.gov.cn/elderly-care.csv"}],
                          **conditional(share_class="unconditional"))
     return {
         "org": org, "entry": entry,

@@ -62,7 +62,8 @@ def test_f4_decisions_cross_web_workers_at_once(workers, sysadmin):
     helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
                         role="admin")
     entry = create_entry(sysadmin, org["id"], **conditional(share_class="unconditional"),
-                         resources=[{"name": "数据", "url": SECRET_URL, "format": "CSV"}])
+                         resources=[{"name": "数据", "url": SECRET_URL, "format": "CSV",
+                                     "audience": "open"}])
     admin_token = factories.APIToken(user=admin["name"])["token"]
     citizen_token = factories.APIToken(user=citizen["name"])["token"]
 

@@ -43,7 +43,8 @@ def world(app, sysadmin):
     entries = {
         "credit": create_entry(sysadmin, owner["id"], name="credit", title="东昌府区企业信用信息",
                                resource_code="371502-SCJG-00101",
-                               resources=[{"name": "信用", "url": SECRET_URL, "format": "CSV"}],
+                               resources=[{"name": "信用", "url": SECRET_URL, "format": "CSV",
+                                           "audience": "open"}],
                                **conditional(share_class="unconditional")),
         "permits": create_entry(sysadmin, owner["id"], name="permits", title="东昌府区行政许可信息",
                                 **conditional(share_class="unconditional")),
