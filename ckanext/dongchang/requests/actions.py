@@ -199,7 +199,7 @@ def dongchang_access_request_resubmit(context: Context, data_dict: DataDict) -> 
 
     :param id: the request id
     :param use_scenario, security_measures, institution, public_interest_attested,
-        agreement_accepted, period_start, period_end: the fields to change
+        period_start, period_end: the fields to change
     """
     tk.check_access("dongchang_access_request_resubmit", context, data_dict)
     data = validated(data_dict, schema.access_request_resubmit(), context)
