@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.exceptions import CkanConfigurationException
 
 from ckanext.dongchang.catalog.rules.classes import GradePolicy, parse_grade_limits
 
@@ -46,6 +48,18 @@ def grade_policy() -> GradePolicy:
         widest_open=parse_grade_limits(tk.config[PREFIX + "widest_open_class_by_grade"],
                                        "open"),
     )
+
+
+def check_configuration(config: Any) -> None:
+    """Stop the site at start-up, naming the option, when the grade policy cannot be read:
+    a mistyped policy must neither fail every save later nor quietly allow more."""
+    for side in ("share", "open"):
+        option = f"{PREFIX}widest_{side}_class_by_grade"
+        value = config.get(option) or []
+        try:
+            parse_grade_limits(value.split() if isinstance(value, str) else value, side)
+        except ValueError as error:
+            raise CkanConfigurationException(f"{option}: {error}") from error
 
 
 def purposes() -> list[str]:

@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.dongchang import config as dc_config
 from ckanext.dongchang import registry
 from ckanext.dongchang.access import enforcement, indexing
 from ckanext.dongchang.catalog import service as catalog_service
@@ -37,6 +38,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurable
     def configure(self, config: CKANConfig):
         evaluation.check_configuration(config)
+        dc_config.check_configuration(config)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):

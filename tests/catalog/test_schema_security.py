@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.exceptions import CkanConfigurationException
 from ckan.tests import factories, helpers
 
+from ckanext.dongchang import config as dc_config
 from tests.conftest import PLUGINS
 from tests.entries import LEGAL_BASIS, conditional, create_entry, entry_dict
 
@@ -106,3 +108,13 @@ def test_art28_personal_information_kind_must_be_known(sysadmin, org):
     errors = _errors(sysadmin, entry_dict(org["id"], data_items=[
         dict(PERSON, personal_information="maybe")]))
     assert list(errors) == ["data_items"]
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("ckanext.dongchang.widest_open_class_by_grade", "core:not_shared"),
+    ("ckanext.dongchang.widest_share_class_by_grade", ["secret:conditional"]),
+])
+def test_art28_a_mistyped_grade_policy_stops_the_site_naming_the_option(option, value):
+    with pytest.raises(CkanConfigurationException, match=option):
+        dc_config.check_configuration({option: value})
+    dc_config.check_configuration({})  # the defaults are sound
