@@ -76,6 +76,7 @@ def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     dataset = held_entry(context, data_dict.get("id") or data_dict.get("name"))
     if dataset is None:
         return up_func(context, data_dict)
+    context[service.STORED_CLASSES] = dict(dataset.extras or {})  # for record_resubmission
     tk.check_access("package_update", context, data_dict)
     service.get_entry(dataset.id, for_update=True)  # one editor at a time merges a proposal
     published = service.current_entry(dataset.id)

@@ -41,6 +41,8 @@ REVIEW_CLASS_FIELDS = ("share_class", "share_conditions", "share_legal_basis", "
 WORKFLOW_ACTIONS = (*SUBMIT_ACTIONS, "catalog_review_publish", "catalog_review_return",
                     "catalog_mark_duplicate")
 CONTEXT_FLAG = "dongchang_workflow"  # read by the catalog_state validator
+# The published entry as it was before a publisher's save (set by ``revisions.update``).
+STORED_CLASSES = "dongchang_stored_extras"
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -104,6 +106,20 @@ def _save_state(context: Context, dataset_id: str, state: str) -> dict[str, Any]
     update_context = {"user": user.name if user else "", "auth_user_obj": user,
                       "ignore_auth": True, CONTEXT_FLAG: True}
     return tk.get_action("package_update")(update_context, entry)
+
+
+def record_resubmission(context: Context, entry: dict[str, Any]) -> None:
+    """After a publisher's save of a published entry (``after_dataset_update``, so in the save's
+    transaction): when the ``catalog_state`` validator sent it back to review because its
+    classes changed (Art. 15), the audit log says so and which fields changed. The validator
+    only decides; the record is written here."""
+    before = context.pop(STORED_CLASSES, None)
+    if before is None or entry.get("catalog_state") != "submitted":
+        return
+    user = _user(context)
+    AuditEvent.record(user.id if user else None, "catalog_resubmit_on_change", OBJECT_TYPE,
+                      entry["id"], from_state=before.get("catalog_state"), to_state="submitted",
+                      changed_fields=workflow.changed_fields(before, entry))
 
 
 # --- review workflow (Art. 15) ----------------------------------------------------------------

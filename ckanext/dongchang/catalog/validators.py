@@ -17,7 +17,6 @@ from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.catalog.rules import classes, workflow
-from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 
 __all__ = [
@@ -280,9 +279,9 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
 
     Publishers keep the state or go back to draft; the review actions (which set
     ``context["dongchang_workflow"]``) and the Bureau, the reviewer, set any state. A publisher's
-    change to a published entry's classification sends it back to review (``submitted``) and is
-    recorded in the audit log, in the same transaction as the save. When the input names no
-    state, an update keeps the stored one and a new entry is a draft.
+    change to a published entry's classification sends it back to review (``submitted``); the
+    save records that in the audit log (``catalog.revisions``), not this validator. When the
+    input names no state, an update keeps the stored one and a new entry is a draft.
     """
     value = data.get(key)
     requested = None if value is missing or value in (None, "") else value
@@ -301,11 +300,6 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
         errors[key].append(render(outcome.error, tk._))
         return
     data[key] = outcome.state
-    if outcome.resubmitted:
-        actor = model.User.get(context.get("user") or "") if context.get("user") else None
-        AuditEvent.record(actor.id if actor else None, "catalog_resubmit_on_change", "dataset",
-                          stored.id, from_state=old_state, to_state=outcome.state,
-                          changed_fields=changed)
 
 
 def _stored_entry(data: FlattenDataDict, context: Context) -> model.Package | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import model
+from ckan import logic, model
 from ckan.types import Context
 
 from ckanext.dongchang.access import audience
@@ -38,7 +38,6 @@ PRODUCT_TYPE = "data-product"
 PRODUCTS_ORG_OPTION = "ckanext.dongchang.products_org"
 DEFAULT_PRODUCTS_ORG = "dcf-products"
 REGISTRANT_KEY = "dongchang_registrant"
-SOURCES_KEY = "dongchang_product_sources"
 SOURCE_FIELDS = ("dataset_id", "acquired_on", "access_request_id")
 # Grants that once gave access; an ended one still dates data obtained while it was in force.
 _GRANT_STATES = ("approved", "expired", "revoked")
@@ -213,7 +212,10 @@ def _grant(user: model.User, dataset: model.Package, source: dict[str, Any],
 # --- registration -----------------------------------------------------------------------------
 def register(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Create the product as the site user in the registry organisation, recording the
-    registrant and the sources; all rules run in the schema, so nothing is saved on error."""
+    registrant and the sources; all rules run in the schema, so nothing is saved on error.
+
+    One transaction (``defer_commit``): the product, its source rows and the audit event are
+    committed together or not at all, so no half-registered product needs purging."""
     user = model.User.get(context["user"])
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     product = {key: value for key, value in data.items() if key in (
@@ -224,25 +226,35 @@ def register(context: Context, data: dict[str, Any]) -> dict[str, Any]:
                           for source in data.get("sources") or []]
     product.update(type=PRODUCT_TYPE, owner_org=products_org_id(), private=False)
     product["name"] = product.get("name") or f"product-{uuid.uuid4().hex[:12]}"
-    # navl copies the context for validators: they report the sources through this list.
-    records: list[dict[str, Any]] = []
     create_context = {"user": site_user["name"], "ignore_auth": True, REGISTRANT_KEY: user.id,
-                      SOURCES_KEY: records}
-    created = tk.get_action("package_create")(create_context, product)
+                      "defer_commit": True}
     try:
-        for record in records:
-            model.Session.add(ProductSource(product_id=created["id"], registrant_id=user.id,
-                                            **record))
+        created = tk.get_action("package_create")(create_context, product)
+        model.Session.add_all(_source_rows(created, user.id))
         AuditEvent.record(user.id, "product_registered", "data_product", created["id"],
                           sources=[s["dataset_id"] for s in created.get("sources") or []],
                           commercial=created.get("commercial"))
+        # core indexes only what it commits itself: index as package_create would have
+        logic.index_update_package(dict(create_context), created["id"])
         model.Session.commit()
     except Exception:
         model.Session.rollback()
-        tk.get_action("dataset_purge")({"user": site_user["name"], "ignore_auth": True},
-                                       {"id": created["id"]})
         raise
     return created
+
+
+def _source_rows(product: dict[str, Any], registrant_id: str) -> list[ProductSource]:
+    """The product's sources as validated (grant and date filled in by the schema), with each
+    entry's classes on the day, so the Bureau later sees which sources changed class."""
+    rows = []
+    for position, source in enumerate(product.get("sources") or []):
+        extras = model.Package.get(source["dataset_id"]).extras or {}
+        rows.append(ProductSource(
+            product_id=product["id"], registrant_id=registrant_id, position=position,
+            dataset_id=source["dataset_id"], acquired_on=date_or_none(source.get("acquired_on")),
+            access_request_id=source.get("access_request_id") or None,
+            share_class=extras.get("share_class", ""), open_class=extras.get("open_class", "")))
+    return rows
 
 
 def get_product(product_id: Any) -> model.Package:

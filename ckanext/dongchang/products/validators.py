@@ -84,17 +84,21 @@ def dongchang_product_rules(key: FlattenKey, data: FlattenDataDict,
     if not sources:
         _add_error(errors, ("sources",), tk._("Name at least one catalog entry the product"
                                               " uses."))
-        return
-    registrant_id = context.get(service.REGISTRANT_KEY)
-    if not registrant_id:
+    elif context.get(service.REGISTRANT_KEY):
+        _check_registration(data, errors, context[service.REGISTRANT_KEY], sources)
+    else:
         _check_unchanged(data, errors, context, sources)
-        return
+
+
+def _check_registration(data: FlattenDataDict, errors: FlattenErrorDict, registrant_id: str,
+                        sources: list[dict[str, Any]]) -> None:
+    """Each source against the registrant's view and grants; where all hold, the grant and date
+    the system knows are filled in (the registration service stores them as validated)."""
     for position, source in enumerate(sources):
         if errors.get(("sources", position, "dataset_id")):
             source["dataset_id"] = None  # unknown: reported by the subfield validator
-    registrant = model.User.get(registrant_id)
     commercial = data.get(("commercial",)) == "true"
-    found, records = service.check_sources(registrant, sources, commercial)
+    found, records = service.check_sources(model.User.get(registrant_id), sources, commercial)
     for position, fields in found.items():
         for field, messages in fields.items():
             for message in messages:
@@ -106,9 +110,6 @@ def dongchang_product_rules(key: FlattenKey, data: FlattenDataDict,
             data[("sources", record["position"], "access_request_id")] = \
                 record["access_request_id"]
         data[("sources", record["position"], "acquired_on")] = record["acquired_on"].isoformat()
-    reported = context.get(service.SOURCES_KEY)
-    if isinstance(reported, list):
-        reported[:] = records
 
 
 def _check_unchanged(data: FlattenDataDict, errors: FlattenErrorDict, context: Context,
