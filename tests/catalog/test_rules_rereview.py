@@ -49,6 +49,8 @@ def test_f10_a_resource_added_deleted_or_relinked_is_reviewed_but_its_size_is_no
     assert workflow.rereview_changes(PUBLISHED, _with(resources=[])) == ["resources"]
     relinked = [dict(PUBLISHED["resources"][0], url="https://evil.example/x")]
     assert workflow.rereview_changes(PUBLISHED, _with(resources=relinked)) == ["resources"]
+    opened = [dict(PUBLISHED["resources"][0], audience="open")]  # who the file is for (F-16)
+    assert workflow.rereview_changes(PUBLISHED, _with(resources=opened)) == ["resources"]
     resized = [dict(PUBLISHED["resources"][0], size=99)]
     assert workflow.rereview_changes(PUBLISHED, _with(resources=resized)) == []
     without = {k: v for k, v in PUBLISHED.items() if k != "resources"}

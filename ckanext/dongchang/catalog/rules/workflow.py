@@ -193,7 +193,7 @@ REREVIEW_FIELDS: tuple[str, ...] = (
 # Bookkeeping a department keeps current on its own: they say when, not what or to whom.
 # Every field of the entry schema is in exactly one of the two lists (a unit test holds it).
 APPLIED_AT_ONCE: tuple[str, ...] = ("update_cycle", "issued", "catalog_state")
-REVIEWED_RESOURCE_FIELDS: tuple[str, ...] = ("name", "url", "format", "description")
+REVIEWED_RESOURCE_FIELDS: tuple[str, ...] = ("name", "url", "format", "description", "audience")
 # Not in the entry schema but shown to the public by CKAN: treated as text to review.
 _TAG_FIELDS = ("tags", "tag_string")
 
@@ -366,8 +366,8 @@ def apply_revision(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> d
 
 
 def _resource_text(resource: Mapping[str, Any]) -> str:
-    name, url, fmt, description = _resource_view(resource)
-    return " · ".join(part for part in (name, fmt, url, description) if part)
+    name, url, fmt, description, audience = _resource_view(resource)
+    return " · ".join(part for part in (name, fmt, url, description, audience) if part)
 
 
 def revision_diff(published: Mapping[str, Any],
