@@ -6,6 +6,7 @@ relabelled since end access to those files on the next request. Real PostgreSQL,
 from __future__ import annotations
 
 import datetime as dt
+import io
 from types import SimpleNamespace
 
 import pytest
@@ -202,3 +203,31 @@ def test_f16_a_legacy_file_on_a_conditional_entry_is_not_handed_out(world, sysad
     helpers.call_action("resource_patch", context={"user": sysadmin["name"]},
                         id=entry["resources"][0]["id"], audience="open")
     assert _download(world["api"]["citizen"], entry, entry["resources"][0]["id"]) == 302
+
+
+def test_f16_an_uploaded_gated_file_is_served_by_the_portal_checking_the_grant_each_time(
+        app, world, sysadmin):
+    """Uploaded to CKAN's FileStore (``ckan.storage_path``), a gated file has no address
+    outside the portal: its download route runs resource_show, so the grant is read on every
+    request (item 3's door, for uploads)."""
+    entry = world["entries"]["both"]
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    content = "镇街,机构数\n古楼街道,12\n柳园街道,9\n".encode()
+    response = app.post("/api/3/action/resource_create", headers={"Authorization": token},
+                        data={"package_id": entry["id"], "name": "养老机构统计（开放版）",
+                              "audience": "open", "format": "CSV",
+                              "upload": (io.BytesIO(content), "elderly-open.csv")},
+                        content_type="multipart/form-data")
+    uploaded = response.json["result"]
+    assert uploaded["url_type"] == "upload"
+    world["entries"]["both"] = entry = helpers.call_action(
+        "package_show", context={"user": sysadmin["name"]}, id=entry["id"])
+    citizen, admin = world["api"]["citizen"], world["api"]["admin"]
+    path = f"/dataset/{entry['id']}/resource/{uploaded['id']}/download/elderly-open.csv"
+    assert citizen.get(path).status_code == 403
+    _entry, grant = _grant(world, "both", "citizen", "open", "open")
+    served = citizen.get(path)
+    assert served.status_code == 200 and served.data == content
+    admin.ok("dongchang_access_request_revoke", id=grant.id, reason="超出约定用途")
+    assert citizen.get(path).status_code == 403
+    assert world["api"]["official"].get(path).status_code == 403  # no share grant
