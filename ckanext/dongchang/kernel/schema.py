@@ -5,6 +5,7 @@ actions) build on these; the rules come after.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -56,7 +57,13 @@ def text_field(limit: int) -> list[Validator]:
 
 
 def date_field() -> list[Validator]:
-    return [tk.get_validator("ignore_empty"), tk.get_validator("isodate")]
+    """An optional day (YYYY-MM-DD), read as a ``datetime.date``: every caller wants the day,
+    none the midnight ``isodate`` makes of it."""
+    return [tk.get_validator("ignore_empty"), tk.get_validator("isodate"), _day]
+
+
+def _day(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def strict_flag(value: Any) -> bool:

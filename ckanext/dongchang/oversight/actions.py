@@ -1,7 +1,6 @@
 """Evaluation of departments (F-12, Art. 6): ``dongchang_evaluation``."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -43,7 +42,7 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
     """
     tk.check_access("dongchang_evaluation", context, data_dict)
     data = validated(data_dict, _evaluation_schema(), context)
-    start, end = _as_date(data.get("period_start")), _as_date(data.get("period_end"))
+    start, end = data.get("period_start"), data.get("period_end")
     if start and end and end < start:
         raise tk.ValidationError({"period_end": [
             tk._("The period cannot end before it starts.")]})
@@ -88,10 +87,6 @@ def _freshness_list_schema(ignore_missing, unicode_safe) -> Schema:
     return {"org_id": [ignore_missing, unicode_safe], **paging_schema(max_limit=100)}
 
 
-def _as_date(value: Any) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _visible_org_ids(context: Context, org_id: Any) -> list[str] | None:
     """The departments the caller may see figures of (None: all, for the Bureau), narrowed to
     ``org_id`` when given; another department's id is refused."""
@@ -122,9 +117,8 @@ def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dic
     org = model.Group.get(data["org_id"])
     if not audience.is_recognised_department(org):
         raise tk.ValidationError({"org_id": [tk._("No such department.")]})
-    for field in ("period_start", "period_end", "due_on"):
-        data[field] = _as_date(data.get(field))
-    if data["period_start"] and data["period_end"] and data["period_end"] < data["period_start"]:
+    if data.get("period_start") and data.get("period_end") \
+            and data["period_end"] < data["period_start"]:
         raise tk.ValidationError({"period_end": [tk._("The period cannot end before it starts.")]})
     return rectification.create(context.get("user"), org, data).as_dict()
 

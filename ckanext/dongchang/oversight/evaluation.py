@@ -49,8 +49,8 @@ def evaluate(org_ids: list[str] | None, start: dt.date | None,
     rows = {org.id: _empty(org) for org in orgs}
     _add_catalog(rows)
     _add_requests(rows, start, end)
-    for hook in EXTRA_FIGURES:
-        hook(rows, start, end)
+    for figure in PERIOD_FIGURES:
+        figure(rows, start, end)
     departments = [_finish(row) for row in rows.values()]
     district = _finish(_sum(departments))
     weights = rules.parse_weights(dc_config.evaluation_weights())
@@ -72,11 +72,6 @@ def check_configuration(config: Any) -> None:
 
 
 WEIGHTS_OPTION = "ckanext.dongchang.evaluation_weights"
-
-
-#: Further figures contributed by other features (catalog updates, products): each is
-#: ``hook(rows, start, end)`` filling its columns in ``rows`` (keyed by organisation id).
-EXTRA_FIGURES: list = []
 
 
 def _departments(org_ids: list[str] | None) -> list[model.Group]:
@@ -184,8 +179,6 @@ def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
         rows[org_id]["entries_with_products"] = entries_used
 
 
-EXTRA_FIGURES.append(_add_products)
-
 
 def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
                          end: dt.date | None) -> None:
@@ -208,8 +201,6 @@ def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
             rows[org_id]["catalog_updates_overdue"] += 1
 
 
-EXTRA_FIGURES.append(_add_catalog_updates)
-
 
 def _add_freshness(rows: dict[str, dict[str, Any]], start: dt.date | None,
                    end: dt.date | None) -> None:
@@ -220,7 +211,9 @@ def _add_freshness(rows: dict[str, dict[str, Any]], start: dt.date | None,
         rows[org_id]["freshness_overdue"] = overdue
 
 
-EXTRA_FIGURES.append(_add_freshness)
+#: The figures of the other features (products, catalog updates, freshness): each fills its
+#: columns in ``rows`` (keyed by organisation id) for the period.
+PERIOD_FIGURES = [_add_products, _add_catalog_updates, _add_freshness]
 
 
 def _sum(departments: list[dict[str, Any]]) -> dict[str, Any]:

@@ -156,7 +156,7 @@ def dongchang_access_request_approve(context: Context, data_dict: DataDict) -> d
     data = validated(data_dict, schema.access_request_approval(), context)
     until = data.get("valid_until")
     request = service.approve(context, data["id"], data.get("reason", ""),
-                              until.date() if until else None, data.get("resource_ids"))
+                              until, data.get("resource_ids"))
     return service.as_dict(request)
 
 
