@@ -64,6 +64,8 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     """One access request with its history (audit events).
 
     :param id: the request id
+    :returns: the request, its ``history``, the caller's part in it (``may_decide``, …) and
+        ``open_actions``: what the caller can do on it now
     """
     request = service.get_request(data_dict.get("id"))
     tk.check_access("dongchang_access_request_show", context, {"id": request.id})
@@ -88,7 +90,26 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     out["opinions"] = [event for event in out["history"]
                        if event["action"] == "access_request_opinion"]
     out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
+    out["open_actions"] = rules.open_actions(request.state, _allowed(out), _done(out))
     return out
+
+
+def _allowed(shown: dict[str, Any]) -> set[str]:
+    """The actions the caller's part in the request gives them (the rules say which are open)."""
+    parts = {"may_decide": ("approve", "refuse", "return", "extend"), "may_revoke": ("revoke",),
+             "is_applicant": ("resubmit", "withdraw"), "may_give_opinion": ("opinion",),
+             "may_verify": ("verify",), "may_sign": ("sign",)}
+    return {action for part, actions in parts.items() if shown[part] for action in actions}
+
+
+def _done(shown: dict[str, Any]) -> set[str]:
+    """The once-only actions already taken: the deadline extended, the applicant checked."""
+    done = set()
+    if any(event["action"] == "access_request_extend" for event in shown["history"]):
+        done.add("extend")
+    if shown.get("applicant_verified_at"):
+        done.add("verify")
+    return done
 
 
 @tk.side_effect_free

@@ -52,6 +52,24 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "revoke": {"approved": "revoked"},
     "expire": {"approved": "expired"},
 }
+# Actions that leave the state as it is, and the states they are open in; each is taken once
+# (``done`` in :func:`open_actions`).
+OPEN_IN: dict[str, frozenset[str]] = {
+    "extend": frozenset({"submitted"}),
+    "verify": frozenset({"submitted"}),
+    "opinion": frozenset({"submitted", "returned"}),
+    "sign": frozenset({"approved"}),
+}
+
+
+def open_actions(state: object, allowed: Iterable[str], done: Iterable[str] = ()) -> list[str]:
+    """What someone who may take the ``allowed`` actions can do on a request in ``state`` now,
+    leaving out the once-only actions already ``done``: the request page asks this rather than
+    knowing the state machine itself."""
+    allowed, done = set(allowed), set(done)
+    return [action for action in (*TRANSITIONS, *OPEN_IN)
+            if action in allowed and action not in done
+            and state in TRANSITIONS.get(action, OPEN_IN.get(action, ()))]
 
 # Art. 25: a department that refuses must state its reasons; returning and revoking affect
 # the applicant just as much, so they must say why too.
