@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS, XSD
 
@@ -81,18 +82,35 @@ class DerivationSource:
 
     dataset_uri: str
     acquired_on: dt.date | None = None
+    title: str = ""
+    description: str = ""
 
 
 def derivation_sources(dataset_dict: dict[str, Any]) -> list[DerivationSource]:
     """The catalog entries a data product (F-7) was derived from, as registered in its
     ``sources``; a catalog entry is primary data and has none. Sources the reader may not see
     were already taken out of ``dataset_dict`` (``access.enforcement``), so none is named here.
+    Each comes with its title and description: ``dct:source`` must name a ``dcat:Dataset``, and
+    DCAT-AP requires both of every ``dcat:Dataset`` in the document (tests/dcat/
+    test_every_document.py).
     """
+    sources = [source for source in dataset_dict.get("sources") or []
+               if isinstance(source, dict) and isinstance(source.get("dataset_id"), str)
+               and source["dataset_id"]]
+    texts = _entry_texts([source["dataset_id"] for source in sources])
     return [DerivationSource(f"{_site_url()}/dataset/{source['dataset_id']}",
-                             date_or_none(source.get("acquired_on")))
-            for source in dataset_dict.get("sources") or []
-            if isinstance(source, dict) and isinstance(source.get("dataset_id"), str)
-            and source["dataset_id"]]
+                             date_or_none(source.get("acquired_on")),
+                             *texts.get(source["dataset_id"], ("", "")))
+            for source in sources]
+
+
+def _entry_texts(ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Title and description of each entry, in one query."""
+    if not ids:
+        return {}
+    rows = model.Session.query(model.Package.id, model.Package.title, model.Package.notes).filter(
+        model.Package.id.in_(ids))
+    return {row.id: (row.title or "", row.notes or "") for row in rows}
 
 
 def _json_value(value) -> object:
@@ -285,6 +303,11 @@ class DongchangDCATProfile(RDFProfile):
         for source in derivation_sources(dataset_dict):
             source_ref = URIRef(source.dataset_uri)
             self.g.add((source_ref, RDF.type, DCAT.Dataset))
+            for predicate, text in ((DCT.title, source.title),
+                                    (DCT.description, source.description)):
+                if text:
+                    tag = vocab.language_tag(text)
+                    self.g.add((source_ref, predicate, Literal(text, lang=tag)))
             self.g.add((dataset_ref, PROV.wasDerivedFrom, source_ref))
             self.g.add((dataset_ref, DCT.source, source_ref))
             derivation = BNode()
