@@ -100,6 +100,7 @@ class Audience:
 
     roles: frozenset[str]
     grants: dict[str, str] = field(default_factory=dict)
+    kind: str = "open"  # its requests' kind: an open request's grant covers open files only
     cookie: bool = False  # a browser session instead of an API token
     # A variant of another audience (same rights on every row but its own rows, reached another
     # way): it reads every surface on its own rows and the core surfaces on the others.
@@ -120,9 +121,9 @@ AUDIENCES = {
     "bureauadmin": Audience(_G | {BUREAU}),  # admin of the Bureau's organisation, no sysadmin
     "sysadmin": Audience(_G | {BUREAU}),
     "granteecitizen": Audience(_P, {"condopen": "all", "condboth": "all"}),
-    "granteegov": Audience(_G, {"condboth": "all", "condshare": "all"}),
-    "granteegovcookie": Audience(_G, {"condboth": "all", "condshare": "all"}, cookie=True,
-                                 own_rows=("condboth", "condshare")),
+    "granteegov": Audience(_G, {"condboth": "all", "condshare": "all"}, kind="share"),
+    "granteegovcookie": Audience(_G, {"condboth": "all", "condshare": "all"}, kind="share",
+                                 cookie=True, own_rows=("condboth", "condshare")),
     "onefile": Audience(_P, {"condboth": "a"}, own_rows=("condboth",)),  # resource A only
     "revoked": Audience(_P, own_rows=("condboth",)),  # its grant on condboth was revoked
     "expired": Audience(_P, own_rows=("condboth",)),  # valid until yesterday
@@ -144,16 +145,38 @@ def may_see_metadata(audience: str, key: str, pending: bool = False) -> bool:
                                    published)
 
 
-def may_see_data(audience: str, key: str, resource: str, pending: bool = False) -> bool:
+def file_audience(key: str, resource: str) -> str:
+    """Who each file is for (issue 16): A the entry's widest version, B the shared version
+    where the open one is conditional (so open and share grants differ), C the department's
+    own file."""
+    row = ROWS[key]
+    if resource == "c":
+        return "owner"
+    if resource == "b" and key in ("condopen", "condboth"):
+        return "shared"
+    return policy.file_audiences_allowed(row.share_class, row.open_class)[0]
+
+
+def _file_rights(audience: str, key: str, resource: str, pending: bool) -> tuple[bool, bool]:
+    """(may know of the file, may use its data), by policy.visibility's per-file rules."""
     if not may_see_metadata(audience, key, pending):
-        return False
-    row, seen_by = ROWS[key], viewer(audience, key)
+        return False, False
+    row, seen_by, spec = ROWS[key], viewer(audience, key), AUDIENCES[audience]
     published = row.published and row.state != "deleted" and not pending
-    if policy.may_see_data(seen_by - {GRANTEE}, row.share_class, row.open_class, published):
-        return True
-    scope = AUDIENCES[audience].grants.get(key, "")
-    return (policy.may_see_data(seen_by, row.share_class, row.open_class, published)
-            and (scope == "all" or resource in scope))
+    declared = file_audience(key, resource)
+    scope = spec.grants.get(key, "")
+    covered = ((scope == "all" or resource in scope)
+               and policy.GRANTABLE_FILES.get(spec.kind) == declared)
+    args = (seen_by, row.share_class, row.open_class, published, declared, covered)
+    return policy.file_listed(*args), policy.may_use_file(*args)
+
+
+def may_see_data(audience: str, key: str, resource: str, pending: bool = False) -> bool:
+    return _file_rights(audience, key, resource, pending)[1]
+
+
+def may_know_file(audience: str, key: str, resource: str) -> bool:
+    return _file_rights(audience, key, resource, False)[0]
 
 
 # --- markers -----------------------------------------------------------------------------------
@@ -184,9 +207,13 @@ def build_markers(world: World) -> dict[str, Marker]:
         for kind in ("title", "tag", "format", "name"):
             add(marker(kind, key), key, kind, lambda a, k=key: may_see_metadata(a, k))
         add(entry["id"], key, "id", lambda a, k=key: may_see_metadata(a, k))
-        for letter in "ab":
+        for letter in "abc":
             add(marker(f"url{letter}", key), key, f"url_{letter}",
                 lambda a, k=key, r=letter: may_see_data(a, k, r))
+        # the department's own file: its name and id reach nobody else (issue 16)
+        add(marker("filec", key), key, "file_c", lambda a, k=key: may_know_file(a, k, "c"))
+        add(entry["resources"][2]["id"], key, "id_c",
+            lambda a, k=key: may_know_file(a, k, "c"))
     add(marker("newtitle", "revised"), "revised", "new_title",
         lambda a: may_see_metadata(a, "revised", pending=True))
     add(marker("newurla", "revised"), "revised", "new_url_a",
@@ -215,10 +242,12 @@ class World:
 
 
 def _resources(key: str) -> list[dict]:
-    return [{"name": f"资源{letter.upper()} {marker('title', key)}",
+    return [{"name": (f"资源{letter.upper()} {marker('title', key)}" if letter != "c"
+                      else f"内部资源 {marker('filec', key)}"),
              "url": f"https://files.example.gov.cn/{marker('url' + letter, key)}.csv",
-             "format": marker("format", key) if letter == "a" else "CSV"}
-            for letter in "ab"]
+             "format": marker("format", key) if letter == "a" else "CSV",
+             "audience": file_audience(key, letter)}
+            for letter in "abc"]
 
 
 def _entry_fields(key: str) -> dict:
