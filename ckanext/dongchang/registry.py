@@ -18,6 +18,7 @@ from ckanext.dongchang.catalog import validators as catalog_validators
 from ckanext.dongchang.catalog import views as catalog_views
 from ckanext.dongchang.dcat import actions as dcat_actions
 from ckanext.dongchang.dcat import cache as dcat_cache
+from ckanext.dongchang.dcat import share_catalog
 from ckanext.dongchang.dcat import views as dcat_views
 from ckanext.dongchang.departments import auth as department_auth
 from ckanext.dongchang.departments import validators as department_validators
@@ -59,7 +60,7 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               catalog_views.catalog_blueprint, open_list_views.open_lists_blueprint,
               tender_views.tenders_blueprint, product_views.products_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
-              dcat_views.dcat_blueprint,
+              dcat_views.dcat_blueprint, share_catalog.share_catalog_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
               hidden_as_missing.hidden_as_missing_blueprint,

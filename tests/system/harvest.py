@@ -320,6 +320,28 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
                                f"{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
         return result
 
+    def consumer(self, kind: str, seconds: float, redis_query: str = "") -> tuple[int | None, str]:
+        """Run ckanext-harvest's ``gather-consumer`` or ``fetch-consumer`` for ``seconds`` with
+        nothing to do; its exit code (None: still running, then stopped) and its output.
+        ``redis_query`` is added to ``ckan.redis.url`` (e.g. ``socket_timeout=86400``)."""
+        config = self.config
+        if redis_query:
+            config = self.state / "client-consumer.ini"
+            text = self.config.read_text(encoding="utf-8")
+            config.write_text(text.replace(f"ckan.redis.url = {self.redis_url}",
+                                           f"ckan.redis.url = {self.redis_url}?{redis_query}"),
+                              encoding="utf-8")
+        process = subprocess.Popen(
+            [CKAN, "-c", str(config), "harvester", kind], cwd=ROOT, env=_client_env(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            output, _ = process.communicate(timeout=seconds)
+            return process.returncode, output
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            output, _ = process.communicate(timeout=30)
+            return None, output
+
     # --- harvesting -------------------------------------------------------------------------
     def create_source(self, name: str, url: str, config: dict[str, Any] | None = None) -> str:
         """A ``dcat_rdf`` harvest source, made with ckanext-harvest's own command. On CKAN 2.12

@@ -13,6 +13,7 @@ copy has no ``source_type``, so every run after the first fails with ``KeyError:
 'source_type'`` (and run-test stops at the first exception). Usage:
 
     python tests/system/run_harvest.py CLIENT.ini SOURCE_NAME [--restore-deleted]
+        [--authorization=TOKEN]
 
 prints the job id. ``--restore-deleted`` applies the consumer-side fix the README describes
 for a dataset that leaves the source and comes back (:func:`restore_deleted`).
@@ -45,6 +46,22 @@ def restore_deleted(harvester) -> None:
     harvester.modify_package_dict = modify_package_dict
 
 
+def send_authorization(token: str) -> None:
+    """What the city exchange platform's ckanext-dcat needs for ``/share-catalog.ttl``: an
+    ``Authorization`` header on every request of the harvester's ``requests`` session. A site
+    does it in an ``IDCATRDFHarvester`` plugin's ``update_session(session)``
+    (``session.headers["Authorization"] = token``); here every new session gets it."""
+    import requests
+
+    original = requests.Session.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.headers["Authorization"] = token
+
+    requests.Session.__init__ = __init__
+
+
 def main(config_path: str, source_name: str, *options: str) -> None:
     from ckan import model
     from ckan.cli import load_config
@@ -60,6 +77,9 @@ def main(config_path: str, source_name: str, *options: str) -> None:
         harvester = queue.get_harvester(source.type)
         if "--restore-deleted" in options:
             restore_deleted(harvester)
+        for option in options:
+            if option.startswith("--authorization="):
+                send_authorization(option.partition("=")[2])
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         job_id = tk.get_action("harvest_job_create")(
             {"ignore_auth": True, "user": site_user}, {"source_id": source.id, "run": False})["id"]

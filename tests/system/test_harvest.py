@@ -7,7 +7,7 @@ import re
 
 import pytest
 import rdflib
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 from rdflib import RDF
 
 from tests.conftest import PLUGINS
@@ -252,3 +252,46 @@ def test_f9_entry_that_leaves_and_returns_is_restored_with_the_consumer_fix(
     after = {d.guid: d.name for d in client.datasets(source, state=None)}
     assert after == before
     assert {d.guid for d in client.datasets(source)} == set(before)
+
+
+def test_f9_city_exchange_platform_harvests_the_share_catalog_with_a_token(
+        our_site, client, sysadmin, department):
+    """Issue 19 item 9 (Art. 12, 18, 23): the city exchange platform's stock harvester, sending
+    a government harvester account's API token, gets every published shared entry — shared
+    but not open ones too — and no data URL of a conditional share; without the token the
+    share catalog does not exist (the harvest records the 404 and imports nothing)."""
+    entries = make_entries(sysadmin, department["id"], "share")
+    conditional_share = create_entry(
+        sysadmin, department["id"], title="东昌府区有条件共享目录条目",
+        resources=[{"name": "数据文件", "url": secret_url("share-condshare"), "format": "CSV"}],
+        **class_fields("conditional", "not_open"))
+    city = factories.User()
+    helpers.call_action("organization_member_create", id=factories.Organization()["id"],
+                        username=city["name"], role="member")
+    token = factories.APIToken(user=city["name"])["token"]
+    source = client.create_source("share-harvest", our_site.public_url + "/share-catalog.ttl")
+
+    refused = client.harvest(source)
+    assert refused.gather_errors and "404" in refused.gather_errors[0], refused.explain()
+    assert client.datasets(source) == []
+
+    report = client.harvest(source, f"--authorization={token}")
+    assert report.status == "Finished" and not report.object_errors, report.explain()
+    downstream = client.datasets(source)
+    shared = public(entries) + entries["government"] + [conditional_share]
+    assert sorted(d.guid for d in downstream) == sorted(guid(our_site, e) for e in shared)
+    urls = {url for d in downstream for url in d.resource_urls}
+    assert secret_url("share-condshare") not in urls
+    assert {secret_url(f"share-government-{n}") for n in range(2)} <= urls
+    assert not [url for url in urls if "closed" in url or "draft" in url]
+
+
+def test_f9_idle_harvest_consumers_need_a_longer_redis_socket_timeout(client):
+    """Issue 19 item 10, the consumer setting the README gives: CKAN 2.12 pins redis 8.0.1,
+    whose default 5-second socket timeout ends an idle consumer waiting in ``blpop``;
+    ``?socket_timeout=86400`` on ``ckan.redis.url`` keeps it waiting."""
+    code, output = client.consumer("gather-consumer", seconds=25)
+    assert code not in (None, 0) and "TimeoutError" in output, (code, output[-2000:])
+    code, output = client.consumer("gather-consumer", seconds=25,
+                                   redis_query="socket_timeout=86400")
+    assert code is None, output[-2000:]

@@ -698,6 +698,7 @@ def listing_surfaces(world: World, audience: str) -> dict[str, Call]:
         "page catalog.ttl": page("/catalog.ttl"),
         "page catalog.jsonld": page("/catalog.jsonld"),
         "page catalog.rdf": page("/catalog.rdf"),
+        "page share-catalog.ttl": page("/share-catalog.ttl"),
         "page open-list unconditional": page("/open-list/unconditional"),
         "page open-list conditional": page("/open-list/conditional"),
         "page open-list unconditional.csv": page("/open-list/unconditional.csv"),

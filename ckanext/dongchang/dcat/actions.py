@@ -45,12 +45,43 @@ def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) 
     return _catalog_page(context, data_dict)
 
 
-def _catalog_page(context: Context, data_dict: DataDict) -> Any:
+def share_catalog_page(context: Context, data_dict: DataDict) -> Any:
+    """The share catalog for the city exchange platform (Art. 12, 18, 23; issue 19 item 9):
+    the published entries shared with government (unconditionally or conditionally), as the
+    caller sees them, paged like ``/catalog.*``. Conditional shares never carry a data URL
+    here, whoever asks: their distributions lead to the request page (the profile's withheld
+    access URL). Callers check that the viewer is a government user first.
+
+    Search results hold each entry as its least-privileged finder may know it (no gated file,
+    no gated URL: ``access/indexing.py``), so each entry is read again as the caller
+    (``package_show``: the files and URLs this government user may use), one read per entry
+    of the page — a feed for a few exchange platforms, not the public hot path."""
+    def as_shared(entry: dict[str, Any]) -> dict[str, Any]:
+        shown = tk.get_action("package_show")(dict(context), {"id": entry["id"]})
+        return _withhold_conditional_shares(shown)
+
+    return _catalog_page(context, data_dict, filters=rules.SHARED_AND_PUBLISHED,
+                         prepare=as_shared, include_private=True)
+
+
+def _withhold_conditional_shares(entry: dict[str, Any]) -> dict[str, Any]:
+    if entry.get("share_class") != "conditional":
+        return entry
+    resources = [dict(r, url="", dongchang_restricted=True) for r in entry.get("resources") or []]
+    return dict(entry, resources=resources)
+
+
+def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...] = (),
+                  prepare: Any = None, include_private: bool = False) -> Any:
+    """One page of a catalog feed. Not-open entries are private in CKAN's sense, so a feed
+    for government readers asks for them (``include_private``); the permission labels still
+    decide what the caller gets."""
     per_page = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page", DEFAULT_PER_PAGE))
     cursor = _cursor(data_dict)
     page = 1 if cursor else _page(data_dict)
     search = {"q": data_dict.get("q") or "*:*", "fq": data_dict.get("fq"),
-              "fq_list": _filters(data_dict), "sort": rules.SORT, "rows": per_page}
+              "fq_list": _filters(data_dict) + list(filters), "sort": rules.SORT,
+              "rows": per_page, "include_private": include_private}
     if cursor:
         query = tk.get_action("package_search")(
             context, dict(search, fq_list=search["fq_list"] + [cursor.solr_filter()]))
@@ -61,8 +92,9 @@ def _catalog_page(context: Context, data_dict: DataDict) -> Any:
         total = query["count"]
         remaining = max(total - per_page * (page - 1), 0)
     paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
+    results = [prepare(entry) for entry in query["results"]] if prepare else query["results"]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
-    return serializer.serialize_catalog({}, query["results"], _format=data_dict.get("format"),
+    return serializer.serialize_catalog({}, results, _format=data_dict.get("format"),
                                         pagination_info=paging)
 
 

@@ -29,6 +29,10 @@ CARRIED_PARAMETERS = ("modified_since", "profiles", "q", "fq")
 BAD_CURSOR = N_("This is not a cursor of this catalog's pages: start again from the first page"
                 " (the link without a cursor).")
 
+# The share catalog (Art. 12, 18, 23): published entries other departments may know of.
+SHARED_AND_PUBLISHED = ("share_class:(unconditional OR conditional)",
+                        "catalog_state:published", "confidentiality_review_status:passed")
+
 _ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
