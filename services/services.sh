@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Real PostgreSQL 15, Redis and Solr 9.10.1 on loopback for development and CI, without Docker.
+# Real PostgreSQL 15, Redis and Solr 9.10.1 on loopback for development and CI, without Docker;
+# and Apache Jena's RdfCheck, built for the DCAT tests.
 #
-#   services/services.sh up     [postgres|redis|solr ...]   install what is missing, start, wait
-#   services/services.sh down   [postgres|redis|solr ...]   stop what this script started
-#   services/services.sh status [postgres|redis|solr ...]   say what answers
+#   services/services.sh up     [postgres|redis|solr|jena ...]   install what is missing, start, wait
+#   services/services.sh down   [postgres|redis|solr|jena ...]   stop what this script started
+#   services/services.sh status [postgres|redis|solr|jena ...]   say what answers
 #
 # Every "up" is idempotent: a service that already answers on its port is reused. Every wait has a
 # deadline and ends with a message that says what went wrong; nothing hangs silently.
@@ -179,17 +180,36 @@ solr_down() {
 }
 solr_status() { solr_ping && echo "solr: up at $SOLR_URL" || echo "solr: down"; }
 
+# --- Apache Jena (not a server) -------------------------------------------------------------
+# RdfCheck, the suite's second RDF toolchain (strict parsing and SHACL, tests/dcat/
+# test_every_document.py): built from Maven Central once, like Solr's launcher, and run per test.
+JENA_SRC=$ROOT/services/jena
+JENA_CLASS=$JENA_SRC/target/classes/RdfCheck.class
+jena_built() {
+  [ -f "$JENA_CLASS" ] && [ -d "$JENA_SRC/target/lib" ] && [ ! "$JENA_SRC/pom.xml" -nt "$JENA_CLASS" ] &&
+    [ ! "$JENA_SRC/src/main/java/RdfCheck.java" -nt "$JENA_CLASS" ]
+}
+jena_up() {
+  jena_built && return
+  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless  # Maven compiles RdfCheck
+  command -v mvn >/dev/null || apt_install maven
+  log "building RdfCheck on Apache Jena 5.6.0 from Maven Central (first time: a minute)"
+  (cd "$JENA_SRC" && mvn -B -q package -DskipTests) || die "Maven could not build services/jena"
+}
+jena_down() { :; }
+jena_status() { jena_built && echo "jena: RdfCheck built" || echo "jena: not built"; }
+
 # --- dispatch --------------------------------------------------------------------------------
 action=${1:-status}; shift || true
-services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr)
+services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr jena)
 mkdir -p "$STATE"
 case $action in
   up|down|status) ;;
-  *) die "usage: $0 up|down|status [postgres|redis|solr ...]" ;;
+  *) die "usage: $0 up|down|status [postgres|redis|solr|jena ...]" ;;
 esac
 for service in "${services[@]}"; do
   case $service in
-    postgres|redis|solr) "${service}_${action}" ;;
+    postgres|redis|solr|jena) "${service}_${action}" ;;
     *) die "unknown service: $service" ;;
   esac
 done
