@@ -33,8 +33,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.access.rules import visibility as policy
@@ -48,6 +50,8 @@ pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     # Ordinary users may create organisations: membership of one must give them nothing.
     pytest.mark.ckan_config("ckan.auth.user_create_organizations", "true"),
+    # The DCAT cache is on (it is off in the rest of the suite): it must hold nothing gated.
+    pytest.mark.ckan_config("ckanext.dongchang.dcat_cache_seconds", "3600"),
 ]
 
 PUBLIC, GOVERNMENT, OWNER, GRANTEE, BUREAU = (
@@ -328,7 +332,8 @@ def _build_world(app) -> World:
     requests = _grants(api, entries)
     product = api["granteegov"].ok(
         "dongchang_product_register", title=f"巡检产品 {marker('title', PRODUCT)}",
-        name=marker("name", PRODUCT), product_kind="report", developer_name="巡检开发者",
+        name=marker("name", PRODUCT), notes="巡检用数据产品。", product_kind="report",
+        developer_name="巡检开发者",
         sources=[{"dataset_id": entries["condshare"]["id"], "acquired_on": TODAY.isoformat()}])
     tokens = {name: a.headers["Authorization"] for name, a in api.items()}
     return World(entries=entries, users=users, tokens=tokens,
@@ -1038,8 +1043,26 @@ def unclassified(app, visited: set[str]) -> list[str]:
     return problems
 
 
+def dcat_cache_leaks(markers: dict[str, Marker]) -> list[str]:
+    """Every document in the DCAT cache was answered to somebody anonymous: a marker only other
+    audiences may see must not be in any of them (issue 20 item 1)."""
+    client = connect_to_redis()
+    keys = client.keys(f"{tk.config['ckan.site_id']}:dongchang:dcat:doc:*")
+    documents = [(client.hget(key, "body") or b"").decode("utf-8", "replace").lower()
+                 for key in keys]
+    problems = [f"DCAT cache: {found.row} {found.kind} in a cached document"
+                for text, found in markers.items() if "anonymous" not in found.allowed
+                and any(text in document for document in documents)]
+    if not documents:
+        problems.append("DCAT cache: the sweep cached no document (is the cache on?)")
+    return sorted(set(problems))
+
+
 @pytest.mark.usefixtures("with_plugins", "dongchang_db")
 def test_f3_leak_sweep_every_audience_class_row_and_surface(app):
+    client = connect_to_redis()
+    for key in client.keys(f"{tk.config['ckan.site_id']}:dongchang:dcat:*"):
+        client.delete(key)
     started = time.monotonic()
     world = _build_world(app)
     built = time.monotonic() - started
@@ -1055,6 +1078,7 @@ def test_f3_leak_sweep_every_audience_class_row_and_surface(app):
                 sweep.entry(audience, surface, key, ENTRY_SURFACES[surface])
     leaks = sweep.report()
     problems = leaks + sweep.crash_report() + sweep.blind_spots() + unclassified(app, sweep.visited)
+    problems += dcat_cache_leaks(sweep.markers)
     summary = (f"{len(AUDIENCES)} audiences × {len(ROWS) + 1} rows; {sweep.requests} requests;"
                f" world {built:.0f}s, sweep {time.monotonic() - started - built:.0f}s;"
                f" {len(sweep.leaks)} leaks in {len(leaks)} groups")
