@@ -18,6 +18,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.schema import flat_items
 
 __all__ = [
     "dongchang_max_length",
@@ -166,8 +167,8 @@ def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
     custom fields into extras, so values are read from wherever they are.
     """
     entry = {name: _flat_value(data, name) for name in _CATALOG_FIELDS}
-    entry["data_items"] = _flat_items(data, "data_items")
-    entry["resources"] = _flat_items(data, "resources")
+    entry["data_items"] = flat_items(data, "data_items")
+    entry["resources"] = flat_items(data, "resources")
     errors_found = classes.classification_errors(entry, dc_config.grade_policy())
     if entry["resources"]:
         classes.merge(errors_found, classes.resource_audience_errors(entry))
@@ -216,15 +217,6 @@ def _flat_value(data: FlattenDataDict, name: str) -> Any:
                 and key_name == name:
             return data.get(("extras", flat_key[1], "value"))
     return None
-
-
-def _flat_items(data: FlattenDataDict, name: str) -> list[dict[str, Any]]:
-    """Rebuild a repeating field's items from the flattened keys ``(name, index, subfield)``."""
-    items: dict[int, dict[str, Any]] = {}
-    for flat_key, value in data.items():
-        if len(flat_key) == 3 and flat_key[0] == name and isinstance(flat_key[1], int):
-            items.setdefault(flat_key[1], {})[flat_key[2]] = value
-    return [items[index] for index in sorted(items)]
 
 
 def _current_package_id(data: FlattenDataDict, context: Context) -> str | None:
@@ -287,9 +279,8 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
     requested = None if value is missing or value in (None, "") else value
     stored = _stored_entry(data, context)
     old_state = ((stored.extras or {}).get("catalog_state") or "draft") if stored else None
-    user = context.get("auth_user_obj") or context.get("user")
     trusted = bool(context.get("ignore_auth")) and not context.get("user")
-    reviewer = trusted or audience.memberships_for(user, context).is_bureau
+    reviewer = trusted or audience.is_bureau(context)
     changed = workflow.changed_fields(
         stored.extras or {}, {name: _raw(data, name) for name in workflow.CLASS_FIELDS}
     ) if stored is not None else []

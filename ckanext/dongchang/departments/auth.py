@@ -15,7 +15,6 @@ def organization_create(next_auth: AuthFunction, context: Context,
     """The Bureau (sysadmins and Bureau admins) creates departments even where
     ``ckan.auth.user_create_organizations`` is off (as the site config sets it); anyone else
     as CKAN decides — and what they create is no department (``policy.departments``)."""
-    user = context.get("auth_user_obj") or context.get("user")
-    if user and audience.memberships_for(user, context).is_bureau:
+    if audience.is_bureau(context):
         return {"success": True}
     return next_auth(context, data_dict)

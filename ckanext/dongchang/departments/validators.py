@@ -20,8 +20,7 @@ def _actor_is_bureau(context: Context) -> bool:
     a sysadmin or an admin of the Bureau's (recognised) organisation."""
     if context.get("ignore_auth"):
         return True
-    user = context.get("auth_user_obj") or context.get("user")
-    return bool(user) and audience.memberships_for(user, context).is_bureau
+    return audience.is_bureau(context)
 
 
 def dongchang_department_flag(key: FlattenKey, data: FlattenDataDict,

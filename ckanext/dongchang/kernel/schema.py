@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, DataDict, Schema, Validator
 
 from ckanext.dongchang.kernel.messages import render
@@ -33,6 +34,17 @@ def invalid(field: str, message: str) -> tk.ValidationError:
     """A ``ValidationError`` naming ``field``; ``message`` is a msgid (``N_``, or a rule's
     :class:`Message`), translated here as every other rule message is."""
     return tk.ValidationError(rendered({field: [message]}))
+
+
+# --- flattened data, as navl gives it to validators -----------------------------------------
+def flat_items(data: dict[Any, Any], name: str) -> list[dict[str, Any]]:
+    """A repeating field's items rebuilt from the flattened keys ``(name, index, subfield)``;
+    a subfield navl marked ``missing`` reads as ``None``."""
+    items: dict[int, dict[str, Any]] = {}
+    for flat_key, value in data.items():
+        if len(flat_key) == 3 and flat_key[0] == name and isinstance(flat_key[1], int):
+            items.setdefault(flat_key[1], {})[flat_key[2]] = None if value is missing else value
+    return [items[index] for index in sorted(items)]
 
 
 # --- field types -----------------------------------------------------------------------------

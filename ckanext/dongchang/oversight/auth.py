@@ -20,7 +20,7 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def _bureau_only(context: Context) -> AuthResult:
-    if audience.memberships_for(context.get("user")).is_bureau:
+    if audience.is_bureau(context):
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only the Big Data Bureau records and closes rectification items.")}

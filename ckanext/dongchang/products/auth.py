@@ -35,7 +35,7 @@ def dongchang_product_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def dongchang_utilisation(context: Context, data_dict: DataDict) -> AuthResult:
-    if audience.memberships_for(context.get("auth_user_obj") or context.get("user")).is_bureau:
+    if audience.is_bureau(context):
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only the Big Data Bureau tracks the utilisation of granted data.")}

@@ -14,6 +14,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
+from ckanext.dongchang.kernel.schema import flat_items
 from ckanext.dongchang.products import service
 
 __all__ = [
@@ -80,7 +81,7 @@ def dongchang_product_registrant(key: FlattenKey, data: FlattenDataDict,
 def dongchang_product_rules(key: FlattenKey, data: FlattenDataDict,
                             errors: FlattenErrorDict, context: Context) -> None:
     """Source rules at registration (Art. 25); sources are fixed afterwards."""
-    sources = _flat_items(data, "sources")
+    sources = flat_items(data, "sources")
     if not sources:
         _add_error(errors, ("sources",), tk._("Name at least one catalog entry the product"
                                               " uses."))
@@ -130,16 +131,6 @@ def _check_unchanged(data: FlattenDataDict, errors: FlattenErrorDict, context: C
 
 def _comparable(sources: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     return [tuple(str(s.get(f) or "") for f in _SOURCE_SUBFIELDS) for s in sources]
-
-
-def _flat_items(data: FlattenDataDict, name: str) -> list[dict[str, Any]]:
-    """A repeating field's items rebuilt from the flattened keys ``(name, index, subfield)``."""
-    items: dict[int, dict[str, Any]] = {}
-    for flat_key, value in data.items():
-        if len(flat_key) == 3 and flat_key[0] == name and isinstance(flat_key[1], int):
-            items.setdefault(flat_key[1], {})[flat_key[2]] = (
-                None if value is missing else value)
-    return [items[index] for index in sorted(items)]
 
 
 def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:

@@ -118,6 +118,6 @@ dongchang_access_request_resubmit = _applicant
 
 
 def dongchang_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
-    if audience.memberships_for(context.get("user")).is_bureau:
+    if audience.is_bureau(context):
         return _yes()
     return _no(tk._("Only the Big Data Bureau can read the audit log."))
