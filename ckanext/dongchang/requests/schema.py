@@ -28,7 +28,7 @@ def _list_of_ids(value: Any) -> list[str]:
 
 
 @tk.validator_args
-def access_request_create(not_empty, unicode_safe, ignore_missing, one_of) -> Schema:
+def access_request_create(not_empty, unicode_safe, ignore_missing) -> Schema:
     return {
         "dataset_id": [not_empty, unicode_safe],
         "resource_ids": [ignore_missing, _list_of_ids],
