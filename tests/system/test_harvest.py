@@ -4,6 +4,7 @@ by page, and we check what lands downstream. See ``tests/system/harvest.py``."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import rdflib
@@ -290,8 +291,11 @@ def test_f9_idle_harvest_consumers_need_a_longer_redis_socket_timeout(client):
     """Issue 19 item 10, the consumer setting the README gives: CKAN 2.12 pins redis 8.0.1,
     whose default 5-second socket timeout ends an idle consumer waiting in ``blpop``;
     ``?socket_timeout=86400`` on ``ckan.redis.url`` keeps it waiting."""
-    code, output = client.consumer("gather-consumer", seconds=25)
+    started = time.monotonic()
+    code, output = client.consumer("gather-consumer", seconds=120)
     assert code not in (None, 0) and "TimeoutError" in output, (code, output[-2000:])
-    code, output = client.consumer("gather-consumer", seconds=25,
+    # start-up plus 5 s idle took this long; twice as long idle again is past the timeout
+    lifetime = time.monotonic() - started
+    code, output = client.consumer("gather-consumer", seconds=lifetime + 10,
                                    redis_query="socket_timeout=86400")
     assert code is None, output[-2000:]
