@@ -66,7 +66,8 @@ def world(app, sysadmin):
 
 
 def _register(api, sources, status=200, **overrides):
-    data = {"title": "东昌府区企业地图", "product_kind": "app",
+    data = {"title": "东昌府区企业地图", "notes": "基于市场主体登记信息绘制的企业分布地图。",
+            "product_kind": "app",
             "developer_name": "聊城某科技有限公司", "product_url": "https://map.example.com",
             "sources": sources}
     data.update(overrides)
@@ -180,6 +181,16 @@ def test_art25_the_grant_is_filled_in_and_dates_before_it_began_are_refused(worl
     assert product["sources"][0]["access_request_id"] == grant["id"]
 
 
+@pytest.mark.parametrize("missing", ["title", "notes"])
+def test_f9_a_product_needs_a_title_and_an_abstract(world, missing):
+    """Issue 19 item 1: a product without a title or description broke a stock harvester's
+    walk; both are required, so every product in the feed is a dataset DCAT-AP accepts."""
+    error = _register(world["api"]["citizen-wang"], [
+        {"dataset_id": "371502-SCJG-00001", "acquired_on": _day(-1)}], status=409,
+        **{missing: "  "})["error"]
+    assert missing in error
+
+
 def test_art25_a_research_grant_cannot_back_a_commercial_product(world):
     grant = _grant(world, "scholar-zhang", purpose="research",
                    applicant_kind="research_institution", institution="聊城大学",
@@ -230,8 +241,9 @@ def test_art25_the_catalog_proposes_the_date_the_registrant_obtained_the_data(wo
 
 def test_art25_the_registration_form_shows_errors_per_source_then_registers(world, app):
     citizen = world["api"]["citizen-wang"]
-    base = {"title": "养老地图", "product_kind": "report", "developer_name": "王某",
-            "sources__0__dataset_id": "market-entities", "sources__0__acquired_on": _day(5)}
+    base = {"title": "养老地图", "notes": "全区养老机构分布图。", "product_kind": "report",
+            "developer_name": "王某", "sources__0__dataset_id": "market-entities",
+            "sources__0__acquired_on": _day(5)}
     invalid = app.post("/en/data-product/register", headers=citizen.headers, data=base,
                        follow_redirects=False)
     assert invalid.status_code == 200

@@ -335,7 +335,8 @@ def product(app, sysadmin):
     registrant = Viewer(app, official)
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     registered = _result(registrant.api(
-        "dongchang_product_register", title="部门数据产品", product_kind="report",
+        "dongchang_product_register", title="部门数据产品", notes="部门内部分析报告。",
+        product_kind="report",
         developer_name="区人社局", sources=[
             {"dataset_id": shared["id"], "acquired_on": yesterday},
             {"dataset_id": public["id"], "acquired_on": yesterday}]))
