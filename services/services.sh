@@ -117,7 +117,7 @@ ckan_schema() {
   "$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))'
 }
 solr_build() {
-  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless  # Maven compiles SolrLauncher
   command -v mvn >/dev/null || apt_install maven
   java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || die "Solr 9 needs Java 17 or newer; found: $(java -version 2>&1 | head -1)"
   if [ ! -f "$SOLR_SRC/target/classes/SolrLauncher.class" ] || [ ! -d "$SOLR_SRC/target/lib" ] ||
