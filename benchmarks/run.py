@@ -58,6 +58,22 @@ def run_worker(site: str, ops: list[dict[str, Any]], tag: str) -> dict[str, Any]
     return json.loads(lines[-1][len("BENCH-RESULT "):])
 
 
+def reuse_setup(n: int, saved: Path) -> dict[str, Any] | None:
+    """The saved setup if both cores still hold N entries (databases brought up to the code's
+    migrations), else None."""
+    try:
+        counts = {site: sites.core_doc_count(site) for site in sites.SITES}
+    except RuntimeError:
+        counts = {}
+    if counts != {"ours": n, "vanilla": n}:
+        log(f"cannot reuse ({counts}): setting up from scratch")
+        return None
+    log(f"reusing the sites seeded earlier with N = {n} ({saved})")
+    for site in sites.SITES:  # the code may have gained migrations since
+        sites.init_database(site, fresh=False)
+    return json.loads(saved.read_text())
+
+
 # --- setup --------------------------------------------------------------------------------------
 def setup(n: int, seed_workers: int, reuse: bool = False, tile: int = 0,
           index_processes: int = 1) -> dict[str, Any]:
@@ -67,17 +83,11 @@ def setup(n: int, seed_workers: int, reuse: bool = False, tile: int = 0,
     saved = sites.STATE / f"setup-n{n}.json"
     sites.write_configs()  # also when reusing: the configs follow test.ini and this code
     if reuse and saved.exists():
-        try:
-            counts = {site: sites.core_doc_count(site) for site in sites.SITES}
-        except RuntimeError:
-            counts = {}
-        if counts == {"ours": n, "vanilla": n}:
-            log(f"reusing the sites seeded earlier with N = {n} ({saved})")
-            return json.loads(saved.read_text())
-        log(f"cannot reuse ({counts}): setting up from scratch")
+        reused = reuse_setup(n, saved)
+        if reused is not None:
+            return reused
     timings: dict[str, Any] = {}
     clock = time.perf_counter()
-    sites.write_configs()
     cores = {site: sites.create_core(site) for site in sites.SITES}
     timings["solr_cores"] = cores
     log(f"Solr cores ready: {cores}")

@@ -164,6 +164,35 @@ def report(raw: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def phases(args: argparse.Namespace, exe: Path, fixtures: dict, out_dir: Path,
+           raw: dict) -> None:
+    """Warm-up, saturation and fixed-rate runs, ABBA; results into ``raw``."""
+    run_no = {site: 0 for site in sites.SITES}
+
+    def once(site, seconds, rate, label):
+        stats = locust(exe, site, fixtures[site], run_no[site], args.users, seconds, rate,
+                       out_dir / f"{label}-{site}")
+        run_no[site] += 1
+        agg = stats["Aggregated"]
+        log(f"{label:12s} {site:7s} {agg['rps']:6.1f} req/s p50 {agg['p50']:.0f} ms "
+            f"p95 {agg['p95']:.0f} ms failures {agg['failures']}")
+        return stats
+
+    for site in sites.SITES:
+        once(site, min(20, args.duration), None, "warmup")
+    for r in range(args.rounds):
+        for site in order(r):
+            raw["saturation"][site].append(once(site, args.duration, None, f"sat{r + 1}"))
+    rate = args.rate_share * min(
+        sum(s["Aggregated"]["rps"] for s in raw["saturation"][site]) / args.rounds
+        for site in sites.SITES)
+    raw["rate"] = rate
+    for r in range(args.rounds):
+        for site in order(r):
+            raw["fixed"][site].append(
+                once(site, args.duration, rate / args.users, f"fixed{r + 1}"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -196,30 +225,7 @@ def main() -> int:
     try:
         for site in sites.SITES:
             prod("up", site, args.workers)
-        run_no = {site: 0 for site in sites.SITES}
-
-        def once(site, seconds, rate, label):
-            stats = locust(exe, site, fixtures[site], run_no[site], args.users, seconds, rate,
-                           out_dir / f"{label}-{site}")
-            run_no[site] += 1
-            agg = stats["Aggregated"]
-            log(f"{label:12s} {site:7s} {agg['rps']:6.1f} req/s p50 {agg['p50']:.0f} ms "
-                f"p95 {agg['p95']:.0f} ms failures {agg['failures']}")
-            return stats
-
-        for site in sites.SITES:
-            once(site, min(20, args.duration), None, "warmup")
-        for r in range(args.rounds):
-            for site in order(r):
-                raw["saturation"][site].append(once(site, args.duration, None, f"sat{r + 1}"))
-        rate = args.rate_share * min(
-            sum(s["Aggregated"]["rps"] for s in raw["saturation"][site]) / args.rounds
-            for site in sites.SITES)
-        raw["rate"] = rate
-        for r in range(args.rounds):
-            for site in order(r):
-                raw["fixed"][site].append(
-                    once(site, args.duration, rate / args.users, f"fixed{r + 1}"))
+        phases(args, exe, fixtures, out_dir, raw)
     finally:
         if not args.keep_running:
             for site in sites.SITES:

@@ -73,6 +73,7 @@ up() {
     --bind "127.0.0.1:$APP_PORT" --workers "$WORKERS" --timeout 120 --graceful-timeout 30 \
     --max-requests 2000 --max-requests-jitter 200 \
     --access-logfile "$STATE/gunicorn-access.log" --error-logfile "$STATE/gunicorn.log" \
+    --capture-output \
     wsgi:application
   if [ "$JOBS" = 1 ] && ! alive "$STATE/jobs.pid"; then
     setsid "$VENV/bin/ckan" -c "$STATE/prod.ini" jobs worker >"$STATE/jobs.log" 2>&1 </dev/null &
