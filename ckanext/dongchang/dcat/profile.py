@@ -140,6 +140,18 @@ class _GraphState:
     # agents already labelled or named in the graph: the same access rights, frequencies,
     # formats, laws and departments recur on every dataset of a page.
     done: set[tuple[Any, Any]] = field(default_factory=set)
+    # The site's settings the recommended properties use, read once per graph.
+    themes: dict[str, str] = field(default_factory=dict)
+    licence: URIRef | None = None
+    language: URIRef | None = None
+
+
+def _settings(state: _GraphState) -> _GraphState:
+    state.themes = vocab.themes(tk.config.get("ckanext.dongchang.dcat_themes") or "")
+    state.licence = URIRef(tk.config.get("ckanext.dongchang.open_licence")
+                           or str(vocab.LICENCE.CC_BY_4_0))
+    state.language = vocab.language(tk.config.get("ckan.locale_default")) or vocab.LANGUAGE.ZHO
+    return state
 
 
 class DongchangDCATProfile(RDFProfile):
@@ -159,7 +171,7 @@ class DongchangDCATProfile(RDFProfile):
         state = getattr(self.g, _STATE_ATTRIBUTE, None)
         if state is None:
             site = _site_url()
-            state = _GraphState(site=site, ns=vocab.namespace(site))
+            state = _settings(_GraphState(site=site, ns=vocab.namespace(site)))
             self.g.bind(vocab.PREFIX, state.ns, replace=True)
             for prefix, namespace in vocab.AUTHORITY_PREFIXES.items():
                 self.g.bind(prefix, namespace)
@@ -339,9 +351,7 @@ class DongchangDCATProfile(RDFProfile):
 
     def _theme(self, state, dataset_dict) -> URIRef:
         org = dataset_dict.get("organization") or {}
-        code = vocab.themes(tk.config.get("ckanext.dongchang.dcat_themes") or "").get(
-            org.get("name") or "")
-        iri = vocab.theme(code)
+        iri = vocab.theme(state.themes.get(org.get("name") or ""))
         if (iri, SKOS.Concept) not in state.done:
             self._typed(state, iri, SKOS.Concept)
             self.g.add((iri, SKOS.inScheme, self._theme_scheme(state)))
@@ -365,15 +375,12 @@ class DongchangDCATProfile(RDFProfile):
         return area
 
     def _language(self, state) -> URIRef:
-        language = vocab.language(tk.config.get("ckan.locale_default")) or vocab.LANGUAGE.ZHO
-        self._typed(state, language, DCT.LinguisticSystem)
-        return language
+        self._typed(state, state.language, DCT.LinguisticSystem)
+        return state.language
 
     def _licence(self, state) -> URIRef:
-        licence = URIRef(tk.config.get("ckanext.dongchang.open_licence")
-                         or str(vocab.LICENCE.CC_BY_4_0))
-        self._typed(state, licence, DCT.LicenseDocument)
-        return licence
+        self._typed(state, state.licence, DCT.LicenseDocument)
+        return state.licence
 
     def _contact_point(self, state, dataset_dict, dataset_ref) -> None:
         """The department answers questions about its data: a vCard of the department with
