@@ -11,6 +11,7 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import service
+from ckanext.dongchang.kernel.auth import allowed, refused
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
@@ -18,14 +19,6 @@ __all__ = [
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
 ]
-
-
-def _yes() -> AuthResult:
-    return {"success": True}
-
-
-def _no(message: str) -> AuthResult:
-    return {"success": False, "msg": message}
 
 
 def _entry(dataset_id: object) -> model.Package | None:
@@ -43,14 +36,14 @@ def _bureau_or_editor(context: Context, dataset: model.Package | None) -> bool:
 
 def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResult:
     if _bureau_or_editor(context, _entry(data_dict.get("id"))):
-        return _yes()
-    return _no(tk._("Only the department's editors and admins can submit its entries."))
+        return allowed()
+    return refused(tk._("Only the department's editors and admins can submit its entries."))
 
 
 def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
     if context.get("user") and audience.is_bureau(context):
-        return _yes()
-    return _no(tk._("Only the Big Data Bureau reviews the catalog."))
+        return allowed()
+    return refused(tk._("Only the Big Data Bureau reviews the catalog."))
 
 
 dongchang_catalog_review = _bureau
@@ -59,16 +52,16 @@ dongchang_catalog_mark_duplicate = _bureau
 
 def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user"):
-        return _no(tk._("Log in to see catalog entries under review."))
+        return refused(tk._("Log in to see catalog entries under review."))
     org = data_dict.get("org")
     if audience.is_bureau(context):
-        return _yes()
+        return allowed()
     group = model.Group.get(org) if org else None
     if org and (group is None or not audience.department_role_permits(
             group.id, context["user"], "update_dataset")):
-        return _no(tk._("Only the department's editors and the Bureau can see its entries"
+        return refused(tk._("Only the department's editors and the Bureau can see its entries"
                         " under review."))
-    return _yes()
+    return allowed()
 
 
 # Held changes are listed by the same rule: the Bureau, and editors for their own departments.
@@ -77,32 +70,32 @@ dongchang_catalog_revision_list = dongchang_catalog_list
 
 def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> AuthResult:
     if _bureau_or_editor(context, _entry(data_dict.get("id"))):
-        return _yes()
-    return _no(tk._("Only the Bureau and the entry's department can look for its duplicates."))
+        return allowed()
+    return refused(tk._("Only the Bureau and the entry's department can look for its duplicates."))
 
 
 def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> AuthResult:
     if _bureau_or_editor(context, _entry(data_dict.get("dataset_id"))):
-        return _yes()
-    return _no(tk._("Only the department's editors and admins can record changes to its"
+        return allowed()
+    return refused(tk._("Only the department's editors and admins can record changes to its"
                     " entries."))
 
 
 def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user"):
-        return _no(tk._("Log in to see catalog changes."))
+        return refused(tk._("Log in to see catalog changes."))
     if audience.is_bureau(context):
-        return _yes()
+        return allowed()
     org = data_dict.get("org")
     if org:
         group = model.Group.get(org)
         if group is not None and audience.department_role_permits(
                 group.id, context["user"], "update_dataset"):
-            return _yes()
-        return _no(tk._("Only the department's editors and the Bureau can see its changes."))
+            return allowed()
+        return refused(tk._("Only the department's editors and the Bureau can see its changes."))
     if service.editable_org_ids(context["user"]):
-        return _yes()
-    return _no(tk._("Only department editors and the Bureau can see catalog changes."))
+        return allowed()
+    return refused(tk._("Only department editors and the Bureau can see catalog changes."))
 
 
 def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> AuthResult:
@@ -112,8 +105,8 @@ def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> Au
         change = None
     dataset = model.Package.get(change.dataset_id) if change else None
     if _bureau_or_editor(context, dataset):
-        return _yes()
-    return _no(tk._("Only the department's editors and admins can report its changes."))
+        return allowed()
+    return refused(tk._("Only the department's editors and admins can report its changes."))
 
 
 def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResult:
@@ -122,8 +115,8 @@ def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResul
     user = context.get("user")
     org = model.Group.get(str(data_dict.get("org") or ""))
     if user and org is not None and audience.department_role_permits(org.id, user, "admin"):
-        return _yes()
-    return _no(tk._("Only the department's admins can import its catalog."))
+        return allowed()
+    return refused(tk._("Only the department's admins can import its catalog."))
 
 
 def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResult:
@@ -132,5 +125,5 @@ def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResul
     if user and org is not None and (
             audience.is_bureau(context)
             or audience.department_role_permits(org.id, user, "update_dataset")):
-        return _yes()
-    return _no(tk._("Only the department's editors and the Bureau can export its catalog."))
+        return allowed()
+    return refused(tk._("Only the department's editors and the Bureau can export its catalog."))

@@ -18,7 +18,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel.messages import render
-from ckanext.dongchang.kernel.schema import flat_items
+from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
 
 __all__ = [
     "dongchang_max_length",
@@ -179,7 +179,7 @@ def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
                       if stored else {})
     for field, messages in errors_found.items():
         for message in messages:
-            _add_error(errors, _error_key(field, message), render(message, tk._))
+            add_flat_error(errors, _error_key(field, message), render(message, tk._))
     data[("private",)] = not publication.metadata_is_public(entry)
 
 
@@ -200,12 +200,6 @@ def _error_key(field: str, message: Any) -> FlattenKey:
     if field in ("data_items", "resources") and "position" in params:
         return (field, params["position"] - 1, params.get("subfield", "name"))
     return (field,)
-
-
-def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
-    bucket = errors.setdefault(key, [])
-    if message not in bucket:
-        bucket.append(message)
 
 
 def _flat_value(data: FlattenDataDict, name: str) -> Any:

@@ -47,6 +47,13 @@ def flat_items(data: dict[Any, Any], name: str) -> list[dict[str, Any]]:
     return [items[index] for index in sorted(items)]
 
 
+def add_flat_error(errors: dict[Any, list[str]], key: tuple[Any, ...], message: str) -> None:
+    """Record ``message`` once against a flattened ``key`` (a validator may meet it twice)."""
+    bucket = errors.setdefault(key, [])
+    if message not in bucket:
+        bucket.append(message)
+
+
 # --- field types -----------------------------------------------------------------------------
 def text(limit: int) -> Validator:
     """A string of at most ``limit`` characters; other types are an error, not coerced

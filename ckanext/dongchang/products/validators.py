@@ -14,7 +14,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.dongchang.kernel.schema import flat_items
+from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
 from ckanext.dongchang.products import service
 
 __all__ = [
@@ -83,7 +83,7 @@ def dongchang_product_rules(key: FlattenKey, data: FlattenDataDict,
     """Source rules at registration (Art. 25); sources are fixed afterwards."""
     sources = flat_items(data, "sources")
     if not sources:
-        _add_error(errors, ("sources",), tk._("Name at least one catalog entry the product"
+        add_flat_error(errors, ("sources",), tk._("Name at least one catalog entry the product"
                                               " uses."))
     elif context.get(service.REGISTRANT_KEY):
         _check_registration(data, errors, context[service.REGISTRANT_KEY], sources)
@@ -103,7 +103,7 @@ def _check_registration(data: FlattenDataDict, errors: FlattenErrorDict, registr
     for position, fields in found.items():
         for field, messages in fields.items():
             for message in messages:
-                _add_error(errors, ("sources", position, field), message)
+                add_flat_error(errors, ("sources", position, field), message)
     if found or any(errors.get(k) for k in errors if k and k[0] == "sources"):
         return
     for record in records:
@@ -124,16 +124,10 @@ def _check_unchanged(data: FlattenDataDict, errors: FlattenErrorDict, context: C
         before = []
     if _comparable(before) != _comparable(sources):
         # On a subfield: navl cannot hold an error on the list itself beside its items'.
-        _add_error(errors, ("sources", 0, "dataset_id"), tk._(
+        add_flat_error(errors, ("sources", 0, "dataset_id"), tk._(
             "The sources of a product are fixed when it is registered; register a new product"
             " to cite other data."))
 
 
 def _comparable(sources: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     return [tuple(str(s.get(f) or "") for f in _SOURCE_SUBFIELDS) for s in sources]
-
-
-def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
-    bucket = errors.setdefault(key, [])
-    if message not in bucket:
-        bucket.append(message)

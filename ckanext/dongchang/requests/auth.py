@@ -6,6 +6,7 @@ from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel.auth import allowed, refused
 from ckanext.dongchang.requests import authority, service
 
 __all__ = [
@@ -19,19 +20,11 @@ __all__ = [
 ]
 
 
-def _yes() -> AuthResult:
-    return {"success": True}
-
-
-def _no(message: str) -> AuthResult:
-    return {"success": False, "msg": message}
-
-
 def dongchang_access_request_create(context: Context, data_dict: DataDict) -> AuthResult:
     """Any registered user; anonymous visitors are asked to log in (the applicant must be known)."""
     if not context.get("user"):
-        return _no(tk._("Log in to apply for access."))
-    return _yes()
+        return refused(tk._("Log in to apply for access."))
+    return allowed()
 
 
 def _request(data_dict: DataDict):
@@ -44,17 +37,17 @@ def _request(data_dict: DataDict):
 def dongchang_access_request_show(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
     if request is not None and service.may_view(context.get("user", ""), request):
-        return _yes()
-    return _no(tk._("Only the applicant and the providing department can see this request."))
+        return allowed()
+    return refused(tk._("Only the applicant and the providing department can see this request."))
 
 
 def dongchang_access_request_list(context: Context, data_dict: DataDict) -> AuthResult:
     user = context.get("user")
     if not user:
-        return _no(tk._("Log in to see your requests."))
+        return refused(tk._("Log in to see your requests."))
     org = data_dict.get("org")
     if not org:
-        return _yes()
+        return allowed()
     group = model.Group.get(org)
     city = authority.city_bureau_org()
     if group is not None and (
@@ -62,16 +55,16 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> Auth
             or audience.memberships_for(user).is_bureau
             or (city is not None and group.id == city.id
                 and authority.acts_for_city_bureau(model.User.get(user)))):
-        return _yes()
-    return _no(tk._("Only the department's editors and the Bureau can see its requests."))
+        return allowed()
+    return refused(tk._("Only the department's editors and the Bureau can see its requests."))
 
 
 def _decider(action: str):
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
         request = _request(data_dict)
         if request is not None and service.may_decide(context.get("user", ""), request, action):
-            return _yes()
-        return _no(tk._("Only the deciding side decides on a request (the providing department;"
+            return allowed()
+        return refused(tk._("Only the deciding side decides on a request (the providing department;"
                         " the city Big Data Bureau for a non-government applicant's share"
                         " request), and never on its own."))
 
@@ -90,8 +83,8 @@ dongchang_access_request_verify = _decider("verify")
 def dongchang_access_request_opinion(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
     if request is not None and authority.may(context.get("user", ""), request, "opinion"):
-        return _yes()
-    return _no(tk._("Only the providing department gives an opinion, on requests the city Big"
+        return allowed()
+    return refused(tk._("Only the providing department gives an opinion, on requests the city Big"
                     " Data Bureau decides."))
 
 
@@ -101,16 +94,16 @@ def dongchang_agreement_sign(context: Context, data_dict: DataDict) -> AuthResul
     user = model.User.get(context.get("user") or "")
     if request is not None and user is not None and (
             user.id == request.requester_id or authority.may(user.name, request, "sign")):
-        return _yes()
-    return _no(tk._("Only the deciding side and the applicant sign the agreement."))
+        return allowed()
+    return refused(tk._("Only the deciding side and the applicant sign the agreement."))
 
 
 def _applicant(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
     user = model.User.get(context.get("user") or "")
     if request is not None and user is not None and user.id == request.requester_id:
-        return _yes()
-    return _no(tk._("Only the applicant can do this."))
+        return allowed()
+    return refused(tk._("Only the applicant can do this."))
 
 
 dongchang_access_request_withdraw = _applicant
@@ -119,5 +112,5 @@ dongchang_access_request_resubmit = _applicant
 
 def dongchang_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
     if audience.is_bureau(context):
-        return _yes()
-    return _no(tk._("Only the Big Data Bureau can read the audit log."))
+        return allowed()
+    return refused(tk._("Only the Big Data Bureau can read the audit log."))
