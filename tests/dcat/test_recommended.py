@@ -11,6 +11,7 @@ import json
 
 import pytest
 import rdflib
+import rdflib.compare
 from ckan.tests import factories
 from ckanext.dcat.processors import RDFParser
 from rdflib import RDF, URIRef
@@ -177,3 +178,26 @@ def test_f9_data_items_are_one_json_literal(app, world):
                              URIRef(f"{SITE}/ns/dongchang#dataItems"))
     assert items.datatype == RDF.JSON
     assert [item["name"] for item in json.loads(str(items))] == ["统一社会信用代码", "登记日期"]
+
+
+@pytest.mark.parametrize("path", ["/catalog.jsonld", "/dataset/rec-open.jsonld"])
+def test_f9_json_ld_is_compacted_with_a_context_and_carries_the_same_triples(app, world, path):
+    text = app.get(path).get_data(as_text=True)
+    document = json.loads(text)
+    assert isinstance(document, dict) and "@context" in document
+    assert document["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
+    assert '"dct:title"' in text
+    as_json_ld = _without_paging(rdflib.Graph().parse(data=text, format="json-ld"))
+    as_turtle = _without_paging(_graph(app, path.replace(".jsonld", ".ttl")))
+    assert rdflib.compare.isomorphic(as_json_ld, as_turtle)
+
+
+def _without_paging(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph less its hydra paging links, which name the page in its own format."""
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    pages = {s for s, p, _ in graph if str(p).startswith(hydra)}
+    for triple in list(graph):
+        if triple[0] in pages and str(triple[1]).startswith(hydra) or str(
+                triple[2]).startswith(hydra):
+            graph.remove(triple)
+    return graph

@@ -24,9 +24,9 @@ from dateutil.parser import parse as parse_date
 
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
-from ckanext.dongchang.dcat import rules
+from ckanext.dongchang.dcat import jsonld, rules
 
-__all__ = ["dcat_catalog_show", "dcat_catalog_search"]
+__all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
 
 DEFAULT_PER_PAGE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_page
 
@@ -94,8 +94,22 @@ def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...
     paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
     results = [prepare(entry) for entry in query["results"]] if prepare else query["results"]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
-    return serializer.serialize_catalog({}, results, _format=data_dict.get("format"),
-                                        pagination_info=paging)
+    output = serializer.serialize_catalog({}, results, _format=data_dict.get("format"),
+                                          pagination_info=paging)
+    return _compacted(output, data_dict.get("format"))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_dataset_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's dataset document; JSON-LD compacted with an ``@context``."""
+    return _compacted(up_func(context, data_dict), data_dict.get("format"))
+
+
+def _compacted(output: str, rdf_format: str | None) -> str:
+    if not jsonld.is_json_ld(rdf_format):
+        return output
+    return jsonld.with_context(output, tk.config.get("ckan.site_url", ""))
 
 
 def _filters(data_dict: DataDict) -> list[str]:
