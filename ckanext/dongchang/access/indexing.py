@@ -41,6 +41,21 @@ def _index_files_for_every_finder(pkg_dict: dict[str, Any]) -> None:
     """
     stored = json.loads(pkg_dict.get("validated_data_dict") or "{}")
     resources = [r for r in stored.get("resources") or [] if isinstance(r, dict)]
+    decisions = _finder_decisions(pkg_dict, resources)
+    if all(listed and usable for listed, usable in decisions.values()):
+        return
+    order = [decisions.get(r.get("id"), (False, False)) for r in resources]
+    _filter_flattened_lists(pkg_dict, order)
+    for key in ("data_dict", "validated_data_dict"):
+        if pkg_dict.get(key):
+            pkg_dict[key] = _filter_stored_copy(pkg_dict[key], decisions)
+    if "num_resources" in pkg_dict:
+        pkg_dict["num_resources"] = sum(1 for listed, _ in order if listed)
+
+
+def _finder_decisions(pkg_dict: dict[str, Any],
+                      resources: list[dict]) -> dict[Any, tuple[bool, bool]]:
+    """Resource id -> (the least-privileged finder may know of it, may use its data)."""
     share = str(pkg_dict.get("share_class") or "")
     open_ = str(pkg_dict.get("open_class") or "")
     published = publication.is_published(pkg_dict)
@@ -51,9 +66,11 @@ def _index_files_for_every_finder(pkg_dict: dict[str, Any]) -> None:
         decisions[resource.get("id")] = (
             visibility.file_listed(finder, share, open_, published, declared, False),
             visibility.may_use_file(finder, share, open_, published, declared, False))
-    if all(listed and usable for listed, usable in decisions.values()):
-        return
-    order = [decisions.get(r.get("id"), (False, False)) for r in resources]
+    return decisions
+
+
+def _filter_flattened_lists(pkg_dict: dict[str, Any], order: list[tuple[bool, bool]]) -> None:
+    """Keep the ``res_*`` values of listed files only, with no URL of a file not usable."""
     for field in [f for f in pkg_dict if f.startswith("res_")]:
         values = pkg_dict[field]
         if not isinstance(values, list) or len(values) != len(order):
@@ -62,22 +79,22 @@ def _index_files_for_every_finder(pkg_dict: dict[str, Any]) -> None:
         pkg_dict[field] = [("" if field == "res_url" and not usable else value)
                            for value, (listed, usable) in zip(values, order, strict=True)
                            if listed]
-    for key in ("data_dict", "validated_data_dict"):
-        if pkg_dict.get(key):
-            dataset = json.loads(pkg_dict[key])
-            kept = []
-            for resource in dataset.get("resources") or []:
-                listed, usable = decisions.get(resource.get("id"), (False, False))
-                if listed:
-                    if not usable:
-                        resource["url"] = ""
-                    kept.append(resource)
-            dataset["resources"] = kept
-            if "num_resources" in dataset:
-                dataset["num_resources"] = len(kept)
-            pkg_dict[key] = json.dumps(dataset)
-    if "num_resources" in pkg_dict:
-        pkg_dict["num_resources"] = sum(1 for listed, _ in order if listed)
+
+
+def _filter_stored_copy(stored_json: str, decisions: dict[Any, tuple[bool, bool]]) -> str:
+    """The JSON copy CKAN returns from search, with the same files and URLs kept."""
+    dataset = json.loads(stored_json)
+    kept = []
+    for resource in dataset.get("resources") or []:
+        listed, usable = decisions.get(resource.get("id"), (False, False))
+        if listed:
+            if not usable:
+                resource["url"] = ""
+            kept.append(resource)
+    dataset["resources"] = kept
+    if "num_resources" in dataset:
+        dataset["num_resources"] = len(kept)
+    return json.dumps(dataset)
 
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
