@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from ckan import model
@@ -162,157 +162,201 @@ def _found(text: str, marker: str) -> bool:
     return marker in text
 
 
-def test_f3_f16_permission_matrix_per_file_over_every_surface(app, world, sysadmin):
-    entries, tokens = world
-    problems = []
-    for key, entry in entries.items():  # the open entry leads to every other one
+@dataclass
+class Expectations:
+    """Collects every place a marker appears where the table does not allow it (or is missing
+    where an exact surface must show it), so one run reports them all."""
+
+    problems: list = field(default_factory=list)
+
+    def expect(self, audience, surface, key, text, metadata=None, data=None, exact=True):
+        """A marker must appear where allowed (exact surfaces) and never where not allowed."""
+        for kind, allowed, marker in (("metadata", metadata, title_marker(key)),
+                                      ("data", data, url_marker(key))):
+            if allowed is not None and _misplaced(_found(text, marker), allowed, exact):
+                self.problems.append((audience, surface, key, kind, allowed))
+
+    def expect_files(self, audience, surface, key, text, exact=True, only=None, names=True):
+        """Per file (issue 16): its name where it may be known of, its URL where it may be
+        used; never elsewhere. ``only``: the one file a per-file surface is about."""
+        for file_audience, (known_by, used_by) in MATRIX[key].files.items():
+            if only is not None and file_audience != only:
+                continue
+            checks = [("file data", audience in used_by, file_url_marker(key, file_audience))]
+            if names:
+                checks.insert(0, ("file name", audience in known_by,
+                                  file_name_marker(key, file_audience)))
+            for kind, allowed, marker in checks:
+                if _misplaced(_found(text, marker), allowed, exact):
+                    self.problems.append((audience, surface, key, file_audience, kind, allowed))
+
+    def expect_both(self, audience, surface, key, text, exact=True):
+        """The entry's markers and its files' markers, as the row allows for this audience."""
+        row = MATRIX[key]
+        self.expect(audience, surface, key, text, audience in row.metadata,
+                    audience in row.data, exact=exact)
+        self.expect_files(audience, surface, key, text, exact=exact)
+
+
+def _misplaced(found: bool, allowed: bool, exact: bool) -> bool:
+    """Found where not allowed, or (on an exact surface) missing where allowed."""
+    return (found and not allowed) or (exact and found != allowed)
+
+
+def _link_from_open_entry(entries, sysadmin):
+    """The open entry leads to every other one (relationships are a surface too)."""
+    for key, entry in entries.items():
         if key != "open":
             helpers.call_action("package_relationship_create", context={"user": sysadmin["name"]},
                                 subject=entries["open"]["id"], object=entry["id"],
                                 type="links_to")
 
-    def expect(audience, surface, key, text, metadata=None, data=None, exact=True):
-        """A marker must appear where allowed (exact surfaces) and never where not allowed."""
-        for kind, allowed, marker in (("metadata", metadata, title_marker(key)),
-                                      ("data", data, url_marker(key))):
-            if allowed is None:
-                continue
-            found = _found(text, marker)
-            if (found and not allowed) or (exact and found != allowed):
-                problems.append((audience, surface, key, kind, allowed))
 
-    def expect_files(audience, surface, key, text, exact=True, only=None, names=True):
-        """Per file (issue 16): its name where it may be known of, its URL where it may be
-        used; never elsewhere. ``only``: the one file a per-file surface is about."""
-        check_names = names
-        for file_audience, (names, data) in MATRIX[key].files.items():
-            if only is not None and file_audience != only:
-                continue
-            for kind, allowed, marker in (
-                    ("file name", audience in names, file_name_marker(key, file_audience)),
-                    ("file data", audience in data, file_url_marker(key, file_audience))):
-                if kind == "file name" and not check_names:
-                    continue
-                found = _found(text, marker)
-                if (found and not allowed) or (exact and found != allowed):
-                    problems.append((audience, surface, key, file_audience, kind, allowed))
+def _check_entry_pages(check, crawler, audience, key, entry):
+    """Per entry: the API and the dataset page."""
+    _, body = crawler.api("package_show", id=entry["id"])
+    check.expect_both(audience, "package_show", key, body)
+    _, body, _ = crawler.get(f"/dataset/{entry['name']}")
+    check.expect_both(audience, "dataset page", key, body)
 
+
+def _check_entry_documents(check, crawler, audience, key, entry):
+    """Per entry: the RDF documents and the activity stream."""
+    for fmt in ("ttl", "jsonld", "xml"):
+        _, body, _ = crawler.get(f"/dataset/{entry['name']}.{fmt}")
+        check.expect_both(audience, f"dataset.{fmt}", key, body)
+    _, body = crawler.api("package_activity_list", id=entry["id"])
+    check.expect_both(audience, "activity", key, body)
+    _, body, _ = crawler.get(f"/dataset/activity/{entry['name']}")
+    check.expect_both(audience, "activity page", key, body, exact=False)
+
+
+def _check_resource(check, crawler, audience, key, entry, resource):
+    """One file: resource_show answers exactly who may know of it; its page and its download
+    never show more than the file's row allows."""
+    resource_id, file_audience = resource["id"], resource["audience"]
+    names, file_data = MATRIX[key].files[file_audience]
+    known, usable = audience in names, audience in file_data
+    status, body = crawler.api("resource_show", id=resource_id)
+    assert (status == 200) == known, (audience, "resource_show", key, file_audience, status)
+    check.expect_files(audience, "resource_show", key, body, only=file_audience)
+    _, body, _ = crawler.get(f"/dataset/{entry['name']}/resource/{resource_id}")
+    check.expect_files(audience, "resource page", key, body, only=file_audience)
+    status, _, headers = crawler.get(f"/dataset/{entry['id']}/resource/{resource_id}/download")
+    check.expect_files(audience, "download", key, headers.get("Location", ""),
+                       only=file_audience, names=False)
+    if not usable:
+        assert status in (403, 404), (audience, key, file_audience, status)
+        assert (status == 404) == (not known), (audience, key, file_audience, status)
+
+
+def _check_history(check, crawler, audience, key, entry, sysadmin):
+    """Old versions (issue 14 item 1): detail is for editors, never beyond the table."""
+    activity_id = helpers.call_action("package_activity_list", context={
+        "user": sysadmin["name"]}, id=entry["id"])[-1]["id"]
+    for resource in entry["resources"]:
+        for surface, url in (
+                ("history page", f"/dataset/{entry['name']}/history/{activity_id}"),
+                ("resource history page", f"/dataset/{entry['name']}/resources/"
+                                          f"{resource['id']}/history/{activity_id}")):
+            _, body, _ = crawler.get(url)
+            check.expect_both(audience, surface, key, body, exact=False)
+    _, body = crawler.api("activity_show", id=activity_id, include_data=False)
+    check.expect_both(audience, "activity_show", key, body, exact=False)
+
+
+def _check_searches(check, crawler, audience):
+    """Listings and searches: metadata exactly as allowed; URLs at most of data open to all
+    (results come from the index, which holds no gated URL)."""
+    searches = {
+        "package_search q": crawler.api("package_search", q="矩阵条目", rows=50,
+                                        include_private="true")[1],
+        "package_search fq": crawler.api("package_search", fq="title:*", rows=50,
+                                         include_private="true")[1],
+        "package_search fl=*": crawler.api("package_search", q="*:*", fl="*", rows=50,
+                                           include_private="true")[1],
+        "search page": crawler.get("/dataset/", q="矩阵条目")[1],
+        "catalog.ttl": crawler.get("/catalog.ttl")[1],
+    }
+    for surface, body in searches.items():
+        public_feed = surface == "catalog.ttl"
+        for key, row in MATRIX.items():
+            meta = ("anonymous" in row.metadata) if public_feed else audience in row.metadata
+            check.expect(audience, surface, key, body, meta, data=key == "open",
+                         exact=surface != "search page")
+            check.expect_files(audience, surface, key, body, exact=False)
+        if surface != "search page":  # the index holds the open file of the open entry
+            assert file_url_marker("open", "open") in body, (audience, surface)
+            assert file_url_marker("open", "shared") not in body, (audience, surface)
+
+
+def _check_listings(check, crawler, audience, entries):
+    """package_list and friends name exactly the public entries, and no gated data."""
+    listings = {
+        "package_list": crawler.api("package_list")[1],
+        "current_package_list_with_resources":
+            crawler.api("current_package_list_with_resources", limit=100)[1],
+    }
+    for surface, body in listings.items():
+        for key, row in MATRIX.items():
+            public = "anonymous" in row.metadata
+            if (entries[key]["name"] in body) != public:
+                check.problems.append((audience, surface, key, "metadata", public))
+            check.expect(audience, surface, key, body, data=public and audience in row.data,
+                         exact=False)
+            check.expect_files(audience, surface, key, body, exact=False)
+
+
+def _check_namings(check, crawler, audience, entries):
+    """What names an entry without showing it (issue 14 item 8): exactly where its metadata
+    may be seen. The open entry's relationships lead to every other entry."""
+    namings = {
+        "member_list": (crawler.api("member_list", id="dcf-owner", object_type="package")[1],
+                        lambda key: entries[key]["id"]),
+        "tag_list": (crawler.api("tag_list")[1], tag_marker),
+        "tag_autocomplete": (crawler.api("tag_autocomplete", q="matrixtag", limit=50)[1],
+                             tag_marker),
+        "relationships": (crawler.api("package_relationships_list",
+                                      id=entries["open"]["id"])[1],
+                          lambda key: entries[key]["name"] if key != "open" else None),
+    }
+    for surface, (body, name_of) in namings.items():
+        for key, row in MATRIX.items():
+            name = name_of(key)
+            if name is not None and (f'"{name}"' in body) != (audience in row.metadata):
+                check.problems.append((audience, surface, key, "metadata",
+                                       audience in row.metadata))
+
+
+def _check_resource_search(check, crawler, audience):
+    """resource_search by URL or by name finds no file the audience may not use."""
+    for key in MATRIX:
+        _, body = crawler.api("resource_search", query=f"url:{url_marker(key)}")
+        check.expect(audience, "resource_search url", key, body,
+                     data=audience in MATRIX[key].data, exact=False)
+        check.expect_files(audience, "resource_search url", key, body, exact=False)
+        _, body = crawler.api("resource_search", query="name:数据")
+        assert not any(_found(body, url_marker(k)) and audience not in MATRIX[k].data
+                       for k in MATRIX), (audience, "resource_search name")
+
+
+def test_f3_f16_permission_matrix_per_file_over_every_surface(app, world, sysadmin):
+    entries, tokens = world
+    _link_from_open_entry(entries, sysadmin)
+    check = Expectations()
     for audience in AUDIENCES:
         crawler = Crawler(app, tokens.get(audience))
-        # Per entry: API, pages, RDF, download.
-        for key, row in MATRIX.items():
-            entry = entries[key]
-            meta, data = audience in row.metadata, audience in row.data
-            _, body = crawler.api("package_show", id=entry["id"])
-            expect(audience, "package_show", key, body, meta, data)
-            expect_files(audience, "package_show", key, body)
-            _, body, _ = crawler.get(f"/dataset/{entry['name']}")
-            expect(audience, "dataset page", key, body, meta, data)
-            expect_files(audience, "dataset page", key, body)
+        for key, entry in entries.items():
+            _check_entry_pages(check, crawler, audience, key, entry)
             for resource in entry["resources"]:
-                resource_id, file_audience = resource["id"], resource["audience"]
-                names, file_data = row.files[file_audience]
-                known, usable = audience in names, audience in file_data
-                status, body = crawler.api("resource_show", id=resource_id)
-                assert (status == 200) == known, (audience, "resource_show", key,
-                                                  file_audience, status)
-                expect_files(audience, "resource_show", key, body, only=file_audience)
-                _, body, _ = crawler.get(f"/dataset/{entry['name']}/resource/{resource_id}")
-                expect_files(audience, "resource page", key, body, only=file_audience)
-                status, _, headers = crawler.get(
-                    f"/dataset/{entry['id']}/resource/{resource_id}/download")
-                expect_files(audience, "download", key, headers.get("Location", ""),
-                             only=file_audience, names=False)
-                if not usable:
-                    assert status in (403, 404), (audience, key, file_audience, status)
-                    assert (status == 404) == (not known), (audience, key, file_audience,
-                                                            status)
-            for fmt in ("ttl", "jsonld", "xml"):
-                _, body, _ = crawler.get(f"/dataset/{entry['name']}.{fmt}")
-                expect(audience, f"dataset.{fmt}", key, body, meta, data)
-                expect_files(audience, f"dataset.{fmt}", key, body)
-            _, body = crawler.api("package_activity_list", id=entry["id"])
-            expect(audience, "activity", key, body, meta, data)
-            expect_files(audience, "activity", key, body)
-            _, body, _ = crawler.get(f"/dataset/activity/{entry['name']}")
-            expect(audience, "activity page", key, body, meta, data, exact=False)
-            expect_files(audience, "activity page", key, body, exact=False)
-            # Old versions (issue 14 item 1): detail is for editors, never beyond the table.
-            activity_id = helpers.call_action("package_activity_list", context={
-                "user": sysadmin["name"]}, id=entry["id"])[-1]["id"]
-            for resource in entry["resources"]:
-                for surface, url in (
-                        ("history page", f"/dataset/{entry['name']}/history/{activity_id}"),
-                        ("resource history page", f"/dataset/{entry['name']}/resources/"
-                                                  f"{resource['id']}/history/{activity_id}")):
-                    _, body, _ = crawler.get(url)
-                    expect(audience, surface, key, body, meta, data, exact=False)
-                    expect_files(audience, surface, key, body, exact=False)
-            _, body = crawler.api("activity_show", id=activity_id, include_data=False)
-            expect(audience, "activity_show", key, body, meta, data, exact=False)
-            expect_files(audience, "activity_show", key, body, exact=False)
-        # Listings and searches: metadata exactly as allowed; URLs at most of data open to all
-        # (results come from the index, which holds no gated URL).
-        searches = {
-            "package_search q": crawler.api("package_search", q="矩阵条目", rows=50,
-                                            include_private="true")[1],
-            "package_search fq": crawler.api("package_search", fq="title:*", rows=50,
-                                             include_private="true")[1],
-            "package_search fl=*": crawler.api("package_search", q="*:*", fl="*", rows=50,
-                                               include_private="true")[1],
-            "search page": crawler.get("/dataset/", q="矩阵条目")[1],
-            "catalog.ttl": crawler.get("/catalog.ttl")[1],
-        }
-        for surface, body in searches.items():
-            for key, row in MATRIX.items():
-                public_feed = surface == "catalog.ttl"
-                meta = ("anonymous" in row.metadata) if public_feed else audience in row.metadata
-                expect(audience, surface, key, body, meta, data=key == "open",
-                       exact=surface != "search page")
-                expect_files(audience, surface, key, body, exact=False)
-            if surface != "search page":  # the index holds the open file of the open entry
-                assert file_url_marker("open", "open") in body, (audience, surface)
-                assert file_url_marker("open", "shared") not in body, (audience, surface)
-        listings = {
-            "package_list": crawler.api("package_list")[1],
-            "current_package_list_with_resources":
-                crawler.api("current_package_list_with_resources", limit=100)[1],
-        }
-        for surface, body in listings.items():
-            for key, row in MATRIX.items():
-                public = "anonymous" in row.metadata
-                name = entries[key]["name"]
-                if (name in body) != public:
-                    problems.append((audience, surface, key, "metadata", public))
-                expect(audience, surface, key, body, data=public and audience in row.data,
-                       exact=False)
-                expect_files(audience, surface, key, body, exact=False)
-        # What names an entry without showing it (issue 14 item 8): exactly where its metadata
-        # may be seen. The open entry's relationships lead to every other entry.
-        namings = {
-            "member_list": (crawler.api("member_list", id="dcf-owner", object_type="package")[1],
-                            lambda key: entries[key]["id"]),
-            "tag_list": (crawler.api("tag_list")[1], tag_marker),
-            "tag_autocomplete": (crawler.api("tag_autocomplete", q="matrixtag", limit=50)[1],
-                                 tag_marker),
-            "relationships": (crawler.api("package_relationships_list",
-                                          id=entries["open"]["id"])[1],
-                              lambda key: entries[key]["name"] if key != "open" else None),
-        }
-        for surface, (body, name_of) in namings.items():
-            for key, row in MATRIX.items():
-                name = name_of(key)
-                if name is not None and (f'"{name}"' in body) != (audience in row.metadata):
-                    problems.append((audience, surface, key, "metadata", audience in row.metadata))
-        for key in MATRIX:
-            _, body = crawler.api("resource_search", query=f"url:{url_marker(key)}")
-            expect(audience, "resource_search url", key, body, data=audience in MATRIX[key].data,
-                   exact=False)
-            expect_files(audience, "resource_search url", key, body, exact=False)
-            _, body = crawler.api("resource_search", query="name:数据")
-            assert not any(_found(body, url_marker(k)) and audience not in MATRIX[k].data
-                           for k in MATRIX), (audience, "resource_search name")
-    assert problems == [], "\n".join(map(str, problems))
+                _check_resource(check, crawler, audience, key, entry, resource)
+            _check_entry_documents(check, crawler, audience, key, entry)
+            _check_history(check, crawler, audience, key, entry, sysadmin)
+        _check_searches(check, crawler, audience)
+        _check_listings(check, crawler, audience, entries)
+        _check_namings(check, crawler, audience, entries)
+        _check_resource_search(check, crawler, audience)
+    assert check.problems == [], "\n".join(map(str, check.problems))
 
 
 def test_f3_class_change_takes_effect_in_search_and_feeds_at_once(app, world, sysadmin):
