@@ -24,6 +24,17 @@ from ckanext.dongchang.departments import rules as departments
 from ckanext.dongchang.requests.model import AccessRequest
 
 _CACHE_KEY = "dongchang_memberships"
+EDITING_CAPACITIES = ("editor", "admin")  # CKAN's roles that edit a department's catalog
+
+
+@dataclass(frozen=True)
+class DepartmentRole:
+    """One recognised department the user belongs to, and as what (CKAN's capacity)."""
+
+    id: str
+    name: str
+    title: str
+    capacity: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,15 @@ class Memberships:
     is_bureau: bool = False
     # dataset id -> the grants held on it: (request kind, the resource ids each covers)
     grants: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    # the same memberships with their departments' names and the user's capacity, so the
+    # workbench badge and the catalog lists (on every page) need no membership query of their own
+    roles: tuple[DepartmentRole, ...] = ()
+
+    def editing_departments(self) -> tuple[DepartmentRole, ...]:
+        """The departments where the user edits the catalog (editor or admin), by title."""
+        return tuple(sorted((role for role in self.roles
+                             if role.capacity in EDITING_CAPACITIES),
+                            key=lambda role: role.title))
 
     def viewer(self, owner_org: str | None, dataset_id: str) -> frozenset[str]:
         audiences = {visibility.PUBLIC}
@@ -104,7 +124,7 @@ def _load(user: model.User | None) -> Memberships:
         return Memberships(user_id=None)
     rows = department_memberships(
         user.id, model.Member.group_id, model.Member.capacity, model.Group.name,
-        model.Group.extras).all()
+        model.Group.title, model.Group.extras).all()
     org_ids = frozenset(row.group_id for row in rows)
     is_bureau = bool(user.sysadmin) or any(
         row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
@@ -113,7 +133,10 @@ def _load(user: model.User | None) -> Memberships:
     for grant in AccessRequest.active_grants(user.id, today=dt.date.today()):
         covered = (grant.request_kind, frozenset(grant.resource_ids or ()))
         grants[grant.dataset_id] = (*grants.get(grant.dataset_id, ()), covered)
-    return Memberships(user_id=user.id, org_ids=org_ids, is_bureau=is_bureau, grants=grants)
+    roles = tuple(DepartmentRole(row.group_id, row.name, row.title or row.name, row.capacity)
+                  for row in rows)
+    return Memberships(user_id=user.id, org_ids=org_ids, is_bureau=is_bureau, grants=grants,
+                       roles=roles)
 
 
 def _is_bureau_org(name: str, extras: dict[str, str] | None) -> bool:

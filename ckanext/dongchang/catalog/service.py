@@ -55,13 +55,11 @@ def _user(context: Context) -> model.User | None:
 
 
 def editable_org_ids(user_name: str | None) -> set[str]:
-    """Departments where the user edits the catalog (editor or admin)."""
-    user = model.User.get(user_name) if user_name else None
-    if user is None:
+    """Departments where the user edits the catalog (editor or admin); read from the
+    request's memberships, so several lists on one page cost no extra query."""
+    if not user_name:
         return set()
-    rows = audience.department_memberships(user.id, model.Member.group_id,
-                                           capacities=("editor", "admin")).all()
-    return {row[0] for row in rows}
+    return {role.id for role in audience.memberships_for(user_name).editing_departments()}
 
 
 def may_edit(user_name: str | None, dataset: model.Package) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context
 
 from ckanext.dongchang.access import audience
@@ -28,16 +27,14 @@ def _listed(context: Context, action: str, data_dict: dict[str, Any],
     return {"count": answer["count"], "results": answer["results"] if rows else []}
 
 
-def editable_departments(user_name: str) -> list[dict[str, Any]]:
-    """The recognised departments where the user is an editor or admin, by title."""
-    user = model.User.get(user_name)
-    if user is None:
-        return []
-    rows = audience.department_memberships(
-        user.id, model.Group.id, model.Group.name, model.Group.title, model.Member.capacity,
-        capacities=("editor", "admin")).order_by(model.Group.title).all()
-    return [{"id": id_, "name": name, "title": title or name, "is_admin": capacity == "admin"}
-            for id_, name, title, capacity in rows]
+def editable_departments(context: Context) -> list[dict[str, Any]]:
+    """The recognised departments where the user is an editor or admin, by title (from the
+    memberships every permission check already read: the badge is on every page)."""
+    memberships = audience.memberships_for(context.get("auth_user_obj") or context["user"],
+                                           context)
+    return [{"id": role.id, "name": role.name, "title": role.title,
+             "is_admin": role.capacity == "admin"}
+            for role in memberships.editing_departments()]
 
 
 def department_work(context: Context, department: dict[str, Any], rows: int) -> dict[str, Any]:
@@ -89,7 +86,7 @@ def gather(context: Context, counts_only: bool = False) -> dict[str, Any]:
     is_bureau = audience.memberships_for(context.get("auth_user_obj") or context["user"],
                                          context).is_bureau
     departments = [department_work(context, department, rows)
-                   for department in editable_departments(context["user"])]
+                   for department in editable_departments(context)]
     bureau = bureau_work(context, rows) if is_bureau else None
     mine = own_work(context, rows)
     role = "bureau" if bureau else "department" if departments else "user"
