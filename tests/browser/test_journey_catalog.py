@@ -96,9 +96,14 @@ def _describe_entry(person, org_id: str) -> None:
     page.fill("#field-data_items-0-source_org", "dcf-scjg")
 
 
-def _submit(page, selector: str = "form#dataset-edit button[name=save]") -> None:
+def _submit(page, selector: str = "form#dataset-edit button[name=save]",
+            confirm: bool = False) -> None:
+    """Click and wait for the next page; ``confirm``: the button asks first (CKAN's
+    confirm-action dialog), and the person confirms."""
     with page.expect_navigation():
         page.locator(selector).click()
+        if confirm:
+            page.locator("#ckan-confirm-yes").click()
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
@@ -135,6 +140,9 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     page.locator("#resource-link-button").click()
     page.fill("#field-resource-url", "https://data.example.gov.cn/scjg/registrations.csv")
     page.fill("#field-name", "2026年市场主体登记信息")
+    # Issue 16: each file says who it is for; this one is the open version (left empty, a file
+    # of a conditionally open entry would be the shared version, which the public never sees).
+    page.select_option("#field-audience", "open")
     _submit(page, "button[name=save][value=go-metadata]")
     assert page.url.endswith(f"/dataset/{NAME}"), page.url
     assert TITLE in page.locator("h1").first.inner_text()
@@ -164,7 +172,8 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     assert TITLE in entry.locator("h2").inner_text()
     assert department["title"] in entry.inner_text()
     bureau.shot("review-queue")
-    _submit(page, f"section[data-entry={NAME}] form[action$='/publish'] button")
+    # The Bureau confirms before publishing (issue 17 item 10: publish asks first).
+    _submit(page, f"section[data-entry={NAME}] form[action$='/publish'] button", confirm=True)
     assert text["published_flash"] in page.locator(".flash-messages").inner_text()
     assert page.locator(f"section[data-entry={NAME}]").count() == 0
     assert text["queue_empty"] in page.locator("p.empty").inner_text()

@@ -16,9 +16,10 @@ pytestmark = [
 PASSWORD = "Dongchang-2026-test"
 SECRET_URL = "https://files.example.gov.cn/journey/elderly-care.csv"
 TEXT = {  # what each person should read, per language
-    "": {"apply": "申请", "awaiting": "待审", "refused": "未获批准", "approved": "已批准"},
+    "": {"apply": "申请", "awaiting": "待审", "refused": "未获批准", "approved": "已批准",
+         "granted": "您已获准使用本数据"},
     "/en": {"apply": "Apply for access", "awaiting": "Awaiting decision", "refused": "Refused",
-            "approved": "Approved"},
+            "approved": "Approved", "granted": "Your access to this data was granted"},
 }
 
 
@@ -99,7 +100,10 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
     citizen.context.route("https://files.example.gov.cn/**", lambda route: route.fulfill(
         status=200, content_type="text/csv", body="机构名称,地址\n东昌府区福利院,东昌路1号\n"))
     page = citizen.goto("/dataset/elderly-care")
-    assert page.locator(".dongchang-notice").count() == 0
+    # A grantee is told the access was granted (and until when); nothing asks to apply any more
+    notices = page.locator(".dongchang-notice")
+    assert notices.count() == 1
+    assert text["granted"] in page.locator(".dongchang-notice.dongchang-grant").inner_text()
     with page.expect_download() as download:
         page.evaluate(
             "url => { const a = document.createElement('a'); a.href = url; a.download = '';"
