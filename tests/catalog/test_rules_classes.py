@@ -348,3 +348,17 @@ def test_art19_art22_fully_documented_entries_are_accepted(share, open_, publish
               catalog_state="published" if published else "draft",
               **RESTRICTED_SHARE, **RESTRICTED_OPEN)
     assert (classification_errors(e) == {}) is WIDTH_TABLE[(open_, share)]
+
+
+@pytest.mark.parametrize("start,end,wrong", [
+    ("2020-01-01", "2025-12-31", False),
+    ("2025-01-01", "2025-01-01", False),
+    ("2025-01-02", "2025-01-01", True),
+    ("", "2025-01-01", False),
+    ("2025-01-01", "", False),
+])
+def test_f9_temporal_coverage_ends_on_or_after_its_start(start, end, wrong):
+    errors = classification_errors(entry(temporal_start=start, temporal_end=end))
+    assert ("temporal_end" in errors) is wrong
+    if wrong:
+        assert "start" in render(errors["temporal_end"][0], lambda s: s)

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 import rdflib
+from ckan import model
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 from rdflib import RDF, RDFS, URIRef
@@ -323,6 +324,17 @@ def test_f9_catalog_is_described_and_dated_by_public_entries_only(app, world, sy
     assert _utc(patched["metadata_modified"]) - public_newest > dt.timedelta(milliseconds=5)
     modified = _graph(app, "/catalog.ttl").value(catalog, DCT.modified).toPython()
     assert abs(modified - public_newest) < dt.timedelta(milliseconds=1)
+
+
+def test_f9_catalog_is_issued_when_its_first_public_entry_was(app, world):
+    """``dct:issued`` of the catalog: the oldest public entry's creation, never a hidden one's."""
+    entries, _ = world
+    hidden = model.Package.get(entries["closed"]["id"])
+    hidden.metadata_created = dt.datetime(2020, 5, 4, 3, 2, 1)
+    model.repo.commit()
+    issued = _graph(app, "/catalog.ttl").value(URIRef(SITE), DCT.issued).toPython()
+    public_oldest = _utc(min(entries[k]["metadata_created"] for k in PUBLIC_KEYS))
+    assert abs(issued - public_oldest) < dt.timedelta(milliseconds=1)
 
 
 def _utc(iso: str) -> dt.datetime:

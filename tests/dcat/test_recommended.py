@@ -52,6 +52,7 @@ def world(sysadmin):
             notes="全区市场主体登记的基本信息。", resource_code="371502-REC-00001",
             catalog_category="base", security_grade="general", share_method="api",
             related_resource_codes=base["resource_code"], data_items=ITEMS,
+            temporal_start="2019-01-01", temporal_end="2025-12-31",
             resources=[{"name": "登记信息文件", "format": "CSV", "url": OPEN_FILE},
                        {"name": "说明页面", "format": "HTML", "url": OPEN_PAGE}]),
         "conditional": create_entry(
@@ -201,3 +202,18 @@ def _without_paging(graph: rdflib.Graph) -> rdflib.Graph:
                 triple[2]).startswith(hydra):
             graph.remove(triple)
     return graph
+
+
+def test_f9_the_period_the_data_covers_is_dct_temporal_and_travels_back(app, world):
+    graph = _graph(app, f"/dataset/{world['open']['name']}.ttl")
+    (period,) = graph.objects(_ref(world["open"]), DCT.temporal)
+    assert (period, RDF.type, DCT.PeriodOfTime) in graph
+    assert graph.value(period, DCAT.startDate).toPython() == dt.date(2019, 1, 1)
+    assert graph.value(period, DCAT.endDate).toPython() == dt.date(2025, 12, 31)
+    assert list(graph.objects(_ref(world["conditional"]), DCT.temporal)) == []
+    conforms, report = shacl.validate(graph)
+    assert conforms, report
+    parser = RDFParser(profiles=PROFILES)
+    parser.parse(graph.serialize(format="turtle"), _format="ttl")
+    (got,) = [d for d in parser.datasets() if d["resource_code"] == "371502-REC-00001"]
+    assert (got["temporal_start"], got["temporal_end"]) == ("2019-01-01", "2025-12-31")

@@ -39,6 +39,7 @@ _CATALOG_FIELDS = (
     "confidentiality_review_status", "confidentiality_reviewer", "confidentiality_reviewed_on",
     "catalog_state", "temporary_collection", "temporary_collection_reason",
     "involves_state_secrets", "security_grade", "deidentification_statement",
+    "temporal_start", "temporal_end",
 )
 
 

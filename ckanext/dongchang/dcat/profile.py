@@ -454,7 +454,7 @@ class DongchangDCATProfile(RDFProfile):
             self._typed(state, value, DCT.LinguisticSystem)
         for homepage in list(self.g.objects(catalog_ref, FOAF.homepage)):
             self._typed(state, homepage, FOAF.Document)
-        self._public_modification(catalog_ref)
+        self._public_dates(catalog_ref)
         self._replace(catalog_ref, DCT.license, self._licence(state))
         self._replace(catalog_ref, DCAT.themeTaxonomy, self._theme_scheme(state))
         self._replace(catalog_ref, DCT.spatial, self._district(state))
@@ -475,16 +475,19 @@ class DongchangDCATProfile(RDFProfile):
         self.g.add((agent, RDF.type, FOAF.Agent))
         self.g.add((agent, FOAF.name, Literal(name)))
 
-    def _public_modification(self, catalog_ref) -> None:
+    def _public_dates(self, catalog_ref) -> None:
         """ckanext-dcat dates the catalog from *all* entries, private ones included; the public
-        feed must not reveal when a hidden entry changed, so use the newest public entry."""
+        feed must not reveal when a hidden entry changed, so the catalog is modified when its
+        newest public entry was, and issued when its oldest public entry was created."""
         self.g.remove((catalog_ref, DCT.modified, None))
-        result = tk.get_action("package_search")(
-            {"user": "", "auth_user_obj": None},
-            {"sort": "metadata_modified desc", "rows": 1, "fl": ["metadata_modified"]})
-        if result["results"]:
-            self._add_date_triple(catalog_ref, DCT.modified,
-                                  result["results"][0]["metadata_modified"])
+        self.g.remove((catalog_ref, DCT.issued, None))
+        for predicate, field_name, order in ((DCT.modified, "metadata_modified", "desc"),
+                                             (DCT.issued, "metadata_created", "asc")):
+            result = tk.get_action("package_search")(
+                {"user": "", "auth_user_obj": None},
+                {"sort": f"{field_name} {order}", "rows": 1, "fl": [field_name]})
+            if result["results"]:
+                self._add_date_triple(catalog_ref, predicate, result["results"][0][field_name])
 
     # --- RDF → CKAN -----------------------------------------------------------------------
     def parse_dataset(self, dataset_dict, dataset_ref):

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ckanext.dongchang.kernel.messages import N_, Message, Term
-from ckanext.dongchang.kernel.rules import Errors, add, is_blank, merge
+from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, is_blank, merge
 
 SHARE_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_shared")
 OPEN_CLASSES: tuple[str, ...] = ("unconditional", "conditional", "not_open")
@@ -209,6 +209,7 @@ def classification_errors(entry: Mapping[str, Any],
     merge(errors, _review_errors(entry))
     merge(errors, _collection_errors(entry))
     merge(errors, _data_item_errors(entry.get("data_items")))
+    merge(errors, _temporal_errors(entry))
     return errors
 
 
@@ -350,6 +351,15 @@ def _collection_errors(entry: Mapping[str, Any]) -> Errors:
         return {"temporary_collection_reason": [
             N_("Explain the special or urgent need for collecting this data temporarily.")
         ]}
+    return {}
+
+
+def _temporal_errors(entry: Mapping[str, Any]) -> Errors:
+    """The period the data covers (``dct:temporal``) cannot end before it starts; each end is
+    optional. Malformed dates are the date fields' own error."""
+    start, end = date_or_none(entry.get("temporal_start")), date_or_none(entry.get("temporal_end"))
+    if start is not None and end is not None and end < start:
+        return {"temporal_end": [N_("The period the data covers cannot end before its start.")]}
     return {}
 
 

@@ -192,7 +192,8 @@ REREVIEW_FIELDS: tuple[str, ...] = (
 )
 # Bookkeeping a department keeps current on its own: they say when, not what or to whom.
 # Every field of the entry schema is in exactly one of the two lists (a unit test holds it).
-APPLIED_AT_ONCE: tuple[str, ...] = ("update_cycle", "issued", "catalog_state")
+APPLIED_AT_ONCE: tuple[str, ...] = (
+    "update_cycle", "issued", "temporal_start", "temporal_end", "catalog_state")
 REVIEWED_RESOURCE_FIELDS: tuple[str, ...] = ("name", "url", "format", "description", "audience")
 # Not in the entry schema but shown to the public by CKAN: treated as text to review.
 _TAG_FIELDS = ("tags", "tag_string")
