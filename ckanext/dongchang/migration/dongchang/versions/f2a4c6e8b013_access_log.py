@@ -4,15 +4,15 @@ Append-only like the audit log, with one exception for retention: a DELETE passe
 older than the cut-off the purging transaction sets in ``dongchang.access_log_purge_before``
 (``SET LOCAL``, see ``delivery/service.purge_older_than``); UPDATE and TRUNCATE never pass.
 
-Revision ID: e1a3c5d7f012
-Revises: d0f2b4c6e011
+Revision ID: f2a4c6e8b013
+Revises: e1b3d5f7a012
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "e1a3c5d7f012"
-down_revision = "d0f2b4c6e011"
+revision = "f2a4c6e8b013"
+down_revision = "e1b3d5f7a012"
 branch_labels = None
 depends_on = None
 
