@@ -7,14 +7,14 @@ import re
 
 import pytest
 from ckan import model
-from ckan.tests import factories, helpers
 
 from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api, EnglishApi
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import CatalogEntry, Department, Official
 from tests.grants import verify_applicant
 
 pytestmark = [
@@ -33,16 +33,13 @@ def _day(offset: int) -> str:
 # --- item 11: valid_until is bounded -----------------------------------------------------------
 
 @pytest.fixture
-def grants(app, sysadmin):
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    users = {name: factories.User(name=name, email=f"{name}@example.com")
-             for name in ("dsjj-admin", "scjg-admin", "company-li", "citizen-wang")}
-    helpers.call_action("organization_member_create", id=bureau["id"], username="dsjj-admin",
-                        role="admin")
-    helpers.call_action("organization_member_create", id=owner["id"], username="scjg-admin",
-                        role="admin")
-    entry = create_entry(sysadmin, owner["id"], name="credit", title="东昌府区企业信用信息",
+def grants(app, sysadmin, bureau):
+    owner = Department(name="dcf-scjg", title="区市场监督管理局")
+    users = {name: Official(name=name, department=org, capacity="admin") for name, org in (
+        ("dsjj-admin", bureau), ("scjg-admin", owner), ("company-li", None),
+        ("citizen-wang", None))}
+    entry = CatalogEntry(user=sysadmin, owner_org=owner, name="credit",
+                         title="东昌府区企业信用信息",
                          resources=[{"name": "信用", "url": SECRET_URL, "format": "CSV"}],
                          **conditional(share_class="unconditional"))
     return {"entry": entry, "api": {name: EnglishApi(app, user) for name, user in users.items()}}
@@ -108,18 +105,15 @@ UNREVIEWED_URL = "https://files.example.gov.cn/not-yet-reviewed-registrations.cs
 
 
 @pytest.fixture
-def world(app, sysadmin):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn") for name in (
-        "scjg-admin", "scjg-editor", "scjg-member", "rsj-admin", "bureau-admin", "citizen")}
-    for user, org, role in [("scjg-admin", scjg, "admin"), ("scjg-editor", scjg, "editor"),
-                            ("scjg-member", scjg, "member"), ("rsj-admin", rsj, "admin"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
-    entry = create_entry(sysadmin, scjg["id"], name="registrations", title=PUBLISHED_TITLE,
+def world(app, sysadmin, bureau):
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    rsj = Department(name="dcf-rsj", title="区人力资源和社会保障局")
+    users = {name: Official(name=name, department=org, capacity=role) for name, org, role in [
+        ("scjg-admin", scjg, "admin"), ("scjg-editor", scjg, "editor"),
+        ("scjg-member", scjg, "member"), ("rsj-admin", rsj, "admin"),
+        ("bureau-admin", bureau, "admin"), ("citizen", None, "member")]}
+    entry = CatalogEntry(user=sysadmin, owner_org=scjg, name="registrations",
+                         title=PUBLISHED_TITLE,
                          resources=[{"name": "登记表", "url": "https://data.example.gov.cn/r.csv",
                                      "format": "CSV"}])
     api = {name: Api(app, user) for name, user in users.items()}
@@ -229,7 +223,7 @@ def test_f10_return_discards_the_change_and_the_department_sees_the_reason(world
 
 def test_art28_a_widening_class_change_waits_and_the_entry_keeps_its_classes(world, sysadmin):
     editor, anonymous = world["api"]["scjg-editor"], world["api"]["anonymous"]
-    gated = create_entry(sysadmin, world["orgs"]["scjg"]["id"], name="gated", resources=[
+    gated = CatalogEntry(user=sysadmin, owner_org=world["orgs"]["scjg"], name="gated", resources=[
         {"name": "名录", "url": SECRET_URL, "format": "CSV"}], **conditional())
     answer = editor.ok("package_patch", id=gated["id"], open_class="unconditional",
                        share_class="unconditional", open_conditions="", open_reason="",

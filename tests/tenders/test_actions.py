@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.requests.model import AccessRequest
@@ -14,7 +14,8 @@ from ckanext.dongchang.tenders import service
 from ckanext.dongchang.tenders.model import Tender
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import CatalogEntry, Department, Official
 from tests.grants import sign_agreement, verify_applicant
 
 pytestmark = [
@@ -31,24 +32,22 @@ def _day(offset: int) -> str:
 
 
 @pytest.fixture
-def world(app, sysadmin):
-    bureau_org = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    users = {name: factories.User(name=name, email=f"{name}@example.com") for name in (
-        "dsjj-admin", "scjg-admin", "company-li", "company-zhao", "citizen-wang")}
-    helpers.call_action("organization_member_create", id=bureau_org["id"],
-                        username="dsjj-admin", role="admin")
-    helpers.call_action("organization_member_create", id=owner["id"], username="scjg-admin",
-                        role="admin")
+def world(app, sysadmin, bureau):
+    owner = Department(name="dcf-scjg", title="区市场监督管理局")
+    users = {name: Official(name=name, department=org, capacity="admin") for name, org in (
+        ("dsjj-admin", bureau), ("scjg-admin", owner), ("company-li", None),
+        ("company-zhao", None), ("citizen-wang", None))}
     entries = {
-        "credit": create_entry(sysadmin, owner["id"], name="credit", title="东昌府区企业信用信息",
-                               resource_code="371502-SCJG-00101",
+        "credit": CatalogEntry(user=sysadmin, owner_org=owner, name="credit",
+                               title="东昌府区企业信用信息", resource_code="371502-SCJG-00101",
                                resources=[{"name": "信用", "url": SECRET_URL, "format": "CSV",
                                            "audience": "open"}],
                                **conditional(share_class="unconditional")),
-        "permits": create_entry(sysadmin, owner["id"], name="permits", title="东昌府区行政许可信息",
+        "permits": CatalogEntry(user=sysadmin, owner_org=owner, name="permits",
+                                title="东昌府区行政许可信息",
                                 **conditional(share_class="unconditional")),
-        "open": create_entry(sysadmin, owner["id"], name="open-entry", title="东昌府区公开名录"),
+        "open": CatalogEntry(user=sysadmin, owner_org=owner, name="open-entry",
+                             title="东昌府区公开名录"),
     }
     api = {name: Api(app, user) for name, user in users.items()}
     api["bureau"] = api["dsjj-admin"]
