@@ -10,7 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.dongchang.access import activity, chained, existence
+from ckanext.dongchang.access import activity, chained, enforcement, existence
 from ckanext.dongchang.access import auth as access_auth
 from ckanext.dongchang.catalog import actions as catalog_actions
 from ckanext.dongchang.catalog import auth as catalog_auth
@@ -20,6 +20,10 @@ from ckanext.dongchang.dcat import actions as dcat_actions
 from ckanext.dongchang.dcat import cache as dcat_cache
 from ckanext.dongchang.dcat import share_catalog
 from ckanext.dongchang.dcat import views as dcat_views
+from ckanext.dongchang.delivery import actions as delivery_actions
+from ckanext.dongchang.delivery import auth as delivery_auth
+from ckanext.dongchang.delivery import service as delivery_service
+from ckanext.dongchang.delivery import views as delivery_views
 from ckanext.dongchang.departments import auth as department_auth
 from ckanext.dongchang.departments import validators as department_validators
 from ckanext.dongchang.open_lists import actions as open_list_actions
@@ -50,16 +54,17 @@ from ckanext.dongchang.workbench import views as workbench_views
 
 ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
                   open_list_actions, tender_actions, product_actions, oversight_actions,
-                  dcat_actions, portal_actions, workbench_actions)
+                  dcat_actions, portal_actions, workbench_actions, delivery_actions)
 AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
                 oversight_auth, department_auth, access_auth, portal_auth,
-                workbench_auth)
+                workbench_auth, delivery_auth)
 VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators)
 # Order matters: the security blueprints' request hooks run in this order, after the pages'.
 BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               catalog_views.catalog_blueprint, open_list_views.open_lists_blueprint,
               tender_views.tenders_blueprint, product_views.products_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
+              delivery_views.delivery_blueprint,
               dcat_views.dcat_blueprint, share_catalog.share_catalog_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
@@ -69,7 +74,8 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
 
 # One domain tells another through a signal instead of importing it (dependencies run one way).
 SIGNAL_SUBSCRIPTIONS = {tender_service.tender_ended: [request_service.end_tender_grants],
-                        tk.signals.action_succeeded: [dcat_cache.on_action_succeeded]}
+                        tk.signals.action_succeeded: [dcat_cache.on_action_succeeded],
+                        enforcement.gated_file_served: [delivery_service.note_served]}
 
 
 def _exported(modules: tuple[ModuleType, ...]) -> dict[str, Any]:

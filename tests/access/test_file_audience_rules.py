@@ -16,6 +16,7 @@ from ckanext.dongchang.access.rules.visibility import (
     file_audience,
     file_audiences_allowed,
     file_listed,
+    covering_grant,
     grant_covers,
     may_see_data,
     may_see_metadata,
@@ -103,6 +104,14 @@ def test_f16_a_grant_covers_the_files_of_its_kind_that_it_names():
     assert not grant_covers(grants, "r2", "shared")  # relabelled since: no longer covered
     assert grant_covers((("share", frozenset({"r2"})),), "r2", "shared")
     assert not grant_covers((), "r1", "open")
+
+
+def test_f16_the_grant_that_covers_a_file_is_named_for_the_access_log():
+    grants = (("open", frozenset({"r1"}), "g1"), ("share", frozenset({"r2"}), "g2"))
+    assert covering_grant(grants, "r1", "open") == "g1"
+    assert covering_grant(grants, "r2", "shared") == "g2"
+    assert covering_grant(grants, "r1", "shared") is None
+    assert covering_grant((("open", frozenset({"r1"})),), "r1", "open") is None  # unnamed
 
 
 @given(viewer=st.sampled_from(VIEWERS), share=CLASS_VALUES, open_=CLASS_VALUES,

@@ -46,7 +46,7 @@ class Memberships:
     org_ids: frozenset[str] = frozenset()
     is_bureau: bool = False
     # dataset id -> the grants held on it: (request kind, the resource ids each covers)
-    grants: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    grants: dict[str, tuple[tuple[str, frozenset[str], str], ...]] = field(default_factory=dict)
     # the same memberships with their departments' names and the user's capacity, so the
     # workbench badge and the catalog lists (on every page) need no membership query of their own
     roles: tuple[DepartmentRole, ...] = ()
@@ -69,8 +69,9 @@ class Memberships:
             audiences.add(visibility.GRANTEE)
         return frozenset(audiences)
 
-    def grants_on(self, dataset_id: str) -> tuple[tuple[str, frozenset[str]], ...]:
-        """The grants held on the entry, each ``(request kind, resource ids it covers)``."""
+    def grants_on(self, dataset_id: str) -> tuple[tuple[str, frozenset[str], str], ...]:
+        """The grants held on the entry, each ``(request kind, resource ids it covers,
+        request id)``."""
         return self.grants.get(dataset_id, ())
 
 
@@ -129,9 +130,9 @@ def _load(user: model.User | None) -> Memberships:
     is_bureau = bool(user.sysadmin) or any(
         row.capacity == "admin" and _is_bureau_org(row.name, row.extras) for row in rows
     )
-    grants: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    grants: dict[str, tuple[tuple[str, frozenset[str], str], ...]] = {}
     for grant in AccessRequest.active_grants(user.id, today=dt.date.today()):
-        covered = (grant.request_kind, frozenset(grant.resource_ids or ()))
+        covered = (grant.request_kind, frozenset(grant.resource_ids or ()), grant.id)
         grants[grant.dataset_id] = (*grants.get(grant.dataset_id, ()), covered)
     roles = tuple(DepartmentRole(row.group_id, row.name, row.title or row.name, row.capacity)
                   for row in rows)

@@ -25,6 +25,12 @@ RESTRICTED_FLAG = "dongchang_restricted"
 AUDIENCE_FIELD = "audience"  # who each file is for (issue 16): open, shared or owner
 DOWNLOAD_ENDPOINTS = frozenset({"resource.download", "dataset_resource.download"})
 
+# Sent when a download lets gated data through (a file the public may not use), with
+# ``dataset_id``, ``resource_id`` and ``request_id`` (the covering grant; None for the department
+# and the Bureau). The access log listens (``delivery/service.note_served``).
+gated_file_served = tk.signals.ckanext.signal(
+    "dongchang_gated_file_served", "a download is letting gated data through")
+
 
 # --- metadata: permission labels -------------------------------------------------------------
 def dataset_labels(dataset: model.Package) -> list[str]:
@@ -200,7 +206,7 @@ class FileAccess:
     share_class: str
     open_class: str
     published: bool
-    grants: tuple[tuple[str, frozenset[str]], ...]
+    grants: tuple[tuple[str, frozenset[str], str], ...]
 
     @property
     def everything(self) -> bool:
@@ -208,8 +214,19 @@ class FileAccess:
         return bool(self.viewer & {visibility.OWNER, visibility.BUREAU})
 
     def _covered(self, resource_id: Any, declared: Any) -> bool:
-        audience_now = visibility.file_audience(declared, self.share_class, self.open_class)
-        return visibility.grant_covers(self.grants, resource_id, audience_now)
+        return visibility.grant_covers(self.grants, resource_id, self._audience(declared))
+
+    def _audience(self, declared: Any) -> str:
+        return visibility.file_audience(declared, self.share_class, self.open_class)
+
+    def grant_for(self, resource_id: Any, declared: Any) -> str | None:
+        """The request id of the viewer's grant that covers this file, if one does."""
+        return visibility.covering_grant(self.grants, resource_id, self._audience(declared))
+
+    def public(self, declared: Any) -> bool:
+        """Whether anyone at all may use this file's data (then a download is not logged)."""
+        return visibility.may_use_file(frozenset({visibility.PUBLIC}), self.share_class,
+                                       self.open_class, self.published, declared, False)
 
     def uses(self, resource_id: Any, declared: Any) -> bool:
         return visibility.may_use_file(self.viewer, self.share_class, self.open_class,
@@ -287,6 +304,10 @@ def strip_resource(context: Context, resource: dict[str, Any]) -> dict[str, Any]
     access = file_access(context, _dataset_fields(resource["package_id"]))
     declared = declared_audience(resource)
     if access.everything or access.uses(resource["id"], declared):
+        if _is_download_request() and not access.public(declared):
+            gated_file_served.send(None, dataset_id=resource["package_id"],
+                                   resource_id=resource["id"],
+                                   request_id=access.grant_for(resource["id"], declared))
         return resource
     if not access.lists(resource["id"], declared):
         raise tk.ObjectNotFound()

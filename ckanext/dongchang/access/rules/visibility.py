@@ -20,6 +20,7 @@ not know (fail closed).  Data is never shown to someone who may not see the meta
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ckanext.dongchang.catalog.rules.classes import (
     FILE_AUDIENCES as FILE_AUDIENCES,  # re-exported: the file rules are read from here too
@@ -149,12 +150,27 @@ def file_audience(declared: object, share_class: object, open_class: object) -> 
     return FILE_OWNER
 
 
-def grant_covers(grants: Iterable[tuple[str, Iterable[str]]], resource_id: object,
+def grant_covers(grants: Iterable[tuple[Any, ...]], resource_id: object,
                  audience: str) -> bool:
-    """Whether one of the viewer's grants on the entry, ``(request kind, resource ids)``, names
-    this file and the file (still) has the audience the grant's kind may cover."""
-    return any(GRANTABLE_FILES.get(kind) == audience and resource_id in resource_ids
-               for kind, resource_ids in grants)
+    """Whether one of the viewer's grants on the entry, ``(request kind, resource ids[,
+    request id])``, names this file and the file (still) has the audience the grant's kind
+    may cover."""
+    return _covering(grants, resource_id, audience) is not None
+
+
+def covering_grant(grants: Iterable[tuple[Any, ...]], resource_id: object,
+                   audience: str) -> str | None:
+    """The request id of the grant that covers this file (what the access log records);
+    ``None`` when no grant does or the covering one carries no id."""
+    grant = _covering(grants, resource_id, audience)
+    return str(grant[2]) if grant is not None and len(grant) > 2 else None
+
+
+def _covering(grants: Iterable[tuple[Any, ...]], resource_id: object,
+              audience: str) -> tuple[Any, ...] | None:
+    return next((grant for grant in grants
+                 if GRANTABLE_FILES.get(grant[0]) == audience and resource_id in grant[1]),
+                None)
 
 
 def grantable_files(kind: str, files: Iterable[tuple[str, object]], share_class: object,

@@ -1,0 +1,16 @@
+"""Auth of the access log (issue 16 item 5): every signed-in user reads the rows about them or
+their department's data (the action narrows the rows); anonymous visitors have no use to see."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.dongchang.kernel.auth import allowed, refused
+
+__all__ = ["dongchang_access_log_list"]
+
+
+def dongchang_access_log_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if context.get("user"):
+        return allowed()
+    return refused(tk._("Sign in to see the use of data."))
