@@ -36,36 +36,34 @@ class AccessRequestFactory(factories.AccessRequest):
     pass
 
 
-# Tables whose triggers refuse DELETE: the audit log (Art. 29) and the access log (issue 16).
-APPEND_ONLY_TABLES = ("dongchang_audit_event", "dongchang_access_log")
-
-
 def _audit_triggers(enable: bool) -> None:
-    """The append-only logs refuse DELETE; CKAN's test reset deletes every table's rows,
+    """The audit log refuses DELETE (append-only); CKAN's test reset deletes every table's rows,
     so the table owner lifts the guard for the reset and puts it back right after."""
     import sqlalchemy as sa
     from ckan import model
 
-    verb = "ENABLE" if enable else "DISABLE"
-    for table in APPEND_ONLY_TABLES:
-        exists = model.Session.execute(
-            sa.text(f"select to_regclass('{table}') is not null")).scalar()
-        if exists:
-            model.Session.execute(sa.text(f"ALTER TABLE {table} {verb} TRIGGER USER"))
-    model.Session.commit()
+    exists = model.Session.execute(
+        sa.text("select to_regclass('dongchang_audit_event') is not null")).scalar()
+    if exists:
+        verb = "ENABLE" if enable else "DISABLE"
+        model.Session.execute(sa.text(f"ALTER TABLE dongchang_audit_event {verb} TRIGGER USER"))
+        model.Session.commit()
 
 
 @pytest.fixture
-def _audit_reset_allowed():
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean database with the plugins' own tables, overridden as ckanext-activity and
+    ckanext-dcat override it, so every CKAN fixture that asks for ``clean_db`` gets them."""
     _audit_triggers(enable=False)
-
-
-@pytest.fixture
-def dongchang_db(_audit_reset_allowed, clean_db, clean_index, migrate_db_for):
-    """A clean database with the plugins' own tables, and an empty search index."""
+    reset_db()
     migrate_db_for("activity")
     migrate_db_for("dongchang")
     _audit_triggers(enable=True)
+
+
+@pytest.fixture
+def dongchang_db(clean_db, clean_index):
+    """A clean database with the plugins' own tables, and an empty search index."""
 
 
 @pytest.fixture
