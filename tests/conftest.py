@@ -36,18 +36,23 @@ class AccessRequestFactory(factories.AccessRequest):
     pass
 
 
+# Tables whose triggers refuse DELETE: the audit log (Art. 29) and the access log (issue 16).
+APPEND_ONLY_TABLES = ("dongchang_audit_event", "dongchang_access_log")
+
+
 def _audit_triggers(enable: bool) -> None:
-    """The audit log refuses DELETE (append-only); CKAN's test reset deletes every table's rows,
+    """The append-only logs refuse DELETE; CKAN's test reset deletes every table's rows,
     so the table owner lifts the guard for the reset and puts it back right after."""
     import sqlalchemy as sa
     from ckan import model
 
-    exists = model.Session.execute(
-        sa.text("select to_regclass('dongchang_audit_event') is not null")).scalar()
-    if exists:
-        verb = "ENABLE" if enable else "DISABLE"
-        model.Session.execute(sa.text(f"ALTER TABLE dongchang_audit_event {verb} TRIGGER USER"))
-        model.Session.commit()
+    verb = "ENABLE" if enable else "DISABLE"
+    for table in APPEND_ONLY_TABLES:
+        exists = model.Session.execute(
+            sa.text(f"select to_regclass('{table}') is not null")).scalar()
+        if exists:
+            model.Session.execute(sa.text(f"ALTER TABLE {table} {verb} TRIGGER USER"))
+    model.Session.commit()
 
 
 @pytest.fixture
