@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
-from ckanext.dongchang.kernel.columns import column_values
+from ckanext.dongchang.kernel import columns
 
 
 class CatalogChange(tk.BaseModel):  # type: ignore[misc]
@@ -17,24 +16,21 @@ class CatalogChange(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "dongchang_catalog_change"
 
-    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
-                                default=lambda: str(uuid.uuid4()))
-    dataset_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                        nullable=False)
+    id: Mapped[str] = columns.uuid_key()
+    dataset_id: Mapped[str] = columns.reference("package.id")
     trigger: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     occurred_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
-    note: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    note: Mapped[str] = columns.text_or_blank()
     due_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
     due_on_provisional: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
     reported_on: Mapped[dt.date | None] = sa.Column(sa.Date)
     reported_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
+    created: Mapped[dt.datetime] = columns.timestamp()
 
     @property
     def state(self) -> str:
         return "closed" if self.reported_on else "open"
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(column_values(self), state=self.state)
+        return dict(columns.column_values(self), state=self.state)

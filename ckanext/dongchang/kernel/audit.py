@@ -10,13 +10,14 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
+from ckanext.dongchang.kernel import columns
+
 
 class AuditEvent(tk.BaseModel):  # type: ignore[misc]
     __tablename__ = "dongchang_audit_event"
 
-    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
-    occurred_at: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                                 default=dt.datetime.utcnow)
+    id: Mapped[int] = columns.serial_key()
+    occurred_at: Mapped[dt.datetime] = columns.timestamp()
     actor_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     action: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     object_type: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)

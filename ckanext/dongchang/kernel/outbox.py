@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
+from ckanext.dongchang.kernel import columns
+
 
 class MailOutbox(tk.BaseModel):  # type: ignore[misc]
     __tablename__ = "dongchang_mail_outbox"
 
-    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
+    id: Mapped[int] = columns.serial_key()
+    created: Mapped[dt.datetime] = columns.timestamp()
     message: Mapped[dict] = sa.Column(JSONB, nullable=False)
     sent_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)

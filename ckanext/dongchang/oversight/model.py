@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
-from ckanext.dongchang.kernel.columns import column_values
+from ckanext.dongchang.kernel import columns
 
 RECTIFICATION_STATES = ("open", "closed")
 
@@ -19,9 +18,8 @@ class Rectification(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "dongchang_rectification"
 
-    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
-                                default=lambda: str(uuid.uuid4()))
-    org_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id"), nullable=False)
+    id: Mapped[str] = columns.uuid_key()
+    org_id: Mapped[str] = columns.reference("group.id")
     criterion: Mapped[str | None] = sa.Column(sa.UnicodeText)
     problem: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     period_start: Mapped[dt.date | None] = sa.Column(sa.Date)
@@ -29,11 +27,10 @@ class Rectification(tk.BaseModel):  # type: ignore[misc]
     due_on: Mapped[dt.date | None] = sa.Column(sa.Date)
     state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="open")
     created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
-    closing_note: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    created: Mapped[dt.datetime] = columns.timestamp()
+    closing_note: Mapped[str] = columns.text_or_blank()
     closed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     closed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
 
     def as_dict(self) -> dict[str, Any]:
-        return column_values(self)
+        return columns.column_values(self)

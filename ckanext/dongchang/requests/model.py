@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -11,33 +10,30 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
-from ckanext.dongchang.kernel.columns import column_values
+from ckanext.dongchang.kernel import columns
 
 
 class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     __tablename__ = "dongchang_access_request"
 
-    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
-                                default=lambda: str(uuid.uuid4()))
-    dataset_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                        nullable=False)
+    id: Mapped[str] = columns.uuid_key()
+    dataset_id: Mapped[str] = columns.reference("package.id")
     resource_ids: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)
-    requester_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"),
-                                          nullable=False)
+    requester_id: Mapped[str] = columns.reference("user.id")
     request_kind: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     applicant_kind: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     applicant_org_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     purpose: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
-    use_scenario: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    security_measures: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    institution: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    use_scenario: Mapped[str] = columns.text_or_blank()
+    security_measures: Mapped[str] = columns.text_or_blank()
+    institution: Mapped[str] = columns.text_or_blank()
     public_interest_attested: Mapped[bool] = sa.Column(sa.Boolean, nullable=False,
                                                        default=False)
     tender_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     period_start: Mapped[dt.date | None] = sa.Column(sa.Date)
     period_end: Mapped[dt.date | None] = sa.Column(sa.Date)
     state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
-    reason: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    reason: Mapped[str] = columns.text_or_blank()
     decided_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     decided_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
     due_on: Mapped[dt.date | None] = sa.Column(sa.Date)
@@ -47,12 +43,9 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     # The deciding side's check of a self-declared applicant kind (Art. 20 ¶3): who, when, what.
     applicant_verified_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     applicant_verified_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
-    applicant_verification: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
-    modified: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                              default=dt.datetime.utcnow,
-                                              onupdate=dt.datetime.utcnow)
+    applicant_verification: Mapped[str] = columns.text_or_blank()
+    created: Mapped[dt.datetime] = columns.timestamp()
+    modified: Mapped[dt.datetime] = columns.timestamp(on_update=True)
 
     @classmethod
     def active_grants(cls, user_id: str, dataset_ids: list[str] | None = None,
@@ -71,7 +64,7 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
         return query.all()
 
     def as_dict(self) -> dict[str, Any]:
-        return column_values(self)
+        return columns.column_values(self)
 
 
 class AccessAgreement(tk.BaseModel):  # type: ignore[misc]
@@ -81,22 +74,18 @@ class AccessAgreement(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "dongchang_access_agreement"
 
-    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
-                                default=lambda: str(uuid.uuid4()))
-    request_id: Mapped[str] = sa.Column(sa.UnicodeText,
-                                        sa.ForeignKey("dongchang_access_request.id"),
-                                        nullable=False, unique=True)
+    id: Mapped[str] = columns.uuid_key()
+    request_id: Mapped[str] = columns.reference("dongchang_access_request.id", unique=True)
     terms_version: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     terms_text: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
-    security_measures: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    security_measures: Mapped[str] = columns.text_or_blank()
     authority: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     authority_org_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     authority_signed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     authority_signed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
     applicant_signed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
     applicant_signed_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
+    created: Mapped[dt.datetime] = columns.timestamp()
 
     @classmethod
     def of_request(cls, request_id: str, for_update: bool = False) -> AccessAgreement | None:
@@ -104,4 +93,4 @@ class AccessAgreement(tk.BaseModel):  # type: ignore[misc]
         return (query.with_for_update() if for_update else query).one_or_none()
 
     def as_dict(self) -> dict[str, Any]:
-        return column_values(self)
+        return columns.column_values(self)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
-from ckanext.dongchang.kernel.columns import column_values
+from ckanext.dongchang.kernel import columns
 
 
 def new_tender_id(today: dt.date | None = None) -> str:
@@ -28,26 +28,23 @@ class Tender(tk.BaseModel):  # type: ignore[misc]
     title: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     dataset_ids: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)
     method: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
-    notice: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    notice_url: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    scope: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    notice: Mapped[str] = columns.text_or_blank()
+    notice_url: Mapped[str] = columns.text_or_blank()
+    scope: Mapped[str] = columns.text_or_blank()
     bidding_start: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
     bidding_end: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
     state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="announced")
-    awardee_id: Mapped[str | None] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"))
+    awardee_id: Mapped[str | None] = columns.reference("user.id", required=False)
     award_date: Mapped[dt.date | None] = sa.Column(sa.Date)
     contract_start: Mapped[dt.date | None] = sa.Column(sa.Date)
     contract_end: Mapped[dt.date | None] = sa.Column(sa.Date)
-    cancel_reason: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    cancel_reason: Mapped[str] = columns.text_or_blank()
     created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
-    modified: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                              default=dt.datetime.utcnow,
-                                              onupdate=dt.datetime.utcnow)
+    created: Mapped[dt.datetime] = columns.timestamp()
+    modified: Mapped[dt.datetime] = columns.timestamp(on_update=True)
 
     def as_dict(self) -> dict[str, Any]:
-        return column_values(self)
+        return columns.column_values(self)
 
 
 class ProductSource(tk.BaseModel):  # type: ignore[misc]
@@ -56,17 +53,13 @@ class ProductSource(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "dongchang_product_source"
 
-    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
-    product_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                        nullable=False)
+    id: Mapped[int] = columns.serial_key()
+    product_id: Mapped[str] = columns.reference("package.id")
     position: Mapped[int] = sa.Column(sa.Integer, nullable=False)
-    dataset_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                        nullable=False)
+    dataset_id: Mapped[str] = columns.reference("package.id")
     acquired_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
     access_request_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
-    registrant_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id"),
-                                           nullable=False)
-    share_class: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    open_class: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
+    registrant_id: Mapped[str] = columns.reference("user.id")
+    share_class: Mapped[str] = columns.text_or_blank()
+    open_class: Mapped[str] = columns.text_or_blank()
+    created: Mapped[dt.datetime] = columns.timestamp()
