@@ -14,6 +14,7 @@ from ckanext.dongchang.access import activity, chained, enforcement, existence
 from ckanext.dongchang.access import auth as access_auth
 from ckanext.dongchang.catalog import actions as catalog_actions
 from ckanext.dongchang.catalog import auth as catalog_auth
+from ckanext.dongchang.catalog import merge_actions, merge_auth, merge_views
 from ckanext.dongchang.catalog import validators as catalog_validators
 from ckanext.dongchang.catalog import views as catalog_views
 from ckanext.dongchang.dcat import actions as dcat_actions
@@ -54,14 +55,16 @@ from ckanext.dongchang.workbench import views as workbench_views
 
 ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
                   open_list_actions, tender_actions, product_actions, oversight_actions,
-                  dcat_actions, portal_actions, workbench_actions, delivery_actions)
+                  dcat_actions, portal_actions, workbench_actions, delivery_actions,
+                  merge_actions)
 AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
                 oversight_auth, department_auth, access_auth, portal_auth,
-                workbench_auth, delivery_auth)
+                workbench_auth, delivery_auth, merge_auth)
 VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators)
 # Order matters: the security blueprints' request hooks run in this order, after the pages'.
 BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
-              catalog_views.catalog_blueprint, open_list_views.open_lists_blueprint,
+              catalog_views.catalog_blueprint, merge_views.merges_blueprint,
+              open_list_views.open_lists_blueprint,
               tender_views.tenders_blueprint, product_views.products_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
               delivery_views.delivery_blueprint,

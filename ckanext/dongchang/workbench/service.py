@@ -54,10 +54,14 @@ def department_work(context: Context, department: dict[str, Any], rows: int) -> 
                                      dict(org, overdue=True), 0)["count"]
     returned_changes = _listed(context, "dongchang_catalog_revision_list",
                                dict(org, state="returned"), rows)
+    # Duplicate entries the Bureau marked for the department to merge (Art. 15).
+    merges = _listed(context, "dongchang_duplicate_task_list", dict(org, state="open"), rows)
+    merges["overdue"] = _listed(context, "dongchang_duplicate_task_list",
+                                dict(org, state="overdue"), 0)["count"] if rows else None
     return dict(department, requests=requests, returned=returned, changes=changes,
-                returned_changes=returned_changes,
+                returned_changes=returned_changes, merges=merges,
                 todo=requests["count"] + returned["count"] + changes["count"]
-                + returned_changes["count"])
+                + returned_changes["count"] + merges["count"])
 
 
 def bureau_work(context: Context, rows: int) -> dict[str, Any]:

@@ -30,6 +30,8 @@ TASK_CLOSED = N_("This merge task is already closed.")
 DECLINE_NEEDS_REASON = N_("Say why the entries should not be merged; the Big Data Bureau reads"
                           " the reason.")
 UNKNOWN_STATE = N_("Unknown state of a merge task.")
+UPLOADED_FILE = N_("A file uploaded to the site cannot be moved to another entry: add it to the"
+                   " entry kept by hand, delete it here, then merge.")
 ENTRY_GONE = N_("This entry no longer exists; the Big Data Bureau can close the task.")
 
 

@@ -1,0 +1,262 @@
+"""Duplicates are merged by the compiling department (Art. 15, issue 18 item 6).
+
+Real services: the tasks, the audit log and the mail outbox are PostgreSQL tables; the entries
+go through CKAN's actions and the search index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.dongchang.calendar import deadlines
+from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
+from ckanext.dongchang.catalog.rules import merge as rules
+from ckanext.dongchang.kernel.audit import AuditEvent
+from ckanext.dongchang.kernel.outbox import MailOutbox
+from tests.api import Api
+from tests.conftest import PLUGINS
+from tests.entries import class_fields, entry_dict
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+SCJG_ITEMS = [
+    {"name": "企业名称", "type": "string", "description": "登记名称", "source_org": "dcf-scjg"},
+    {"name": "统一社会信用代码", "type": "string", "description": "18位",
+     "source_org": "dcf-scjg"},
+]
+RSJ_ITEMS = [
+    {"name": "统一社会信用代码 ", "type": "string", "description": "重复", "source_org": "dcf-rsj"},
+    {"name": "参保人数", "type": "string", "description": "", "source_org": "dcf-rsj"},
+]
+
+
+@pytest.fixture
+def world(app, sysadmin):
+    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
+    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
+    jyj = factories.Organization(name="dcf-jyj", title="区教育和体育局")
+    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
+    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn") for name in (
+        "scjg-editor", "rsj-admin", "jyj-editor", "bureau-admin", "citizen")}
+    for user, org, role in [("scjg-editor", scjg, "editor"), ("rsj-admin", rsj, "admin"),
+                            ("jyj-editor", jyj, "editor"), ("bureau-admin", bureau, "admin")]:
+        helpers.call_action("organization_member_create", id=org["id"], username=user,
+                            role=role)
+
+    def entry(org, name, items, **overrides):
+        data = entry_dict(org["id"], name=name, title=f"企业信息{name}", data_items=items,
+                          **overrides)
+        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
+                                   **data)
+
+    entries = {"kept": entry(scjg, "scjg-companies", SCJG_ITEMS),
+               "other": entry(rsj, "rsj-companies", RSJ_ITEMS)}
+    return {"orgs": {"scjg": scjg, "rsj": rsj, "jyj": jyj, "bureau": bureau}, "users": users,
+            "entries": entries, "entry": entry,
+            "api": {name: Api(app, user) for name, user in users.items()},
+            "anonymous": Api(app)}
+
+
+def _mark(world, **extra):
+    params = {"entry_id": "scjg-companies", "duplicate_id": "rsj-companies",
+              "note": "两个条目描述同一批企业数据"}
+    params.update(extra)
+    return world["api"]["bureau-admin"].ok("dongchang_duplicate_mark", **params)
+
+
+# --- pure rules -------------------------------------------------------------------------------
+
+def test_art15_merged_items_are_deduplicated_by_name():
+    items = rules.merged_items(SCJG_ITEMS, RSJ_ITEMS)
+    assert [i["name"] for i in items] == ["企业名称", "统一社会信用代码", "参保人数"]
+    assert items[1]["description"] == "18位"  # the kept entry's description wins
+
+
+def test_art15_task_rules():
+    assert rules.mark_errors("a", "a", None, False) == {"duplicate_id": [rules.SAME_ENTRY]}
+    assert rules.mark_errors("a", "b", "c", False) == {"keep_id": [rules.KEEP_NOT_IN_PAIR]}
+    assert rules.mark_errors("a", "b", None, True) == {"duplicate_id": [rules.ALREADY_MARKED]}
+    assert rules.merge_errors("open", ("a", "b"), None) == {"keep_id": [rules.KEEP_REQUIRED]}
+    assert rules.merge_errors("merged", ("a", "b"), "a") == {"id": [rules.TASK_CLOSED]}
+    assert rules.decline_errors("open", " ") == {"reason": [rules.DECLINE_NEEDS_REASON]}
+    today = dt.date(2026, 12, 3)
+    assert rules.task_status("open", dt.date(2026, 12, 2), today) == "overdue"
+    assert rules.task_status("open", today, today) == "open"
+    assert rules.task_status("merged", dt.date(2026, 12, 2), today) == "merged"
+
+
+# --- marking ----------------------------------------------------------------------------------
+
+def test_art15_marking_creates_a_task_a_mail_and_an_audit_row(world):
+    task = _mark(world, keep_id="scjg-companies")
+    kept, other = world["entries"]["kept"], world["entries"]["other"]
+    assert task["state"] == "open" and task["status"] == "open"
+    assert (task["entry"]["id"], task["duplicate"]["id"], task["keep_id"]) == (
+        kept["id"], other["id"], kept["id"])
+    expected_due, _ = deadlines.due_date(dt.date.today(), "catalog_update")
+    assert task["due_on"] == expected_due.isoformat()
+
+    (event,) = model.Session.query(AuditEvent).filter(AuditEvent.object_id == task["id"]).all()
+    assert event.action == "duplicate_mark"
+    assert event.detail["duplicate_id"] == other["id"]
+
+    mails = {row.message["email"]: row.message for row in model.Session.query(MailOutbox)}
+    assert set(mails) == {"scjg-editor@example.gov.cn", "rsj-admin@example.gov.cn"}
+    subject = mails["rsj-admin@example.gov.cn"]["subject"]
+    assert "Duplicate catalog entries to merge" in subject and " / " in subject  # bilingual
+    assert f"/dongchang/merges/{task['id']}" in mails["scjg-editor@example.gov.cn"]["body"]
+
+    api = world["api"]
+    assert api["bureau-admin"].ok("dongchang_duplicate_task_list")["count"] == 1
+    assert api["scjg-editor"].ok("dongchang_duplicate_task_list")["count"] == 1
+    assert api["rsj-admin"].ok("dongchang_duplicate_task_list",
+                               org="dcf-rsj")["results"][0]["id"] == task["id"]
+    assert api["jyj-editor"].ok("dongchang_duplicate_task_list")["count"] == 0
+    api["citizen"].error("dongchang_duplicate_task_list", status=403)
+    api["jyj-editor"].error("dongchang_duplicate_task_list", status=403, org="dcf-scjg")
+    api["jyj-editor"].error("dongchang_duplicate_task_show", status=403, id=task["id"])
+
+
+def test_art15_only_the_bureau_marks(world):
+    for name in ("scjg-editor", "rsj-admin", "citizen"):
+        world["api"][name].error("dongchang_duplicate_mark", status=403,
+                                 entry_id="scjg-companies", duplicate_id="rsj-companies")
+    world["anonymous"].error("dongchang_duplicate_mark", status=403,
+                             entry_id="scjg-companies", duplicate_id="rsj-companies")
+    assert model.Session.query(DuplicateMergeTask).count() == 0
+
+
+def test_art15_bad_input_is_a_field_error(world):
+    bureau = world["api"]["bureau-admin"]
+    assert "entry_id" in bureau.error("dongchang_duplicate_mark", duplicate_id="rsj-companies")
+    assert "duplicate_id" in bureau.error("dongchang_duplicate_mark",
+                                          entry_id="scjg-companies",
+                                          duplicate_id="scjg-companies")
+    assert "duplicate_id" in bureau.error("dongchang_duplicate_mark",
+                                          entry_id="scjg-companies", duplicate_id="no-such")
+    assert "keep_id" in bureau.error("dongchang_duplicate_mark", entry_id="scjg-companies",
+                                     duplicate_id="rsj-companies", keep_id="no-such")
+    task = _mark(world)
+    assert "duplicate_id" in bureau.error("dongchang_duplicate_mark",
+                                          entry_id="rsj-companies",
+                                          duplicate_id="scjg-companies")
+    assert "keep_id" in bureau.error("dongchang_duplicate_merge", id=task["id"])
+    assert "reason" in bureau.error("dongchang_duplicate_decline", id=task["id"], reason=" ")
+    assert "state" in bureau.error("dongchang_duplicate_task_list", state="sideways")
+    assert "page" in bureau.error("dongchang_duplicate_task_list", page=0)
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+def test_art15_only_the_kept_entrys_department_or_the_bureau_merges(world):
+    task = _mark(world, keep_id="scjg-companies")
+    api = world["api"]
+    for name in ("citizen", "jyj-editor", "rsj-admin"):  # rsj compiles the entry removed
+        api[name].error("dongchang_duplicate_merge", status=403, id=task["id"])
+    world["anonymous"].error("dongchang_duplicate_merge", status=403, id=task["id"])
+    api["rsj-admin"].error("dongchang_duplicate_merge", status=403, id=task["id"],
+                           keep_id="scjg-companies")
+    assert api["bureau-admin"].ok("dongchang_duplicate_task_show",
+                                  id=task["id"])["state"] == "open"
+
+
+def test_art15_bureau_merge_moves_items_and_files_and_redirects(app, world):
+    task = _mark(world)
+    other = world["entries"]["other"]
+    moved_url = other["resources"][0]["url"]
+    merged = world["api"]["bureau-admin"].ok("dongchang_duplicate_merge", id=task["id"],
+                                             keep_id="scjg-companies")
+    assert merged["state"] == merged["status"] == "merged"
+    assert merged["closed_on"] == dt.date.today().isoformat()
+    assert merged["removed_name"] == "rsj-companies" and merged["revision_id"] is None
+
+    kept = world["anonymous"].ok("package_show", id="scjg-companies")
+    assert [i["name"] for i in kept["data_items"]] == ["企业名称", "统一社会信用代码", "参保人数"]
+    assert moved_url in [r["url"] for r in kept["resources"]]
+    assert len(kept["resources"]) == 2
+    assert world["anonymous"].error("package_show", status=404, id="rsj-companies")
+
+    response = world["anonymous"].get("/dataset/rsj-companies")
+    assert response.status_code in (301, 302)
+    assert response.headers["Location"].endswith("/dataset/scjg-companies")
+    assert [e.action for e in model.Session.query(AuditEvent).filter(
+        AuditEvent.object_id == task["id"]).order_by(AuditEvent.id)] == [
+        "duplicate_mark", "duplicate_merge"]
+    assert "id" in world["api"]["bureau-admin"].error("dongchang_duplicate_merge",
+                                                      id=task["id"], keep_id="scjg-companies")
+
+
+def test_art15_department_merge_into_a_published_entry_waits_for_review(world):
+    task = _mark(world, keep_id="scjg-companies")
+    editor, bureau = world["api"]["scjg-editor"], world["api"]["bureau-admin"]
+    merged = editor.ok("dongchang_duplicate_merge", id=task["id"])
+    assert merged["state"] == "merged" and merged["revision_id"]
+
+    # The public still sees the published version: the Bureau has not reviewed the change.
+    public = world["anonymous"].ok("package_show", id="scjg-companies")
+    assert [i["name"] for i in public["data_items"]] == ["企业名称", "统一社会信用代码"]
+    assert len(public["resources"]) == 1
+    pending = bureau.ok("dongchang_catalog_revision_list", dataset_id="scjg-companies",
+                        state="pending")["results"]
+    assert pending and {"data_items", "resources"} <= set(pending[0]["fields"])
+
+    bureau.ok("dongchang_catalog_review", id="scjg-companies", decision="publish")
+    public = world["anonymous"].ok("package_show", id="scjg-companies")
+    assert [i["name"] for i in public["data_items"]] == ["企业名称", "统一社会信用代码", "参保人数"]
+    assert world["entries"]["other"]["resources"][0]["url"] in [
+        r["url"] for r in public["resources"]]
+
+
+def test_art15_old_address_of_a_hidden_kept_entry_answers_as_missing(world):
+    hidden = world["entry"](world["orgs"]["scjg"], "scjg-hidden", SCJG_ITEMS,
+                            **class_fields("not_shared", "not_open"))
+    world["entry"](world["orgs"]["rsj"], "rsj-hidden", RSJ_ITEMS)
+    task = _mark(world, entry_id="scjg-hidden", duplicate_id="rsj-hidden", keep_id=hidden["id"])
+    world["api"]["scjg-editor"].ok("dongchang_duplicate_merge", id=task["id"])
+
+    missing = world["anonymous"].get("/dataset/no-such-entry")
+    for viewer in (world["anonymous"], world["api"]["citizen"], world["api"]["jyj-editor"]):
+        response = viewer.get("/dataset/rsj-hidden")
+        assert response.status_code == 404 == missing.status_code
+        assert "scjg-hidden" not in response.get_data(as_text=True)
+    response = world["api"]["scjg-editor"].get("/dataset/rsj-hidden")
+    assert response.status_code in (301, 302)
+    assert response.headers["Location"].endswith("/dataset/scjg-hidden")
+
+
+# --- declining and deadlines ------------------------------------------------------------------
+
+def test_art15_a_department_declines_with_a_reason_the_bureau_sees(world):
+    task = _mark(world)
+    api = world["api"]
+    api["jyj-editor"].error("dongchang_duplicate_decline", status=403, id=task["id"],
+                            reason="不是重复")
+    declined = api["rsj-admin"].ok("dongchang_duplicate_decline", id=task["id"],
+                                   reason="参保数据与登记数据口径不同")
+    assert (declined["state"], declined["reason"]) == ("declined", "参保数据与登记数据口径不同")
+    seen = api["bureau-admin"].ok("dongchang_duplicate_task_list", state="declined")
+    assert seen["results"][0]["reason"] == "参保数据与登记数据口径不同"
+    assert "id" in api["scjg-editor"].error("dongchang_duplicate_merge", id=task["id"],
+                                            keep_id="scjg-companies")
+
+
+def test_art15_overdue_tasks_show_as_overdue(world):
+    task = _mark(world)
+    row = model.Session.get(DuplicateMergeTask, task["id"])
+    row.due_on = dt.date.today() - dt.timedelta(days=3)
+    model.Session.commit()
+    editor = world["api"]["scjg-editor"]
+    listed = editor.ok("dongchang_duplicate_task_list", state="overdue")
+    assert listed["count"] == 1
+    assert listed["results"][0]["status"] == "overdue" and listed["results"][0]["overdue"]
+    bench = editor.ok("dongchang_workbench")
+    (department,) = bench["departments"]
+    assert department["merges"]["count"] == 1 and department["merges"]["overdue"] == 1
+    page = editor.page("/dongchang/workbench")
+    assert "企业信息rsj-companies" in page.get_text()
