@@ -10,9 +10,9 @@ from ckan.types import Context, DataDict
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.delivery import service
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.schema import invalid, paging_schema, validated
+from ckanext.dongchang.kernel.schema import file_content, invalid, paging_schema, validated
 
-__all__ = ["dongchang_access_log_list"]
+__all__ = ["dongchang_access_log_list", "dongchang_trace_copy"]
 
 
 def _list_schema() -> dict[str, Any]:
@@ -46,3 +46,28 @@ def dongchang_access_log_list(context: Context, data_dict: DataDict) -> dict[str
     scope = audience.memberships_for(context.get("auth_user_obj") or context.get("user"),
                                      context)
     return service.entries(scope, filters, data["page"], data["limit"])
+
+
+def dongchang_trace_copy(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Name the grant a leaked copy of gated tabular data came from (issue 16 item 7; Bureau).
+
+    Each grantee's copy of an uploaded CSV has its rows in the grant's own order; the leaked
+    file is compared with every file delivered under a grant, then with each grant's order.
+
+    :param content: the leaked file's text (CSV), or an uploaded file in ``upload``
+    :returns: ``request_id`` (the grant), ``agreement`` (Kendall's tau, 1 = the grant's exact
+        order), ``resource_id``, ``dataset_id``, ``rows_matched`` and every ``candidates``'s score
+    """
+    tk.check_access("dongchang_trace_copy", context, data_dict)
+    upload = data_dict.get("upload")
+    if upload is not None and hasattr(upload, "read"):
+        data_dict = dict(data_dict, content=upload.read())
+    data = validated(data_dict, {"content": [tk.get_validator("not_empty"), file_content]},
+                     context)
+    content = data["content"]
+    if isinstance(content, bytes):
+        content = content.decode("utf-8-sig", errors="replace")
+    found = service.trace_copy(content)
+    if found is None:
+        raise invalid("content", N_("This file matches no gated file the portal delivered."))
+    return found

@@ -16,9 +16,11 @@ import ckan.plugins.toolkit as tk
 import flask
 import sqlalchemy as sa
 from ckan import model
+from ckan.lib import uploader
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.enforcement import DOWNLOAD_ENDPOINTS
+from ckanext.dongchang.delivery import fingerprint
 from ckanext.dongchang.delivery.model import CHANNEL_DOWNLOAD, AccessLogEntry
 
 _PENDING = "dongchang_pending_delivery"
@@ -31,11 +33,14 @@ def note_served(_sender: Any, **delivery: Any) -> None:
 
 
 def record_deliveries(response: flask.Response) -> flask.Response:
-    """After a download: one log row per gated file it delivered, if it succeeded."""
+    """After a download: the grantee's own copy of a gated table (item 7), then one log row
+    per gated file it delivered, if it succeeded."""
     pending = flask.g.pop(_PENDING, None)
     if not pending or response.status_code >= 400 \
             or flask.request.endpoint not in DOWNLOAD_ENDPOINTS:
         return response
+    if response.status_code == 200 and len(pending) == 1 and pending[0].get("request_id"):
+        _mark_copy(response, pending[0])
     user = tk.current_user.id if tk.current_user.is_authenticated else None
     rows = [{"occurred_at": dt.datetime.utcnow(), "user_id": user,
              "request_id": delivery.get("request_id"), "dataset_id": delivery["dataset_id"],
@@ -46,6 +51,66 @@ def record_deliveries(response: flask.Response) -> flask.Response:
     with model.meta.engine.begin() as connection:
         connection.execute(sa.insert(AccessLogEntry.__table__), rows)
     return response
+
+
+def _mark_copy(response: flask.Response, delivery: dict[str, Any]) -> None:
+    """Serve an uploaded CSV in the grant's own row order (``fingerprint``), so a leaked copy
+    names the grant it came from. Other files go out as they are."""
+    lines = original_lines(delivery["resource_id"])
+    if lines is None:
+        return
+    copy = fingerprint.marked(lines, _order_key(delivery["request_id"],
+                                                delivery["resource_id"]))
+    response.direct_passthrough = False
+    response.set_data("\n".join(copy).encode("utf-8") + b"\n")
+
+
+def _order_key(request_id: str, resource_id: str) -> bytes:
+    return fingerprint.order_key(str(tk.config.get("SECRET_KEY") or ""), request_id, resource_id)
+
+
+def original_lines(resource_id: str) -> list[str] | None:
+    """The lines of an uploaded CSV file as stored in the FileStore; None for anything else."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.url_type != "upload" \
+            or (resource.format or "").upper() != "CSV":
+        return None
+    path = uploader.get_resource_uploader({"id": resource.id}).get_path(resource.id)
+    try:
+        with open(path, encoding="utf-8-sig") as stored:
+            return stored.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def trace_copy(content: str) -> dict[str, Any] | None:
+    """The grant a leaked copy came from: the logged file whose rows it shares most, then the
+    grant (among those that received that file) whose order it follows best; None when it
+    matches no delivered file."""
+    leaked = content.lstrip("\ufeff").splitlines()
+    log = AccessLogEntry.__table__
+    delivered = model.Session.execute(
+        sa.select(log.c.resource_id, log.c.request_id, log.c.dataset_id)
+        .where(log.c.request_id.isnot(None)).distinct()).all()
+    grants_by_file: dict[str, set[str]] = {}
+    datasets: dict[str, str] = {}
+    for row in delivered:
+        grants_by_file.setdefault(row.resource_id, set()).add(row.request_id)
+        datasets[row.resource_id] = row.dataset_id
+    best, best_shared, original = None, 1, None
+    for resource_id in grants_by_file:
+        lines = original_lines(resource_id)
+        shared = len(set(lines or ()) & set(leaked[1:]))
+        if lines is not None and shared > best_shared:
+            best, best_shared, original = resource_id, shared, lines
+    if best is None or original is None:
+        return None
+    ranking = fingerprint.trace(original, leaked, {
+        grant: _order_key(grant, best) for grant in sorted(grants_by_file[best])})
+    return {"resource_id": best, "dataset_id": datasets[best], "request_id": ranking[0][0],
+            "agreement": ranking[0][1], "rows_matched": best_shared,
+            "candidates": [{"request_id": grant, "agreement": score}
+                           for grant, score in ranking]}
 
 
 def _unique(pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,17 +186,30 @@ def _lookup(key: Any, name: Any, title: Any, ids: set[str]) -> dict[str, tuple[s
             for row in model.Session.query(key, name, title).filter(key.in_(ids))}
 
 
-def use_counts() -> dict[str, dict[str, int]]:
-    """Deliveries from the log per entry, per department (owner of the entry) and per grant
-    (issue 16 item 6: utilisation from use, not from grants)."""
+def use_summary() -> dict[str, Any]:
+    """Deliveries counted from the log (issue 16 item 6: utilisation from use, not from
+    grants): in total, per entry and per department (the entry's owner), most used first, and
+    per grant (``{request id: deliveries}``)."""
     log = AccessLogEntry.__table__
-    per_entry = dict(model.Session.execute(
-        sa.select(log.c.dataset_id, sa.func.count()).group_by(log.c.dataset_id)).all())
-    per_grant = dict(model.Session.execute(
+    package = model.Package.__table__
+    per_entry = model.Session.execute(
+        sa.select(package.c.id, package.c.name, package.c.title, package.c.owner_org,
+                  sa.func.count().label("deliveries"))
+        .select_from(log.join(package, package.c.id == log.c.dataset_id))
+        .group_by(package.c.id).order_by(sa.desc("deliveries"), package.c.title)).all()
+    departments: dict[str, int] = {}
+    for row in per_entry:
+        departments[row.owner_org] = departments.get(row.owner_org, 0) + row.deliveries
+    titles = _lookup(model.Group.id, model.Group.name, model.Group.title, set(departments))
+    per_grant = model.Session.execute(
         sa.select(log.c.request_id, sa.func.count()).where(log.c.request_id.isnot(None))
-        .group_by(log.c.request_id)).all())
-    per_department = dict(model.Session.execute(
-        sa.select(model.Package.owner_org, sa.func.count())
-        .select_from(log.join(model.Package.__table__, model.Package.id == log.c.dataset_id))
-        .group_by(model.Package.owner_org)).all())
-    return {"entries": per_entry, "departments": per_department, "grants": per_grant}
+        .group_by(log.c.request_id)).all()
+    return {
+        "deliveries": sum(departments.values()),
+        "entries": [{"dataset_id": row.id, "name": row.name, "title": row.title,
+                     "deliveries": row.deliveries} for row in per_entry],
+        "departments": sorted(
+            ({"org_id": org, "title": titles.get(org, ("", ""))[1], "deliveries": count}
+             for org, count in departments.items()), key=lambda d: (-d["deliveries"], d["title"])),
+        "grants": dict(per_grant),
+    }

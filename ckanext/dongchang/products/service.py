@@ -27,6 +27,7 @@ from ckan.types import Context
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication, visibility
+from ckanext.dongchang.delivery import service as delivery
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.rules import date_or_none
@@ -326,7 +327,8 @@ def _product_summary(product: model.Package) -> dict[str, Any]:
 # --- utilisation tracking for the Bureau (Art. 25) --------------------------------------------
 def utilisation(today: dt.date | None = None) -> dict[str, Any]:
     """Active grants and the products registered against them; grants without any product;
-    products whose sources changed share or open class since registration."""
+    products whose sources changed share or open class since registration; and ``use``, the
+    deliveries of gated data counted from the access log (issue 16 item 6)."""
     today = today or dt.date.today()
     grants = (model.Session.query(AccessRequest)
               .filter(AccessRequest.state == "approved",
@@ -350,6 +352,7 @@ def utilisation(today: dt.date | None = None) -> dict[str, Any]:
         "active_grants": active,
         "grants_without_products": [g for g in active if not g["products"]],
         "products_with_changed_sources": changed,
+        "use": delivery.use_summary(),
         "counts": {"active_grants": len(active),
                    "grants_without_products": sum(1 for g in active if not g["products"]),
                    "products": len({package.id for _s, package in live_sources}),
