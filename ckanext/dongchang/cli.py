@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from ckanext.dongchang import config as dc_config
 from ckanext.dongchang import jobs
 from ckanext.dongchang.catalog import cli as catalog_cli
+from ckanext.dongchang.delivery import service as delivery_service
 from ckanext.dongchang.demo import load_catalog
 from ckanext.dongchang.requests import service as request_service
 from ckanext.dongchang.tenders import service as tender_service
@@ -52,6 +54,17 @@ def expire_grants():
 def flush_outbox(older_than: int):
     """Queue again the notifications that could not be queued (e.g. Redis was down)."""
     click.echo(f"queued {jobs.flush_outbox(older_than)} message(s)")
+
+
+@dongchang.command("purge-access-log")
+def purge_access_log():
+    """Remove access-log rows older than ``ckanext.dongchang.access_log_retention_days``.
+
+    The log refuses every other change; run this daily, e.g. from cron:
+    ``ckan -c ckan.ini dongchang purge-access-log``.
+    """
+    removed = delivery_service.purge_older_than(dc_config.access_log_retention_days())
+    click.echo(f"removed {removed} access-log row(s)")
 
 
 def _attach_catalog_commands() -> None:

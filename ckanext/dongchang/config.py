@@ -25,6 +25,10 @@ def default_grant_days() -> int:
     return int(tk.config[PREFIX + "default_grant_days"])
 
 
+def access_log_retention_days() -> int:
+    return int(tk.config[PREFIX + "access_log_retention_days"])
+
+
 def bureau_org() -> str:
     return tk.config[PREFIX + "bureau_org"] or ""
 

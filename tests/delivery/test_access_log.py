@@ -160,3 +160,15 @@ def test_f16_access_log_page_and_csv_export_are_scoped(world):
     assert len(rows) == 2 and world["users"]["citizen"]["name"] in rows[1]
     assert world["api"]["citizen"].get("/dongchang/access-log.csv").status_code == 200
     assert Api(world["api"]["citizen"].app).get("/dongchang/access-log").status_code in (302, 403)
+
+
+@pytest.mark.ckan_config("ckanext.dongchang.access_log_retention_days", "0")
+def test_f16_the_purge_command_keeps_the_configured_retention(world):
+    from click.testing import CliRunner
+
+    from ckanext.dongchang import cli
+
+    world["api"]["citizen"].get(_path(world["entries"]["gated"], world["files"]["open"]))
+    result = CliRunner().invoke(cli.purge_access_log, [], catch_exceptions=False)
+    assert "removed 1 access-log row(s)" in result.output
+    assert _rows() == []
