@@ -11,6 +11,7 @@ from ckan.common import current_user, g
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.catalog import revisions as catalog_revisions
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.products import service as product_service
 from ckanext.dongchang.requests import rules as request_rules
@@ -118,10 +119,16 @@ def dongchang_portal_figures() -> dict[str, Any]:
 def dongchang_entry_status(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """What the entry page tells the person looking: its department why the Bureau returned
     it (and that it may submit it), a grantee until when its access runs."""
-    status: dict[str, Any] = {"returned": None, "grant": None, "may_submit": False}
+    status: dict[str, Any] = {"returned": None, "grant": None, "may_submit": False,
+                              "may_withdraw": False, "withdrawal": None}
     if not current_user.is_authenticated or pkg_dict.get("type") != "dataset":
         return status
     state = pkg_dict.get("catalog_state")
+    if state == "published" and tk.h.check_access("dongchang_catalog_withdraw",
+                                                  {"id": pkg_dict["id"]}):
+        # Issue 17 item 5: the way a published entry leaves the catalog, through the Bureau.
+        status["withdrawal"] = catalog_revisions.pending_withdrawal(pkg_dict["id"])
+        status["may_withdraw"] = status["withdrawal"] is None
     if state in ("draft", "returned") and tk.h.check_access("package_update",
                                                             {"id": pkg_dict["id"]}):
         status["may_submit"] = tk.h.check_access("dongchang_catalog_submit",

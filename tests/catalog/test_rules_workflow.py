@@ -37,7 +37,8 @@ def test_art15_a_publisher_never_publishes_or_returns(old, requested, changed):
     (None, "draft", "draft"),
     ("published", None, "published"),
     ("returned", None, "returned"),
-    ("published", "draft", "draft"),
+    ("returned", "draft", "draft"),
+    ("submitted", "draft", "draft"),  # not public: the department may take it back
     ("submitted", "submitted", "submitted"),
 ])
 def test_art15_publishers_keep_the_state_or_go_back_to_draft(old, requested, expected):
@@ -233,3 +234,40 @@ def test_art16_fifteen_working_days_across_the_long_holidays(occurred_on, due_on
                                                                  due_on.toordinal() + 1))
                if calendar.is_working_day(d)]
     assert len(counted) == 15 and counted[-1] == due_on
+
+
+# --- CKAN's stock controls and withdrawal (issue 17 item 5) -----------------------------------
+
+def test_i17_a_publisher_keeps_the_package_state_of_an_entry_in_the_workflow():
+    from ckanext.dongchang.catalog.rules import workflow as wf
+    for catalog_state in ("published", "submitted"):
+        for requested in ("draft", "deleted"):
+            assert "state" in wf.package_state_errors(catalog_state, "active", requested,
+                                                      reviewer=False)
+            assert wf.package_state_errors(catalog_state, "active", requested,
+                                           reviewer=True) == {}
+        assert wf.package_state_errors(catalog_state, "active", "active", reviewer=False) == {}
+        assert wf.package_state_errors(catalog_state, "active", None, reviewer=False) == {}
+    assert wf.package_state_errors("draft", "active", "draft", reviewer=False) == {}
+    assert wf.stock_control_refusal("returned", reviewer=False) is None
+
+
+def test_i17_a_publisher_cannot_set_a_published_entry_back_to_draft():
+    from ckanext.dongchang.catalog.rules import workflow as wf
+    outcome = wf.resulting_state("published", "draft", reviewer=False, workflow=False,
+                                 classes_changed=False)
+    assert outcome.state is None and outcome.error == wf.ASK_FOR_WITHDRAWAL
+    assert wf.resulting_state("published", "draft", reviewer=True, workflow=False,
+                              classes_changed=False).state == "draft"
+    assert wf.resulting_state("returned", "draft", reviewer=False, workflow=False,
+                              classes_changed=False).state == "draft"
+
+
+def test_i17_withdrawal_needs_a_published_entry_a_reason_and_no_pending_withdrawal():
+    from ckanext.dongchang.catalog.rules import workflow as wf
+    assert wf.withdrawal_errors("published", "停止采集", None) == {}
+    assert wf.withdrawal_errors("published", "停止采集", ["title"]) == {}  # replaces a change
+    assert set(wf.withdrawal_errors("draft", " ", ["withdrawal"])) == {
+        "catalog_state", "reason", "id"}
+    assert wf.revision_diff({}, {"withdrawal": "停止采集"}) == [
+        {"field": "withdrawal", "before": "", "after": "停止采集"}]

@@ -12,6 +12,8 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.catalog import revisions
+from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import validated
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
     "activity_show", "activity_data_show", "activity_diff",
     "resource_create", "resource_update", "resource_delete",
+    "bulk_update_private", "bulk_update_public", "bulk_update_delete",
 ]
 
 # Fields whose value navl flattens as a list of objects; any other shape makes CKAN raise a
@@ -100,6 +103,29 @@ def _held_resource_action(kind: str) -> Action:
 resource_create = _held_resource_action("create")
 resource_update = _held_resource_action("update")
 resource_delete = _held_resource_action("delete")
+
+
+def _visibility_by_hand(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """The organisation page's 设为公开/设为私有 write ``private`` straight into the table,
+    past the schema that derives it from the classes: refused for everyone (issue 17
+    item 5)."""
+    raise tk.NotAuthorized(render(workflow.VISIBILITY_FOLLOWS_CLASSES, tk._))
+
+
+bulk_update_private = tk.chained_action(_visibility_by_hand)
+bulk_update_public = tk.chained_action(_visibility_by_hand)
+
+
+@tk.chained_action
+def bulk_update_delete(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Bulk delete, entry by entry as ``package_delete`` would allow it: never a published or
+    submitted entry of a department (the Bureau decides those)."""
+    datasets = data_dict.get("datasets")
+    for dataset_id in datasets if isinstance(datasets, list) else []:
+        refusal = revisions.delete_refusal(context, dataset_id)
+        if refusal:
+            raise tk.NotAuthorized(refusal)
+    return up_func(context, data_dict)
 
 
 @tk.chained_action

@@ -20,6 +20,7 @@ from ckanext.dongchang.kernel.schema import file_content, paging_schema, text_fi
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
+    "dongchang_catalog_withdraw",
     "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
@@ -163,6 +164,30 @@ def dongchang_catalog_mark_duplicate(context: Context, data_dict: DataDict) -> d
     tk.check_access("dongchang_catalog_mark_duplicate", context, data)
     return service.mark_duplicate(context, data["id"], data["survivor_id"],
                                   data.get("reason", ""))
+
+
+def dongchang_catalog_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Ask the Big Data Bureau to take a published entry out of the catalog (issue 17 item 5).
+
+    The entry stays public until the Bureau decides: ``dongchang_catalog_review`` with
+    ``publish`` approves (the entry goes back to draft, so private), ``return`` refuses with a
+    reason. The request is held as the entry's pending revision (``fields: ["withdrawal"]``)
+    and replaces a pending change. CKAN's own unpublish, delete and visibility controls are
+    refused on published and submitted entries; this is the way out.
+
+    :param id: id or name of the published catalog entry
+    :param reason: why the entry should leave the catalog (required)
+    :returns: the entry's ``id``, ``name``, ``title``, ``catalog_state`` and ``private``, and
+        ``revision`` (the request)
+    """
+    data = validated(data_dict, _withdraw_schema(), context)
+    tk.check_access("dongchang_catalog_withdraw", context, data)
+    return revisions.request_withdrawal(context, data["id"], data.get("reason", ""))
+
+
+@tk.validator_args
+def _withdraw_schema(not_empty, unicode_safe) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
 
 
 @tk.side_effect_free

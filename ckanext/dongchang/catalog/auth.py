@@ -15,6 +15,7 @@ from ckanext.dongchang.kernel.auth import allowed, refused
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
+    "dongchang_catalog_withdraw",
     "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
@@ -38,6 +39,13 @@ def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResul
     if _bureau_or_editor(context, _entry(data_dict.get("id"))):
         return allowed()
     return refused(tk._("Only the department's editors and admins can submit its entries."))
+
+
+def dongchang_catalog_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
+    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
+        return allowed()
+    return refused(tk._("Only the department's editors and admins can ask to withdraw its"
+                        " entries."))
 
 
 def _bureau(context: Context, data_dict: DataDict) -> AuthResult:

@@ -69,10 +69,52 @@ def pending_for(dataset_id: str, for_update: bool = False) -> PendingRevision | 
     return query.one_or_none()
 
 
+# --- CKAN's stock controls (issue 17 item 5) --------------------------------------------------
+
+def _stored(dataset_id: Any) -> model.Package | None:
+    if not isinstance(dataset_id, str) or not dataset_id:
+        return None
+    dataset = model.Package.get(dataset_id)
+    return dataset if dataset is not None and dataset.type == "dataset" else None
+
+
+def check_package_state(context: Context, data_dict: DataDict) -> None:
+    """A publisher's save keeps CKAN's package ``state`` of an entry in the workflow: 取消发布
+    (``draft``) or ``deleted`` would pull a published entry, or drop a submitted one from the
+    queue, without the Bureau."""
+    dataset = _stored(data_dict.get("id") or data_dict.get("name"))
+    if dataset is None:
+        return
+    errors = workflow.package_state_errors(
+        (dataset.extras or {}).get("catalog_state"), dataset.state, data_dict.get("state"),
+        reviewer=_reviewer(context))
+    if errors:
+        raise tk.ValidationError(rendered(errors))
+
+
+def delete_refusal(context: Context, dataset_id: Any) -> str | None:
+    """Why this caller may not delete the entry (translated); ``None`` when it may."""
+    dataset = _stored(dataset_id)
+    if dataset is None:
+        return None
+    refusal = workflow.stock_control_refusal((dataset.extras or {}).get("catalog_state"),
+                                             reviewer=_reviewer(context))
+    return render(refusal, tk._) if refusal else None
+
+
+def pending_withdrawal(dataset_id: str) -> dict[str, Any] | None:
+    """The entry's pending withdrawal request (its summary and reason), if any."""
+    pending = pending_for(dataset_id)
+    if pending is None or not workflow.is_withdrawal(pending.fields):
+        return None
+    return dict(pending.summary(), request_reason=pending.proposed.get(workflow.WITHDRAWAL, ""))
+
+
 # --- holding a save ---------------------------------------------------------------------------
 
 def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_update``, holding what needs the Bureau's review on a published entry."""
+    check_package_state(context, data_dict)
     dataset = held_entry(context, data_dict.get("id") or data_dict.get("name"))
     if dataset is None:
         return up_func(context, data_dict)
@@ -83,6 +125,9 @@ def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     if not workflow.rereview_changes(published, data_dict):
         return up_func(context, data_dict)
     pending = pending_for(dataset.id, for_update=True)
+    if pending is not None and workflow.is_withdrawal(pending.fields):
+        raise tk.ValidationError({"catalog_state": [
+            render(workflow.CHANGE_WHILE_WITHDRAWING, tk._)]})
     if workflow.narrows_only(published, data_dict):
         return _narrow_at_once(up_func, context, data_dict, published, pending)
     _refuse_uploads(data_dict)
@@ -205,7 +250,8 @@ def field_labels(fields: list[str]) -> list[str]:
     """The entry form's labels of ``fields``, in the user's language."""
     schema = tk.h.scheming_get_dataset_schema("dataset") or {}
     specs = {f["field_name"]: f for f in schema.get("dataset_fields", [])}
-    extra = {"resources": tk._("Resources")}
+    extra = {"resources": tk._("Resources"),
+             workflow.WITHDRAWAL: tk._("Withdrawal from the catalog")}
     return [tk.h.scheming_language_text(specs[name]["label"]) if name in specs
             else extra.get(name, name) for name in fields]
 
@@ -267,6 +313,51 @@ def _resource_answer(kind: str, data_dict: DataDict, changed: dict[str, Any], re
     return dict(found, package_id=dataset_id, **{HELD_KEY: held})
 
 
+# --- withdrawal (issue 17 item 5) -------------------------------------------------------------
+
+def request_withdrawal(context: Context, dataset_id: str, reason: str) -> dict[str, Any]:
+    """A department asks the Bureau to take its published entry out of the catalog. The entry
+    stays public until the Bureau approves; a pending change is replaced by the request."""
+    reason = (reason or "").strip()
+    dataset = service.get_entry(dataset_id, for_update=True)
+    pending = pending_for(dataset.id, for_update=True)
+    errors = workflow.withdrawal_errors((dataset.extras or {}).get("catalog_state"), reason,
+                                        pending.fields if pending else None)
+    if errors:
+        raise tk.ValidationError(rendered(errors))
+    user_id, now = _user_id(context), dt.datetime.utcnow()
+    if pending is not None:
+        _close(pending, "withdrawn", context, reason="")
+        AuditEvent.record(user_id, "catalog_revision_withdraw", service.OBJECT_TYPE,
+                          dataset.id, revision_id=pending.id, fields=pending.fields)
+        model.Session.flush()  # one pending revision per entry
+    revision = PendingRevision(dataset_id=dataset.id, submitted_at=now, updated_at=now,
+                               proposed={workflow.WITHDRAWAL: reason},
+                               fields=[workflow.WITHDRAWAL], submitted_by=user_id)
+    model.Session.add(revision)
+    model.Session.flush()
+    AuditEvent.record(user_id, "catalog_withdrawal_request", service.OBJECT_TYPE, dataset.id,
+                      revision_id=revision.id, reason=reason)
+    model.Session.commit()
+    return dict(service.entry_summary(dataset.id), revision=revision.summary())
+
+
+def _decide_withdrawal(context: Context, dataset: model.Package, revision: PendingRevision,
+                       decision: str, reason: str) -> None:
+    """Approving takes the entry out of the catalog (back to draft, so private); returning
+    keeps it published. Audited either way, in the same transaction as the change."""
+    _close(revision, "approved" if decision == "publish" else "returned", context, reason)
+    action = "approve" if decision == "publish" else "return"
+    AuditEvent.record(_user_id(context), f"catalog_withdrawal_{action}", service.OBJECT_TYPE,
+                      dataset.id, revision_id=revision.id, reason=reason,
+                      requested_reason=revision.proposed.get(workflow.WITHDRAWAL, ""))
+    if decision == "publish":
+        service.withdraw(context, dataset.id)
+    else:
+        model.Session.commit()
+    service.notify_department(dataset.id, f"withdrawal_{decision}", reason)
+
+
 # --- the Bureau's decision --------------------------------------------------------------------
 
 def review(context: Context, dataset_id: str, decision: str, reason: str = "") -> dict[str, Any]:
@@ -280,6 +371,9 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     if errors:
         raise tk.ValidationError(rendered(errors))
     assert revision is not None
+    if workflow.is_withdrawal(revision.fields):
+        _decide_withdrawal(context, dataset, revision, decision, reason)
+        return dict(service.entry_summary(dataset.id), revision=revision.summary())
     user_id = _user_id(context)
     if decision == "publish":
         final = workflow.apply_revision(service.current_entry(dataset.id), revision.proposed)

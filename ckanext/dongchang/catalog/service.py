@@ -200,6 +200,12 @@ def mark_duplicate(context: Context, dataset_id: str, survivor_id: str,
         "id": survivor.id, "name": survivor.name, "title": survivor.title})
 
 
+def withdraw(context: Context, dataset_id: str) -> dict[str, Any]:
+    """The Bureau approved a withdrawal: the entry leaves the catalog (back to draft, so
+    private again); its department may revise and submit it later."""
+    return _save_state(context, dataset_id, "draft")
+
+
 def entry_summary(dataset_id: str) -> dict[str, Any]:
     dataset = get_entry(dataset_id)
     return {"id": dataset.id, "name": dataset.name, "title": dataset.title,
@@ -402,6 +408,16 @@ _DECISION_MAILS = {
         lambda: tk._("Change returned: %(title)s"),
         lambda: tk._("The Big Data Bureau returned your change to “%(title)s”: %(reason)s The"
                      " published version stays as it was. %(url)s"),
+    ),
+    "withdrawal_publish": (
+        lambda: tk._("Catalog entry withdrawn: %(title)s"),
+        lambda: tk._("The Big Data Bureau approved the withdrawal of “%(title)s”: it has left"
+                     " the catalog and is a draft of your department again. %(reason)s %(url)s"),
+    ),
+    "withdrawal_return": (
+        lambda: tk._("Withdrawal refused: %(title)s"),
+        lambda: tk._("The Big Data Bureau refused to withdraw “%(title)s”: %(reason)s The entry"
+                     " stays published. %(url)s"),
     ),
 }
 

@@ -54,7 +54,8 @@ def _labelled_changes(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _other_labels() -> dict[str, str]:
     """Labels of the diff rows that are not fields of the schema."""
-    return {"resources": tk._("Resource")}
+    return {"resources": tk._("Resource"),
+            workflow.WITHDRAWAL: tk._("Withdrawal from the catalog")}
 
 
 def _state_labels() -> dict[str, str]:
@@ -119,8 +120,13 @@ def decide(id: str, decision: str):
     data = {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")}
     with flashing_errors(not_found=tk._("Catalog entry not found")):
         result = tk.get_action("dongchang_catalog_review")(context(), data)
-        message = (tk._("%(title)s was published.") if decision == "publish"
-                   else tk._("%(title)s was returned to its department."))
+        if workflow.is_withdrawal((result.get("revision") or {}).get("fields") or []):
+            message = (tk._("%(title)s was withdrawn from the catalog.")
+                       if decision == "publish"
+                       else tk._("The withdrawal of %(title)s was refused; it stays published."))
+        else:
+            message = (tk._("%(title)s was published.") if decision == "publish"
+                       else tk._("%(title)s was returned to its department."))
         tk.h.flash_success(message % {"title": result["title"]})
     return tk.redirect_to("dongchang_catalog.review")
 
@@ -162,6 +168,17 @@ def submit(id: str):
             tk.h.flash_notice(tk._("Possible duplicates elsewhere in the catalog: %(titles)s")
                               % {"titles": ", ".join(d["title"] for d in result["duplicates"])})
     return tk.redirect_to("dongchang_catalog.my_catalog")
+
+
+def withdraw(id: str):
+    """A department asks the Bureau to withdraw a published entry (issue 17 item 5)."""
+    with flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_withdraw")(
+            context(), {"id": id, "reason": tk.request.form.get("reason", "")})
+        tk.h.flash_success(tk._("The withdrawal of %(title)s was sent to the Big Data Bureau;"
+                                " the entry stays public until it decides.")
+                           % {"title": result["title"]})
+    return tk.redirect_to("dataset.read", id=id)
 
 
 # --- change deadlines (Art. 16) ---------------------------------------------------------------
@@ -300,6 +317,8 @@ catalog_blueprint.add_url_rule("/dongchang/review/<id>/<decision>", view_func=de
                                methods=("POST",))
 catalog_blueprint.add_url_rule("/dongchang/my-catalog", view_func=my_catalog)
 catalog_blueprint.add_url_rule("/dongchang/my-catalog/<id>/submit", view_func=submit,
+                               methods=("POST",))
+catalog_blueprint.add_url_rule("/dongchang/my-catalog/<id>/withdraw", view_func=withdraw,
                                methods=("POST",))
 catalog_blueprint.add_url_rule("/dongchang/changes", view_func=all_changes)
 catalog_blueprint.add_url_rule("/dongchang/change/<id>/report", view_func=report,

@@ -111,12 +111,88 @@ def resulting_state(old_state: str | None, requested: str | None, *, reviewer: b
         # Unknown values fall through to the schema's own choice check, which names them.
         return StateOutcome(requested)
     if requested == "draft":
+        if old_state == "published":  # leaving the catalog is the Bureau's decision
+            return StateOutcome(None, ASK_FOR_WITHDRAWAL)
         return StateOutcome("draft")
     if requested != old_state:
         return StateOutcome(None, PUBLISHER_ONLY_DRAFT)
     if old_state == "published" and classes_changed:
         return StateOutcome("submitted", resubmitted=True)
     return StateOutcome(old_state)
+
+
+# --- CKAN's stock controls and withdrawal (issue 17 item 5) ------------------------------------
+
+# Catalog states in which an entry is public or awaiting the Bureau: CKAN's stock controls
+# (取消发布 = package state ``draft``, delete, the organisation page's bulk actions) would take
+# it out of the catalog or out of the review queue behind the Bureau's back.
+IN_WORKFLOW: frozenset[str] = frozenset({"published", "submitted"})
+# The one "field" a withdrawal request changes; it is held like any change of a published entry.
+WITHDRAWAL = "withdrawal"
+
+ASK_FOR_WITHDRAWAL = N_(
+    "A published entry leaves the catalog only when the Big Data Bureau approves its"
+    " withdrawal: use “Request withdrawal” on the entry's page."
+)
+UNDER_REVIEW_STAYS = N_(
+    "This entry awaits the Big Data Bureau's review: it cannot be unpublished or deleted"
+    " meanwhile."
+)
+VISIBILITY_FOLLOWS_CLASSES = N_(
+    "Who sees an entry follows its share and open classes and the Big Data Bureau's review;"
+    " it cannot be set by hand."
+)
+WITHDRAW_ONLY_PUBLISHED = N_("Only a published entry can be withdrawn from the catalog.")
+WITHDRAW_NEEDS_REASON = N_("Say why the entry should leave the catalog.")
+WITHDRAWAL_PENDING = N_(
+    "A withdrawal of this entry already awaits the Big Data Bureau's decision."
+)
+CHANGE_WHILE_WITHDRAWING = N_(
+    "A withdrawal of this entry awaits the Big Data Bureau's decision: it cannot be changed"
+    " meanwhile."
+)
+
+
+def stock_control_refusal(catalog_state: str | None, *, reviewer: bool) -> str | None:
+    """Why a publisher may not unpublish or delete an entry by CKAN's own controls; ``None``
+    when it may (its draft or returned entry, which the public does not see)."""
+    if reviewer or catalog_state not in IN_WORKFLOW:
+        return None
+    return ASK_FOR_WITHDRAWAL if catalog_state == "published" else UNDER_REVIEW_STAYS
+
+
+def package_state_errors(catalog_state: str | None, stored: str | None, requested: Any, *,
+                         reviewer: bool) -> dict[str, list[str]]:
+    """CKAN's package ``state`` in a save (``draft`` is what 取消发布 sends, ``deleted`` a
+    delete): a publisher keeps it on an entry in the workflow."""
+    if requested in (None, "") or requested == stored:
+        return {}
+    refusal = stock_control_refusal(catalog_state, reviewer=reviewer)
+    return {"state": [refusal]} if refusal else {}
+
+
+def is_withdrawal(fields: Iterable[str]) -> bool:
+    """A pending revision that asks for the entry's withdrawal rather than a change."""
+    return list(fields) == [WITHDRAWAL]
+
+
+def withdrawal_errors(state: str | None, reason: Any,
+                      pending_fields: Iterable[str] | None) -> dict[str, list[str]]:
+    """Why a department cannot ask to withdraw an entry; ``{}`` when it can. A pending change
+    does not stop it (the withdrawal replaces it); a pending withdrawal does."""
+    errors: dict[str, list[str]] = {}
+    if state != "published":
+        errors["catalog_state"] = [WITHDRAW_ONLY_PUBLISHED]
+    if is_blank(reason):
+        errors["reason"] = [WITHDRAW_NEEDS_REASON]
+    if pending_fields is not None and is_withdrawal(pending_fields):
+        errors["id"] = [WITHDRAWAL_PENDING]
+    return errors
+
+
+def withdrawal_diff(reason: str) -> list[dict[str, str]]:
+    """The review queue's row for a withdrawal request: the reason the department gave."""
+    return [{"field": WITHDRAWAL, "before": "", "after": reason}]
 
 
 def submit_errors(state: str | None) -> dict[str, list[str]]:
@@ -374,7 +450,10 @@ def _resource_text(resource: Mapping[str, Any]) -> str:
 def revision_diff(published: Mapping[str, Any],
                   proposed: Mapping[str, Any]) -> list[dict[str, str]]:
     """``[{"field", "before", "after"}]`` between the published version and a proposal, one
-    row per changed field and one per added, deleted or changed resource."""
+    row per changed field and one per added, deleted or changed resource. A withdrawal
+    request's proposal is ``{"withdrawal": reason}``: its one row gives the reason."""
+    if WITHDRAWAL in proposed:
+        return withdrawal_diff(normalize(proposed[WITHDRAWAL]))
     diff: list[dict[str, str]] = []
     for name in rereview_changes(published, proposed):
         if name == "resources":
