@@ -14,7 +14,7 @@ from ckanext.dongchang.access import activity, chained, enforcement, existence
 from ckanext.dongchang.access import auth as access_auth
 from ckanext.dongchang.catalog import actions as catalog_actions
 from ckanext.dongchang.catalog import auth as catalog_auth
-from ckanext.dongchang.catalog import merge_actions, merge_auth, merge_views
+from ckanext.dongchang.catalog import merge_actions, merge_auth, merge_views, merges
 from ckanext.dongchang.catalog import validators as catalog_validators
 from ckanext.dongchang.catalog import views as catalog_views
 from ckanext.dongchang.dcat import actions as dcat_actions
@@ -77,7 +77,8 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
 
 # One domain tells another through a signal instead of importing it (dependencies run one way).
 SIGNAL_SUBSCRIPTIONS = {tender_service.tender_ended: [request_service.end_tender_grants],
-                        tk.signals.action_succeeded: [dcat_cache.on_action_succeeded],
+                        tk.signals.action_succeeded: [dcat_cache.on_action_succeeded,
+                                                      merges.on_review],
                         enforcement.gated_file_served: [delivery_service.note_served]}
 
 

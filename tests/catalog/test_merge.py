@@ -196,12 +196,14 @@ def test_art15_department_merge_into_a_published_entry_waits_for_review(world):
     task = _mark(world, keep_id="scjg-companies")
     editor, bureau = world["api"]["scjg-editor"], world["api"]["bureau-admin"]
     merged = editor.ok("dongchang_duplicate_merge", id=task["id"])
-    assert merged["state"] == "merged" and merged["revision_id"]
+    assert merged["state"] == "in_review" and merged["revision_id"]
 
-    # The public still sees the published version: the Bureau has not reviewed the change.
+    # The public still sees both published entries: the Bureau has not reviewed the change.
     public = world["anonymous"].ok("package_show", id="scjg-companies")
     assert [i["name"] for i in public["data_items"]] == ["企业名称", "统一社会信用代码"]
     assert len(public["resources"]) == 1
+    assert world["anonymous"].ok("package_show", id="rsj-companies")["name"] == "rsj-companies"
+    assert world["anonymous"].get("/dataset/rsj-companies").status_code == 200
     pending = bureau.ok("dongchang_catalog_revision_list", dataset_id="scjg-companies",
                         state="pending")["results"]
     assert pending and {"data_items", "resources"} <= set(pending[0]["fields"])
@@ -211,6 +213,25 @@ def test_art15_department_merge_into_a_published_entry_waits_for_review(world):
     assert [i["name"] for i in public["data_items"]] == ["企业名称", "统一社会信用代码", "参保人数"]
     assert world["entries"]["other"]["resources"][0]["url"] in [
         r["url"] for r in public["resources"]]
+    done = bureau.ok("dongchang_duplicate_task_show", id=task["id"])
+    assert done["state"] == "merged" and done["closed_on"] == dt.date.today().isoformat()
+    world["anonymous"].error("package_show", status=404, id="rsj-companies")
+    assert world["anonymous"].get("/dataset/rsj-companies").status_code == 302
+
+
+def test_art15_a_returned_merge_opens_the_task_again(world):
+    task = _mark(world, keep_id="scjg-companies")
+    editor, bureau = world["api"]["scjg-editor"], world["api"]["bureau-admin"]
+    editor.ok("dongchang_duplicate_merge", id=task["id"])
+    bureau.ok("dongchang_catalog_review", id="scjg-companies", decision="return",
+              reason="参保人数不属于登记信息")
+    again = editor.ok("dongchang_duplicate_task_show", id=task["id"])
+    assert (again["state"], again["reason"], again["kept_id"]) == (
+        "open", "参保人数不属于登记信息", None)
+    assert world["anonymous"].ok("package_show", id="rsj-companies")["name"] == "rsj-companies"
+    assert [e.action for e in model.Session.query(AuditEvent).filter(
+        AuditEvent.object_id == task["id"]).order_by(AuditEvent.id)] == [
+        "duplicate_mark", "duplicate_merge_submit", "duplicate_merge_returned"]
 
 
 def test_art15_old_address_of_a_hidden_kept_entry_answers_as_missing(world):
@@ -218,7 +239,7 @@ def test_art15_old_address_of_a_hidden_kept_entry_answers_as_missing(world):
                             **class_fields("not_shared", "not_open"))
     world["entry"](world["orgs"]["rsj"], "rsj-hidden", RSJ_ITEMS)
     task = _mark(world, entry_id="scjg-hidden", duplicate_id="rsj-hidden", keep_id=hidden["id"])
-    world["api"]["scjg-editor"].ok("dongchang_duplicate_merge", id=task["id"])
+    world["api"]["bureau-admin"].ok("dongchang_duplicate_merge", id=task["id"])
 
     missing = world["anonymous"].get("/dataset/no-such-entry")
     for viewer in (world["anonymous"], world["api"]["citizen"], world["api"]["jyj-editor"]):
@@ -260,3 +281,45 @@ def test_art15_overdue_tasks_show_as_overdue(world):
     assert department["merges"]["count"] == 1 and department["merges"]["overdue"] == 1
     page = editor.page("/dongchang/workbench")
     assert "企业信息rsj-companies" in page.get_text()
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+def _form_data(form, **fields):
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[name]")}
+    data.update(fields)
+    return data
+
+
+def test_art15_bureau_marks_from_the_candidates_and_the_department_merges_on_its_page(
+        app, world):
+    api = world["api"]
+    draft = entry_dict(world["orgs"]["rsj"]["id"], name="rsj-new", title="企业信息scjg-companies",
+                       data_items=RSJ_ITEMS[1:])
+    draft.pop("catalog_state")
+    draft.pop("resources")
+    api["rsj-admin"].ok("package_create", **draft)
+    api["rsj-admin"].ok("dongchang_catalog_submit", id="rsj-new")
+
+    queue = api["bureau-admin"].page("/en/dongchang/review")
+    form = queue.select_one('[data-entry="rsj-new"] form.dongchang-merge-mark')
+    kept_id = world["entries"]["kept"]["id"]
+    assert form.select_one("input[name=duplicate_id]")["value"] == kept_id
+    app.post(form["action"], headers=api["bureau-admin"].headers,
+             data=_form_data(form, keep_id=kept_id), status=200)
+    (task,) = api["scjg-editor"].ok("dongchang_duplicate_task_list")["results"]
+
+    bench = api["scjg-editor"].page("/en/dongchang/workbench")
+    link = f'.dongchang-workbench-merges a[href$="/dongchang/merges/{task["id"]}"]'
+    assert bench.select_one(link)
+    page = api["scjg-editor"].page(f"/en/dongchang/merges/{task['id']}")
+    options = {o["value"]: o.get_text() for o in page.select("select[name=keep_id] option")}
+    assert set(options) == {kept_id, task["entry"]["id"]}
+    assert all("企业信息scjg-companies" in text for text in options.values())  # titles, not ids
+    merge_form = page.select_one("form.dongchang-merge-form")
+    response = app.post(merge_form["action"], headers=api["scjg-editor"].headers,
+                        data=_form_data(merge_form, keep_id=kept_id), status=200)
+    assert "The entries were merged into" in response.get_data(as_text=True)
+    assert api["bureau-admin"].ok("dongchang_duplicate_task_show",
+                                  id=task["id"])["state"] == "in_review"  # kept is published
+    api["jyj-editor"].page(f"/en/dongchang/merges/{task['id']}", status=403)

@@ -243,6 +243,7 @@ class World:
     requests: dict[str, str]  # audience -> id of its access request
     org_activities: tuple[str, str]  # the owner department's first and latest activity
     tender_id: str
+    merge_task_id: str = ""  # duplicates marked for merging (Art. 15)
 
 
 def _resources(key: str) -> list[dict]:
@@ -329,6 +330,11 @@ def _build_world(app) -> World:
         bidding_start=(TODAY - dt.timedelta(days=10)).isoformat(),
         bidding_end=(TODAY + dt.timedelta(days=10)).isoformat())
 
+    # Two hidden rows marked as duplicates: the merge task names them to their department and
+    # the Bureau only (Art. 15).
+    merge_task = api["bureauadmin"].ok("dongchang_duplicate_mark",
+                                       entry_id=entries["closed"]["id"],
+                                       duplicate_id=entries["condshare"]["id"], note="巡检")
     requests = _grants(api, entries)
     product = api["granteegov"].ok(
         "dongchang_product_register", title=f"巡检产品 {marker('title', PRODUCT)}",
@@ -340,7 +346,7 @@ def _build_world(app) -> World:
                  activities={key: _activity_ids(e["id"]) for key, e in entries.items()},
                  product=product, product_grant_id=requests["granteegov:condshare"],
                  requests=requests, org_activities=_activity_ids(owner["id"]),
-                 tender_id=tender["id"])
+                 tender_id=tender["id"], merge_task_id=merge_task["id"])
 
 
 def _complete(fields: dict) -> dict:
@@ -652,6 +658,9 @@ def listing_surfaces(world: World, audience: str) -> dict[str, Call]:
                                                 limit=100),
         "dongchang_catalog_export": api("dongchang_catalog_export", org="swp-owner"),
         "dongchang_catalog_change_list": api("dongchang_catalog_change_list"),
+        "dongchang_duplicate_task_list": api("dongchang_duplicate_task_list", limit=100),
+        "dongchang_duplicate_task_show": api("dongchang_duplicate_task_show",
+                                             id=world.merge_task_id),
         "dongchang_evaluation": api("dongchang_evaluation"),
         "dongchang_freshness_list": api("dongchang_freshness_list", limit=100),
         "dongchang_rectification_list": api("dongchang_rectification_list"),
@@ -726,6 +735,8 @@ def listing_surfaces(world: World, audience: str) -> dict[str, Call]:
         "page my-catalog": page("/dongchang/my-catalog"),
         "page review": page("/dongchang/review"),
         "page changes all": page("/dongchang/changes"),
+        "page merges": page("/dongchang/merges"),
+        "page merge task": page(f"/dongchang/merges/{world.merge_task_id}"),
         "page evaluation": page("/dongchang/evaluation"),
         "page evaluation.csv": page("/dongchang/evaluation.csv"),
         "page evaluation.xlsx": page("/dongchang/evaluation.xlsx"),

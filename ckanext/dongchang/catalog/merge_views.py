@@ -81,7 +81,8 @@ def merge(id: str):
         if task["revision_id"]:
             tk.h.flash_success(tk._(
                 "The entries were merged into %(title)s. Because it is published, the moved"
-                " data items and files wait for the Big Data Bureau's review.")
+                " data items and files wait for the Big Data Bureau's review; the other entry"
+                " stays in the catalog until then.")
                 % {"title": kept["title"]})
         else:
             tk.h.flash_success(tk._("The entries were merged into %(title)s.")

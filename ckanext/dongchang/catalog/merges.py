@@ -148,25 +148,64 @@ def merge(context: Context, task_id: str, keep_id: str | None) -> DuplicateMerge
     service.get_entry(kept.id, for_update=True)
     service.get_entry(other.id, for_update=True)
     user = _user(context)
-    # Closed before the kept entry's save commits, so a second merge of the task waiting on
-    # its lock finds it closed.
-    task.state, task.kept_id = "merged", kept.id
+    # Out of ``open`` before the kept entry's save commits, so a second merge of the task
+    # waiting on its lock finds it taken.
+    task.state, task.kept_id = "in_review", kept.id
     task.removed_id, task.removed_name = other.id, other.name
-    task.closed_on, task.closed_by = dt.date.today(), user.id if user else None
     try:
         saved = _move_into(user, kept, other)  # commits (and indexes) the kept entry
     except Exception:
         model.Session.rollback()
         raise
     held = saved.get(revisions.HELD_KEY) if isinstance(saved, dict) else None
-    task = get_task(task_id)
-    task.revision_id = held["id"] if held else None
-    AuditEvent.record(user.id if user else None, "duplicate_merge", OBJECT_TYPE, task.id,
-                      kept_id=kept.id, removed_id=other.id, removed_name=other.name,
-                      revision_id=task.revision_id)
-    # Deleting the other entry commits the revision link and the audit row with it.
-    tk.get_action("package_delete")(_trusted(user), {"id": other.id})
+    task = get_task(task_id, for_update=True)
+    if held:
+        # The removed entry stays public until the Bureau publishes the kept entry's change
+        # (:func:`on_review`): its data is never out of the catalog in between.
+        task.revision_id = held["id"]
+        AuditEvent.record(user.id if user else None, "duplicate_merge_submit", OBJECT_TYPE,
+                          task.id, kept_id=kept.id, removed_id=other.id,
+                          revision_id=task.revision_id)
+        model.Session.commit()
+        return task
+    _finish(task, user)
     return task
+
+
+def _finish(task: DuplicateMergeTask, user: model.User | None) -> None:
+    """Close the task and delete the entry not kept (which commits): its address now leads
+    to the kept entry."""
+    task.state = "merged"
+    task.closed_on, task.closed_by = dt.date.today(), user.id if user else None
+    AuditEvent.record(user.id if user else None, "duplicate_merge", OBJECT_TYPE, task.id,
+                      kept_id=task.kept_id, removed_id=task.removed_id,
+                      removed_name=task.removed_name, revision_id=task.revision_id)
+    tk.get_action("package_delete")(_trusted(user), {"id": task.removed_id})
+
+
+def on_review(sender: str, **kwargs: Any) -> None:
+    """``action_succeeded`` receiver: the Bureau decided a change that carries a merge. Published,
+    the merge is finished; returned, the task is open again with the Bureau's reason."""
+    if sender != "dongchang_catalog_review":
+        return
+    revision = (kwargs.get("result") or {}).get("revision") or {}
+    if revision.get("state") not in ("approved", "returned"):
+        return
+    task = (model.Session.query(DuplicateMergeTask)
+            .filter(DuplicateMergeTask.revision_id == revision.get("id"),
+                    DuplicateMergeTask.state == "in_review")
+            .with_for_update().one_or_none())
+    if task is None:
+        return
+    user = _user(kwargs.get("context") or {})
+    if revision["state"] == "approved":
+        _finish(task, user)
+        return
+    task.state, task.reason = "open", revision.get("reason") or ""
+    task.kept_id = task.removed_id = task.removed_name = task.revision_id = None
+    AuditEvent.record(user.id if user else None, "duplicate_merge_returned", OBJECT_TYPE,
+                      task.id, revision_id=revision.get("id"), reason=task.reason)
+    model.Session.commit()
 
 
 def _resolve(dataset_id: str | None, task: DuplicateMergeTask) -> str | None:

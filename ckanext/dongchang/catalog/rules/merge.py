@@ -6,7 +6,10 @@ address then leads to the kept entry). The task has a deadline in working days, 
 change (Art. 16), and the departments may decline it with a reason the Bureau reads.
 
     open --merge--> merged (kept_id, removed entry deleted, closed_on)
-      \\--decline--> declined (reason, closed_on)
+     |  \\--merge into a published entry, by a department--> in_review (revision_id)
+     |        in_review --the Bureau publishes the change--> merged
+     |        in_review --the Bureau returns the change--> open (reason)
+     \\--decline--> declined (reason, closed_on)
 
 Pure rules: no CKAN; messages are msgids translated by the CKAN layer.
 """
@@ -18,7 +21,7 @@ from typing import Any
 from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.rules import Errors, add, is_blank
 
-TASK_STATES: tuple[str, ...] = ("open", "merged", "declined")
+TASK_STATES: tuple[str, ...] = ("open", "in_review", "merged", "declined")
 # What a list may be filtered by: the stored state, or an open task past its due date.
 TASK_FILTERS: tuple[str, ...] = (*TASK_STATES, "overdue")
 
@@ -26,7 +29,7 @@ SAME_ENTRY = N_("An entry cannot be a duplicate of itself: choose two different 
 KEEP_NOT_IN_PAIR = N_("The entry to keep must be one of the two duplicate entries.")
 KEEP_REQUIRED = N_("Choose the entry to keep.")
 ALREADY_MARKED = N_("These two entries already have an open merge task.")
-TASK_CLOSED = N_("This merge task is already closed.")
+TASK_CLOSED = N_("This merge task is no longer open.")
 DECLINE_NEEDS_REASON = N_("Say why the entries should not be merged; the Big Data Bureau reads"
                           " the reason.")
 UNKNOWN_STATE = N_("Unknown state of a merge task.")

@@ -36,7 +36,7 @@ def upgrade():
         sa.Column("reason", sa.UnicodeText, nullable=False, server_default=""),
         sa.Column("closed_on", sa.Date),
         sa.Column("closed_by", sa.UnicodeText),
-        sa.CheckConstraint("state IN ('open', 'merged', 'declined')",
+        sa.CheckConstraint("state IN ('open', 'in_review', 'merged', 'declined')",
                            name="dongchang_duplicate_merge_state_check"),
         sa.CheckConstraint("entry_id <> duplicate_id",
                            name="dongchang_duplicate_merge_pair_check"),
