@@ -12,6 +12,7 @@ from ckanext.dongchang.access import enforcement, indexing
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.dcat import cache as dcat_cache
 from ckanext.dongchang.oversight import evaluation
+from ckanext.dongchang.portal import facets
 
 
 @tk.blanket.config_declarations
@@ -28,6 +29,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ISignal)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -46,6 +48,9 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         return indexing.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        return facets.label_values(search_results)
 
     def after_dataset_show(self, context, pkg_dict):
         enforcement.strip_dataset(context, pkg_dict)
@@ -68,6 +73,13 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_user_dataset_labels(self, user_obj):
         return enforcement.user_labels(user_obj)
+
+    # IFacets (issue 17 item 11)
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return facets.organization_facets(facets_dict, organization_type, package_type)
 
     # ISignal
     def get_signal_subscriptions(self):
