@@ -84,6 +84,9 @@ def test_art15_task_rules():
     assert rules.mark_errors("a", "b", None, True) == {"duplicate_id": [rules.ALREADY_MARKED]}
     assert rules.merge_errors("open", ("a", "b"), None) == {"keep_id": [rules.KEEP_REQUIRED]}
     assert rules.merge_errors("merged", ("a", "b"), "a") == {"id": [rules.TASK_CLOSED]}
+    assert rules.removal_errors(True, False, False) == {"keep_id": [rules.KEEP_THE_PUBLISHED]}
+    assert rules.removal_errors(True, False, True) == {}
+    assert rules.removal_errors(False, False, False) == {}
     assert rules.decline_errors("open", " ") == {"reason": [rules.DECLINE_NEEDS_REASON]}
     today = dt.date(2026, 12, 3)
     assert rules.task_status("open", dt.date(2026, 12, 2), today) == "overdue"
@@ -232,6 +235,17 @@ def test_art15_a_returned_merge_opens_the_task_again(world):
     assert [e.action for e in model.Session.query(AuditEvent).filter(
         AuditEvent.object_id == task["id"]).order_by(AuditEvent.id)] == [
         "duplicate_mark", "duplicate_merge_submit", "duplicate_merge_returned"]
+
+
+def test_art15_a_department_cannot_merge_published_data_into_an_unpublished_entry(world):
+    world["entry"](world["orgs"]["scjg"], "scjg-draft", SCJG_ITEMS, catalog_state="draft")
+    task = _mark(world, entry_id="scjg-draft", duplicate_id="rsj-companies")
+    error = world["api"]["scjg-editor"].error("dongchang_duplicate_merge", id=task["id"],
+                                              keep_id="scjg-draft")
+    assert "keep_id" in error
+    assert world["anonymous"].ok("package_show", id="rsj-companies")["name"] == "rsj-companies"
+    assert world["api"]["scjg-editor"].ok("dongchang_duplicate_task_show",
+                                          id=task["id"])["state"] == "open"
 
 
 def test_art15_old_address_of_a_hidden_kept_entry_answers_as_missing(world):

@@ -71,16 +71,21 @@ def dongchang_duplicate_mark(context: Context, data_dict: DataDict) -> dict[str,
 
 def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Merge the task's entries: the kept entry takes the other's data items (those whose name
-    it lacks) and files; the other entry is deleted and its address ``/dataset/<name>`` leads
-    to the kept entry. A published kept entry's change waits for the Bureau's review like any
-    change (``revision_id``) unless the Bureau merges.
+    it lacks) and files (as new files); the other entry is deleted and its address
+    ``/dataset/<name>`` leads to the kept entry for whoever may see it.
+
+    A department's change of a published kept entry waits for the Bureau's review like any
+    change: the task is ``in_review`` (``revision_id``) and the other entry stays public until
+    the Bureau publishes the change (then ``merged``); a returned change opens the task again
+    with the Bureau's ``reason``. The Bureau's own merge, or one into an unpublished entry,
+    is ``merged`` at once.
 
     An editor of the kept entry's department, or the Bureau.
 
     :param id: the task id
     :param keep_id: id or name of the entry to keep (default: the Bureau's suggestion)
-    :returns: the task, ``state`` ``merged``, with ``kept_id``, ``removed_name``,
-        ``revision_id`` and ``closed_on``
+    :returns: the task with ``state`` (``in_review`` or ``merged``), ``kept_id``,
+        ``removed_name``, ``revision_id`` and ``closed_on``
     """
     data = validated(data_dict, _merge_schema(), context)
     tk.check_access("dongchang_duplicate_merge", context, data)
@@ -116,10 +121,12 @@ def dongchang_duplicate_task_list(context: Context, data_dict: DataDict) -> dict
     its entries.
 
     :param org: only this department's (id or name)
-    :param state: ``open``, ``merged``, ``declined`` or ``overdue`` (open past ``due_on``)
+    :param state: ``open``, ``in_review``, ``merged``, ``declined`` or ``overdue`` (open
+        past ``due_on``)
     :param page: page number (20 per page unless ``limit``, at most 100)
     :returns: ``{"count", "page", "limit", "results"}``; each result as
-        ``dongchang_duplicate_task_show``, with ``status`` and ``overdue``
+        ``dongchang_duplicate_task_show``, with ``status`` and ``overdue``; ``reason`` is why
+        a department declined, or why the Bureau returned the merged change
     """
     data = validated(data_dict, _list_schema(), context)
     if data.get("state") not in (None, *rules.TASK_FILTERS):

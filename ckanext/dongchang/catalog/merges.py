@@ -145,6 +145,11 @@ def merge(context: Context, task_id: str, keep_id: str | None) -> DuplicateMerge
     assert keep is not None
     kept = _entry_or_field_error("keep_id", keep)
     other = _entry_or_field_error("id", rules.other_of(task.pair, keep))
+    errors = rules.removal_errors(_published(other), _published(kept),
+                                  audience.is_bureau(context))
+    if errors:
+        model.Session.rollback()
+        raise tk.ValidationError(rendered(errors))
     service.get_entry(kept.id, for_update=True)
     service.get_entry(other.id, for_update=True)
     user = _user(context)
@@ -206,6 +211,10 @@ def on_review(sender: str, **kwargs: Any) -> None:
     AuditEvent.record(user.id if user else None, "duplicate_merge_returned", OBJECT_TYPE,
                       task.id, revision_id=revision.get("id"), reason=task.reason)
     model.Session.commit()
+
+
+def _published(dataset: model.Package) -> bool:
+    return (dataset.extras or {}).get("catalog_state") == "published"
 
 
 def _resolve(dataset_id: str | None, task: DuplicateMergeTask) -> str | None:

@@ -28,6 +28,8 @@ TASK_FILTERS: tuple[str, ...] = (*TASK_STATES, "overdue")
 SAME_ENTRY = N_("An entry cannot be a duplicate of itself: choose two different entries.")
 KEEP_NOT_IN_PAIR = N_("The entry to keep must be one of the two duplicate entries.")
 KEEP_REQUIRED = N_("Choose the entry to keep.")
+KEEP_THE_PUBLISHED = N_("Keep the published entry: a published entry cannot be merged into one"
+                        " that is not published.")
 ALREADY_MARKED = N_("These two entries already have an open merge task.")
 TASK_CLOSED = N_("This merge task is no longer open.")
 DECLINE_NEEDS_REASON = N_("Say why the entries should not be merged; the Big Data Bureau reads"
@@ -62,6 +64,16 @@ def merge_errors(state: str, pair: tuple[str, str], keep_id: str | None) -> Erro
         add(errors, "keep_id", KEEP_REQUIRED)
     elif keep_id not in pair:
         add(errors, "keep_id", KEEP_NOT_IN_PAIR)
+    return errors
+
+
+def removal_errors(removed_published: bool, kept_published: bool, by_bureau: bool) -> Errors:
+    """A department may not take published data out of the public catalog by merging it into
+    an entry the public does not see: a published entry merges only into a published one
+    (whose change the Bureau then reviews). The Bureau decides otherwise on its own."""
+    errors: Errors = {}
+    if removed_published and not kept_published and not by_bureau:
+        add(errors, "keep_id", KEEP_THE_PUBLISHED)
     return errors
 
 
