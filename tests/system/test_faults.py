@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
@@ -20,8 +19,8 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.kernel.outbox import MailOutbox
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
-from tests.servers import ROOT, WebProcess, free_port
+from tests.entries import conditional, create_entry, entry_dict
+from tests.servers import ROOT, PrivatePostgres, WebProcess, free_port
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -49,53 +48,86 @@ def test_f13_solr_down_during_an_edit_refuses_it_and_keeps_the_old_entry(app, sy
     assert [d["id"] for d in found] == [entry["id"]]
 
 
-def _restart_postgresql() -> None:
-    """Restart the PostgreSQL server the suite runs on, as its administrator would.
-
-    Found through the server itself (``data_directory``), so this restarts whichever cluster
-    answers — the project's own, started by ``services/services.sh``. ``pg_ctl restart`` keeps
-    the server's command-line options; it runs as the cluster's owner (``postgres``).
-    """
-    url = model.meta.engine.url.set(username="postgres", password="postgres")
-    admin = sa.create_engine(url.render_as_string(hide_password=False),
-                             poolclass=sa.pool.NullPool)  # a fresh connection each time
-    with admin.connect() as connection:
-        data_directory = connection.execute(sa.text("show data_directory")).scalar()
-        started = connection.execute(sa.text("select pg_postmaster_start_time()")).scalar()
-    pg_ctl = Path("/usr/lib/postgresql/15/bin/pg_ctl")
-    log = Path(data_directory).parent / "postgres.log"  # where services.sh logs the server
-    command = [str(pg_ctl), "-D", data_directory, "-l", str(log), "-m", "fast", "-w", "-t", "60",
-               "restart"]
-    if os.geteuid() == 0:
-        command = ["runuser", "-u", "postgres", "--", *command]
-    # No pipes: the restarted server would hold them open and the call would never return.
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=120)
-    with admin.connect() as connection:
-        restarted = connection.execute(sa.text("select pg_postmaster_start_time()")).scalar()
-    admin.dispose()
-    assert restarted > started, "PostgreSQL was not restarted"
+@pytest.fixture
+def private_postgresql():
+    """A PostgreSQL cluster of this test's own, so restarting it disturbs nobody else: the
+    suite's cluster on port 5432 is shared by every sandboxed run on the machine."""
+    cluster = PrivatePostgres()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
 
 
-def test_f13_database_restarted_between_two_steps(app, sysadmin):
-    org = factories.Organization()
-    admin, citizen = factories.User(), factories.User()
-    helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
-                        role="admin")
-    entry = create_entry(sysadmin, org["id"], **conditional(share_class="unconditional"))
-    request = helpers.call_action(
-        "dongchang_access_request_create", context={"user": citizen["name"]},
-        dataset_id=entry["id"], applicant_kind="citizen", purpose="innovation",
-        use_scenario="重启测试")
-    token = factories.APIToken(user=admin["name"])["token"]
-    model.Session.remove()  # end of a request: connections go back to the pool, idle
-    _restart_postgresql()  # every pooled connection is now dead
-    response = app.post("/api/3/action/dongchang_access_request_approve",
-                        json={"id": request["id"]}, headers={"Authorization": token})
-    assert response.json["result"]["state"] == "approved"
-    model.Session.remove()
-    assert model.Session.query(AccessRequest).count() == 1
-    assert model.Session.query(AccessRequest).one().state == "approved"
+def _ckan(*command: str) -> str:
+    """A ``ckan`` command on test.ini with the current environment; its standard output."""
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    return subprocess.run([ckan, "-c", str(ROOT / "test.ini"), *command], check=True, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300).stdout
+
+
+def _post(web: WebProcess, token: str, action: str, **data) -> dict:
+    request = urllib.request.Request(
+        f"{web.url}/api/3/action/{action}", data=json.dumps(data).encode(),
+        headers={"Authorization": token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["result"]
+
+
+def _drop_site_from_solr(site_id: str) -> None:
+    """Remove what another site id indexed into this run's Solr core (``clean_index`` only
+    clears this run's own site id)."""
+    body = json.dumps({"delete": {"query": f'site_id:"{site_id}"'}}).encode()
+    request = urllib.request.Request(f"{tk.config['solr_url']}/update?commit=true", data=body,
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=60).close()
+
+
+@pytest.fixture
+def private_site(private_postgresql, private_redis, monkeypatch):
+    """The environment of a CKAN site of its own: its database on ``private_postgresql``, its
+    queues on ``private_redis``, its own site id in the run's Solr core (removed after)."""
+    site_id = f"{tk.config['ckan.site_id']}-private"
+    monkeypatch.setenv("CKAN_SQLALCHEMY_URL", private_postgresql.url)
+    monkeypatch.setenv("CKAN_REDIS_URL", private_redis["url"])
+    monkeypatch.setenv("CKAN_SITE_ID", site_id)
+    yield private_postgresql
+    _drop_site_from_solr(site_id)
+
+
+def test_f13_database_restarted_between_two_steps(private_site):
+    """A site on its own cluster: a request is made, PostgreSQL restarts (every pooled
+    connection of the web process dies), and the next step succeeds, recorded once."""
+    private_postgresql = private_site
+    _ckan("db", "init")
+    _ckan("sysadmin", "add", "fault-admin", "--create", "email=fault-admin@example.gov.cn",
+          "password=Fault-Test-2026")
+    root = _ckan("user", "token", "add", "fault-admin", "faults", "--quiet").strip()
+    web = WebProcess()
+    try:
+        web.start()
+        org = _post(web, root, "organization_create", name="dcf-fault", title="区测试部门")
+        people = {name: _post(web, root, "user_create", name=name, password="Fault-Test-2026",
+                              email=f"{name}@example.gov.cn") for name in ("admin", "citizen")}
+        _post(web, root, "organization_member_create", id=org["id"], username="admin",
+              role="admin")
+        tokens = {name: _post(web, root, "api_token_create", user=name, name="faults")["token"]
+                  for name in people}
+        entry = _post(web, root, "package_create",
+                      **entry_dict(org["id"], **conditional(share_class="unconditional")))
+        request = _post(web, tokens["citizen"], "dongchang_access_request_create",
+                        dataset_id=entry["id"], applicant_kind="citizen", purpose="innovation",
+                        use_scenario="重启测试")
+        private_postgresql.restart()  # the web process's pooled connections are now dead
+        approved = _post(web, tokens["admin"], "dongchang_access_request_approve",
+                         id=request["id"])
+    finally:
+        web.stop()
+    assert approved["state"] == "approved"
+    assert private_postgresql.scalar(
+        "select count(*) from dongchang_access_request") == 1
+    assert private_postgresql.scalar(
+        f"select state from dongchang_access_request where id = '{request['id']}'") == "approved"
 
 
 @pytest.fixture
