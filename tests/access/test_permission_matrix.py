@@ -340,22 +340,24 @@ def _check_resource_search(check, crawler, audience):
                        for k in MATRIX), (audience, "resource_search name")
 
 
-def test_f3_f16_permission_matrix_per_file_over_every_surface(app, world, sysadmin):
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_f3_f16_permission_matrix_per_file_over_every_surface(app, world, sysadmin, audience):
+    """One audience's row of the matrix over every surface; each audience is its own test, so
+    a failure names who saw what."""
     entries, tokens = world
     _link_from_open_entry(entries, sysadmin)
     check = Expectations()
-    for audience in AUDIENCES:
-        crawler = Crawler(app, tokens.get(audience))
-        for key, entry in entries.items():
-            _check_entry_pages(check, crawler, audience, key, entry)
-            for resource in entry["resources"]:
-                _check_resource(check, crawler, audience, key, entry, resource)
-            _check_entry_documents(check, crawler, audience, key, entry)
-            _check_history(check, crawler, audience, key, entry, sysadmin)
-        _check_searches(check, crawler, audience)
-        _check_listings(check, crawler, audience, entries)
-        _check_namings(check, crawler, audience, entries)
-        _check_resource_search(check, crawler, audience)
+    crawler = Crawler(app, tokens.get(audience))
+    for key, entry in entries.items():
+        _check_entry_pages(check, crawler, audience, key, entry)
+        for resource in entry["resources"]:
+            _check_resource(check, crawler, audience, key, entry, resource)
+        _check_entry_documents(check, crawler, audience, key, entry)
+        _check_history(check, crawler, audience, key, entry, sysadmin)
+    _check_searches(check, crawler, audience)
+    _check_listings(check, crawler, audience, entries)
+    _check_namings(check, crawler, audience, entries)
+    _check_resource_search(check, crawler, audience)
     assert check.problems == [], "\n".join(map(str, check.problems))
 
 
