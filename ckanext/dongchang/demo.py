@@ -36,16 +36,24 @@ def _context(user: str) -> dict[str, Any]:
     return {"user": user, "ignore_auth": False}
 
 
+def _exists(user: str, show_action: str, name: str) -> bool:
+    """Whether the demo's ``name`` is already on the site: loading again updates it."""
+    try:
+        tk.get_action(show_action)(_context(user), {"id": name})
+    except tk.ObjectNotFound:
+        return False
+    return True
+
+
 def _upsert_org(user: str, org: dict[str, Any]) -> None:
     data = {key: value for key, value in org.items() if key != "title_en"}
     data["is_bureau"] = "true" if org.get("is_bureau") else "false"
     # Every demo organisation is a department the Bureau recognised (F-1), also on a site
     # whose organisations predate the flag.
     data["is_department"] = "false" if org.get("is_department") is False else "true"
-    try:
-        tk.get_action("organization_show")(_context(user), {"id": org["name"]})
+    if _exists(user, "organization_show", org["name"]):
         tk.get_action("organization_patch")(_context(user), dict(data, id=org["name"]))
-    except tk.ObjectNotFound:
+    else:
         parent = data.pop("parent_department", "")
         tk.get_action("organization_create")(_context(user), data)
         if parent:  # the parent may come later in the file: link once both exist
@@ -74,10 +82,9 @@ def _upsert_user(site_user: str, user: dict[str, Any], password: str) -> None:
 
 def _upsert_dataset(user: str, dataset: dict[str, Any], summary: dict[str, Any]) -> bool:
     try:
-        try:
-            tk.get_action("package_show")(_context(user), {"id": dataset["name"]})
+        if _exists(user, "package_show", dataset["name"]):
             tk.get_action("package_update")(_context(user), dict(dataset, id=dataset["name"]))
-        except tk.ObjectNotFound:
+        else:
             tk.get_action("package_create")(_context(user), dict(dataset))
         return True
     except tk.ValidationError as error:

@@ -16,11 +16,12 @@ import ckan.plugins.toolkit as tk
 import flask
 import sqlalchemy as sa
 from ckan import authz, model
-from ckan.types import Context
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access.rules import visibility
 from ckanext.dongchang.departments import rules as departments
+from ckanext.dongchang.kernel.auth import allowed, refused
 from ckanext.dongchang.requests.model import AccessRequest
 
 _CACHE_KEY = "dongchang_memberships"
@@ -156,6 +157,16 @@ def is_bureau(context: Context) -> bool:
     return memberships_for(context.get("auth_user_obj") or context.get("user"), context).is_bureau
 
 
+def bureau_only(refusal: str) -> AuthFunction:
+    """The auth of an action only the Big Data Bureau may call; others are refused with
+    ``refusal`` (a msgid marked with ``N_``, translated for each caller)."""
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        if is_bureau(context):
+            return allowed()
+        return refused(tk._(refusal))
+    return auth
+
+
 def reader_context(who: Any) -> Context:
     """A context for the reader alone (``who``: a context, a User, a name or None): what a page
     or citation shows depends on who reads it, even inside a trusted (``ignore_auth``) call."""
@@ -209,6 +220,22 @@ def is_recognised_department(group: model.Group | None) -> bool:
     """The same test as :func:`recognised_department`, on a loaded group."""
     return (group is not None and group.is_organization and group.state == "active"
             and departments.is_department(group.extras))
+
+
+def department_named(value: Any) -> model.Group | None:
+    """The recognised department ``value`` (an id or name) names, or None: each caller says
+    in its own words that there is no such department."""
+    group = model.Group.get(value) if value and isinstance(value, str) else None
+    return group if is_recognised_department(group) else None
+
+
+def department_or_invalid(value: Any, field: str, message: str) -> model.Group:
+    """The recognised department ``value`` names, or a ``ValidationError`` on ``field``
+    saying ``message`` (translated)."""
+    group = department_named(value)
+    if group is None:
+        raise tk.ValidationError({field: [message]})
+    return group
 
 
 def department_role_permits(org_id: str | None, user_name: str | None, permission: str) -> bool:

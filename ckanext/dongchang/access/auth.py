@@ -34,22 +34,20 @@ def _refusal(context: Context, data_dict: DataDict | None) -> AuthResult | None:
     return None
 
 
-@tk.chained_auth_function
-def package_collaborator_list(next_auth: AuthFunction, context: Context,
-                              data_dict: DataDict | None = None) -> AuthResult:
-    return _refusal(context, data_dict) or next_auth(context, data_dict)
+def _judged_by_ckan(name: str) -> AuthFunction:
+    """CKAN's collaborator auth ``name``, once :func:`_refusal` has nothing to say."""
+    @tk.chained_auth_function
+    def auth(next_auth: AuthFunction, context: Context,
+             data_dict: DataDict | None = None) -> AuthResult:
+        return _refusal(context, data_dict) or next_auth(context, data_dict)
+
+    auth.__name__ = name
+    return auth
 
 
-@tk.chained_auth_function
-def package_collaborator_create(next_auth: AuthFunction, context: Context,
-                                data_dict: DataDict | None = None) -> AuthResult:
-    return _refusal(context, data_dict) or next_auth(context, data_dict)
-
-
-@tk.chained_auth_function
-def package_collaborator_delete(next_auth: AuthFunction, context: Context,
-                                data_dict: DataDict | None = None) -> AuthResult:
-    return _refusal(context, data_dict) or next_auth(context, data_dict)
+package_collaborator_list = _judged_by_ckan("package_collaborator_list")
+package_collaborator_create = _judged_by_ckan("package_collaborator_create")
+package_collaborator_delete = _judged_by_ckan("package_collaborator_delete")
 
 
 @tk.chained_auth_function

@@ -106,8 +106,15 @@ def strip_references(context: Context, dataset: dict[str, Any]) -> None:
         if isinstance(dataset.get(field), list):
             dataset[field] = [r for r in dataset[field]
                               if isinstance(r, dict) and _other_end(r, end) in visible]
+    _unname_sources(sources, extra, lambda source: source.get("dataset_id") in visible)
+
+
+def _unname_sources(sources: list[dict[str, Any]], extra: dict[str, Any] | None,
+                    may_name: Callable[[dict[str, Any]], bool]) -> None:
+    """Remove the entry references of each source ``may_name`` refuses; a default-schema
+    product keeps its sources as JSON in an extra, written back here."""
     for source in sources:
-        if source.get("dataset_id") not in visible:
+        if not may_name(source):
             for key in SOURCE_REFERENCES:
                 source.pop(key, None)
     if extra is not None:
@@ -127,11 +134,7 @@ def drop_references(dataset: dict[str, Any]) -> None:
     for field, _end in RELATIONSHIP_ENDS:
         if field in dataset:
             dataset[field] = []
-    for source in sources:
-        for key in SOURCE_REFERENCES:
-            source.pop(key, None)
-    if extra is not None:
-        extra["value"] = json.dumps(sources, ensure_ascii=False)
+    _unname_sources(sources, extra, lambda source: False)
 
 
 def product_sources(dataset: dict[str, Any]

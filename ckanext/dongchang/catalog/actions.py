@@ -16,7 +16,14 @@ from ckanext.dongchang.catalog import duplicates, revisions, service, spreadshee
 from ckanext.dongchang.catalog.revision_model import REVISION_STATES
 from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 from ckanext.dongchang.catalog.rules.workflow import CHANGE_STATES
-from ckanext.dongchang.kernel.schema import file_content, paging_schema, text_field, validated
+from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.kernel.schema import (
+    choice,
+    file_content,
+    paging_schema,
+    text_field,
+    validated,
+)
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
@@ -58,16 +65,28 @@ def _days_ago(days: int) -> dt.datetime:
 @tk.validator_args
 def _list_schema(ignore_missing, unicode_safe, boolean_validator, one_of,
                  is_positive_integer) -> Schema:
-    return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
+    return {"state": [ignore_missing, unicode_safe,
+                      choice(CATALOG_STATES, N_("Unknown catalog state."))],
+            "org": [ignore_missing, unicode_safe],
             **paging_schema(max_limit=100),
             "include_checks": [ignore_missing, boolean_validator],
             "kind": [ignore_missing, unicode_safe, one_of(list(QUEUE_KINDS))],
-            "waiting_days": [ignore_missing, is_positive_integer]}
+            "waiting_days": [ignore_missing, is_positive_integer, _at_most_waiting_days]}
+
+
+def _at_most_waiting_days(value: Any) -> Any:
+    # navl runs every validator of a field: after a refused value this one has nothing to add
+    if isinstance(value, int) and value > MAX_WAITING_DAYS:
+        raise tk.Invalid(tk._("Give a number of days from 1 to %(max)s.")
+                         % {"max": MAX_WAITING_DAYS})
+    return value
 
 
 @tk.validator_args
 def _revision_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
-    return {"state": [ignore_missing, unicode_safe], "org": [ignore_missing, unicode_safe],
+    return {"state": [ignore_missing, unicode_safe,
+                      choice(REVISION_STATES, N_("Unknown state of a change."))],
+            "org": [ignore_missing, unicode_safe],
             "dataset_id": [ignore_missing, unicode_safe],
             "include_diff": [ignore_missing, boolean_validator],
             **paging_schema(max_limit=100)}
@@ -88,7 +107,9 @@ def _change_schema(not_empty, unicode_safe) -> Schema:
 @tk.validator_args
 def _change_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"org": [ignore_missing, unicode_safe], "dataset_id": [ignore_missing, unicode_safe],
-            "state": [ignore_missing, unicode_safe], "overdue": [ignore_missing, boolean_validator],
+            "state": [ignore_missing, unicode_safe,
+                      choice(CHANGE_STATES, N_("The state must be open or closed."))],
+            "overdue": [ignore_missing, boolean_validator],
             "due_soon": [ignore_missing, boolean_validator],
             **paging_schema(max_limit=100)}
 
@@ -209,14 +230,9 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
         ``last_event`` (the latest submit, decision or duplicate mark, with its ``reason``)
     """
     data = validated(data_dict, _list_schema(), context)
-    if data.get("state", "submitted") not in CATALOG_STATES:
-        raise tk.ValidationError({"state": [tk._("Unknown catalog state.")]})
     tk.check_access("dongchang_catalog_list", context, data)
     org = service.get_org(data["org"]).id if data.get("org") else None
     waiting = data.get("waiting_days")
-    if waiting and waiting > MAX_WAITING_DAYS:
-        raise tk.ValidationError({"waiting_days": [
-            tk._("Give a number of days from 1 to %(max)s.") % {"max": MAX_WAITING_DAYS}]})
     return service.queue(context, data.get("state") or "submitted", org,
                          page=data["page"], limit=data["limit"],
                          include_checks=bool(data.get("include_checks")),
@@ -246,8 +262,6 @@ def dongchang_catalog_revision_list(context: Context, data_dict: DataDict) -> di
         ``decided_at``
     """
     data = validated(data_dict, _revision_list_schema(), context)
-    if data.get("state") not in (None, *REVISION_STATES):
-        raise tk.ValidationError({"state": [tk._("Unknown state of a change.")]})
     tk.check_access("dongchang_catalog_revision_list", context, data)
     return revisions.list_revisions(context, data)
 
@@ -310,8 +324,6 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> dict
         (``open``, ``due_soon``, ``overdue``, ``closed``), ``working_days_left`` and ``late``
     """
     data = validated(data_dict, _change_list_schema(), context)
-    if data.get("state") not in (None, *CHANGE_STATES):
-        raise tk.ValidationError({"state": [tk._("The state must be open or closed.")]})
     tk.check_access("dongchang_catalog_change_list", context, data)
     return service.list_changes(context, data)
 

@@ -75,8 +75,8 @@ def get_entry(dataset_id: str, for_update: bool = False) -> model.Package:
 
 
 def get_org(org_id: str) -> model.Group:
-    org = model.Group.get(org_id) if org_id else None
-    if not audience.is_recognised_department(org):
+    org = audience.department_named(org_id)
+    if org is None:
         raise tk.ObjectNotFound(tk._("Department not found"))
     return org
 

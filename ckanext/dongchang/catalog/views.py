@@ -2,6 +2,8 @@
 spreadsheet import and export. Each page calls the action of the same meaning (API parity)."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -9,6 +11,7 @@ from flask import Blueprint, Response
 
 from ckanext.dongchang.catalog import spreadsheet
 from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.pages import (
     abort_invalid,
     call,
@@ -17,9 +20,9 @@ from ckanext.dongchang.kernel.pages import (
     flash_errors,
     flashing_errors,
     form_errors,
-    login_first,
     paged,
     refusals,
+    signed_in,
 )
 
 catalog_blueprint = Blueprint("dongchang_catalog", __name__)
@@ -70,21 +73,23 @@ def _field_labels() -> dict[str, str]:
 
 # --- review (Art. 15) -------------------------------------------------------------------------
 
-def _bureau_only(refusal: str):
-    """The Bureau's pages: a visitor logs in first; a user who may not review is refused."""
-    redirect = login_first()
-    if redirect:
-        return redirect
-    if not tk.h.check_access("dongchang_catalog_review", {}):
-        return tk.abort(403, refusal)
-    return None
+def _bureau_only(refusal: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The Bureau's pages: a visitor logs in first; a user who may not review is refused with
+    ``refusal`` (a msgid, ``N_``)."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @signed_in()
+        @functools.wraps(view)
+        def page(*args: Any, **kwargs: Any) -> Any:
+            if not tk.h.check_access("dongchang_catalog_review", {}):
+                return tk.abort(403, tk._(refusal))
+            return view(*args, **kwargs)
+        return page
+    return decorate
 
 
+@_bureau_only(N_("Only the Big Data Bureau reviews the catalog."))
 def review():
     """The Bureau's queue: submitted entries with changes, duplicates and Art. 17 warnings."""
-    redirect = _bureau_only(tk._("Only the Big Data Bureau reviews the catalog."))
-    if redirect:
-        return redirect
     page_number = tk.h.get_page_number(tk.request.args)
     filters = {key: tk.request.args[key] for key in REVIEW_FILTERS if tk.request.args.get(key)}
     try:
@@ -141,11 +146,9 @@ def mark_duplicate(id: str):
     return tk.redirect_to("dongchang_catalog.review")
 
 
+@signed_in()
 def my_catalog():
     """A department's entries in the workflow: drafts, returned (with the reason), submitted."""
-    redirect = login_first()
-    if redirect:
-        return redirect
     sections = {}
     for state in ("returned", "draft", "submitted"):
         sections[state] = tk.get_action("dongchang_catalog_list")(
@@ -244,11 +247,9 @@ def org_changes(id: str):
         "trigger_labels": _trigger_labels(), "status_labels": _status_labels()})
 
 
+@_bureau_only(N_("Only the Big Data Bureau sees every department's changes."))
 def all_changes():
     """The Bureau's view of every department's change events."""
-    redirect = _bureau_only(tk._("Only the Big Data Bureau sees every department's changes."))
-    if redirect:
-        return redirect
     org = tk.request.args.get("org") or None
     with refusals(not_found=tk._("Department not found")):
         sections = _changes_sections({"org": org} if org else {})

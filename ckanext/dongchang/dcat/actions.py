@@ -31,18 +31,21 @@ __all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
 DEFAULT_PER_PAGE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_page
 
 
-@tk.chained_action
-@tk.side_effect_free
-def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    tk.check_access("dcat_catalog_show", context, data_dict)
-    return _catalog_page(context, data_dict)
+def _catalog_feed(name: str) -> Action:
+    """ckanext-dcat's catalog action ``name`` (show and search answer alike): its own access
+    check, then our page instead of the chained function's."""
+    @tk.chained_action
+    @tk.side_effect_free
+    def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+        tk.check_access(name, context, data_dict)
+        return _catalog_page(context, data_dict)
+
+    action.__name__ = name
+    return action
 
 
-@tk.chained_action
-@tk.side_effect_free
-def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    tk.check_access("dcat_catalog_search", context, data_dict)
-    return _catalog_page(context, data_dict)
+dcat_catalog_show = _catalog_feed("dcat_catalog_show")
+dcat_catalog_search = _catalog_feed("dcat_catalog_search")
 
 
 def share_catalog_page(context: Context, data_dict: DataDict) -> Any:

@@ -188,8 +188,10 @@ class DongchangDCATProfile(RDFProfile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         """Complete and correct, in place, what ``euro_dcat_ap_3`` wrote for this dataset."""
         state = self._state()
-        self._access_rights(state, dataset_dict, dataset_ref)
-        self._frequency(state, dataset_dict, dataset_ref)
+        self._coded(state, dataset_ref, DCT.accessRights, DCT.RightsStatement,
+                    vocab.access_right(dataset_dict.get("open_class")))
+        self._coded(state, dataset_ref, DCT.accrualPeriodicity, DCT.Frequency,
+                    vocab.frequency(dataset_dict.get("update_cycle")))
         self._identifier(dataset_dict, dataset_ref)
         self._publisher(state, dataset_dict, dataset_ref)
         self._own_terms(state, dataset_dict, dataset_ref)
@@ -204,17 +206,12 @@ class DongchangDCATProfile(RDFProfile):
         if value is not None:
             self.g.add((subject, predicate, value))
 
-    def _access_rights(self, state, dataset_dict, dataset_ref) -> None:
-        right = vocab.access_right(dataset_dict.get("open_class"))
-        if right is not None:
-            self._replace(dataset_ref, DCT.accessRights, right)
-            self._typed(state, right, DCT.RightsStatement)
-
-    def _frequency(self, state, dataset_dict, dataset_ref) -> None:
-        frequency = vocab.frequency(dataset_dict.get("update_cycle"))
-        if frequency is not None:
-            self._replace(dataset_ref, DCT.accrualPeriodicity, frequency)
-            self._typed(state, frequency, DCT.Frequency)
+    def _coded(self, state, dataset_ref, predicate, rdf_type, term) -> None:
+        """A code of ours as its controlled-vocabulary term (typed ``rdf_type``), replacing
+        what ckanext-dcat wrote; an unknown code leaves it as it was."""
+        if term is not None:
+            self._replace(dataset_ref, predicate, term)
+            self._typed(state, term, rdf_type)
 
     def _identifier(self, dataset_dict, dataset_ref) -> None:
         code = (dataset_dict.get("resource_code") or "").strip()
@@ -499,17 +496,16 @@ class DongchangDCATProfile(RDFProfile):
         """
         extras = {e["key"]: e["value"] for e in dataset_dict.get("extras") or []}
         consumed: set[str] = set()
-        open_class = vocab.open_class_of(self._object(dataset_ref, DCT.accessRights))
-        if open_class:
-            dataset_dict["open_class"] = open_class
-            consumed.add("access_rights")
-        cycle = vocab.update_cycle_of(self._object(dataset_ref, DCT.accrualPeriodicity))
-        if cycle:
-            dataset_dict["update_cycle"] = cycle
-            consumed.add("frequency")
-        if extras.get("identifier"):
-            dataset_dict["resource_code"] = extras["identifier"]
-            consumed.add("identifier")
+        # (our field, the extra euro_dcat_ap_3 left, the value read back)
+        for key, extra, value in (
+                ("open_class", "access_rights",
+                 vocab.open_class_of(self._object(dataset_ref, DCT.accessRights))),
+                ("update_cycle", "frequency",
+                 vocab.update_cycle_of(self._object(dataset_ref, DCT.accrualPeriodicity))),
+                ("resource_code", "identifier", extras.get("identifier"))):
+            if value:
+                dataset_dict[key] = value
+                consumed.add(extra)
         if self._parse_own_terms(dataset_dict, dataset_ref):
             consumed.add("applicable_legislation")
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras") or []

@@ -186,10 +186,7 @@ def access_right(open_class: str | None) -> URIRef | None:
 
 
 def open_class_of(access_right_iri: object) -> str | None:
-    for open_class, iri in OPEN_CLASS_ACCESS_RIGHTS.items():
-        if str(access_right_iri) == str(iri):
-            return open_class
-    return None
+    return _code_of(OPEN_CLASS_ACCESS_RIGHTS, access_right_iri)
 
 
 def frequency(update_cycle: str | None) -> URIRef | None:
@@ -197,9 +194,14 @@ def frequency(update_cycle: str | None) -> URIRef | None:
 
 
 def update_cycle_of(frequency_iri: object) -> str | None:
-    for cycle, iri in UPDATE_CYCLE_FREQUENCIES.items():
-        if str(frequency_iri) == str(iri):
-            return cycle
+    return _code_of(UPDATE_CYCLE_FREQUENCIES, frequency_iri)
+
+
+def _code_of(terms: dict[str, URIRef], iri: object) -> str | None:
+    """Our code whose term is ``iri`` (read back from any harvested graph), or None."""
+    for code, term in terms.items():
+        if str(iri) == str(term):
+            return code
     return None
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
 from ckanext.dongchang.kernel import columns
+from ckanext.dongchang.kernel.rows import page_of
 
 
 class AuditEvent(tk.BaseModel):  # type: ignore[misc]
@@ -40,3 +41,14 @@ class AuditEvent(tk.BaseModel):  # type: ignore[misc]
             "object_type": self.object_type, "object_id": self.object_id,
             "detail": self.detail,
         }
+
+
+def listed(filters: dict[str, Any]) -> dict[str, Any]:
+    """A page of events, newest first, narrowed to ``object_id`` and ``action`` when given."""
+    query = model.Session.query(AuditEvent)
+    for column in ("object_id", "action"):
+        if filters.get(column):
+            query = query.filter(getattr(AuditEvent, column) == filters[column])
+    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    return page_of(query, filters["page"], filters["limit"],
+                   lambda rows: [row.as_dict() for row in rows])

@@ -7,7 +7,8 @@ the fields (a form that re-renders). List pages page through an action's ``resul
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -124,6 +125,18 @@ def login_first(notice: str = "") -> Response | None:
     if notice:
         tk.h.flash_notice(notice)
     return tk.redirect_to("user.login", came_from=here())
+
+
+def signed_in(notice: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A page for signed-in users: an anonymous visitor is sent to log in first and comes
+    back (see :func:`login_first`); ``notice`` is a msgid (``N_``) flashed on the way."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def page(*args: Any, **kwargs: Any) -> Any:
+            redirect = login_first(tk._(notice) if notice else "")
+            return redirect if redirect is not None else view(*args, **kwargs)
+        return page
+    return decorate
 
 
 def paged(result: dict[str, Any], page_number: int) -> Page:

@@ -1,9 +1,19 @@
-"""Reading the one row an action is about."""
+"""Reading the one row an action is about, or one page of the rows a list action is about."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+
+def page_of(query: Any, page: int, limit: int,
+            shown: Callable[[list[Any]], list[Any]] = list) -> dict[str, Any]:
+    """Page ``page`` of ``limit`` rows of an ordered ``query``, as every list action answers
+    (``count``, ``page``, ``limit``, ``results``); ``shown`` turns the rows into results."""
+    count = query.count()
+    rows = query.offset((page - 1) * limit).limit(limit).all()
+    return {"count": count, "page": page, "limit": limit, "results": shown(rows)}
 
 
 def one_or_not_found(query: Any, not_found: str, for_update: bool = False) -> Any:

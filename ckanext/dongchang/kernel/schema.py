@@ -5,7 +5,8 @@ actions) build on these; the rules come after.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -55,19 +56,38 @@ def add_flat_error(errors: dict[Any, list[str]], key: tuple[Any, ...], message: 
 
 
 # --- field types -----------------------------------------------------------------------------
-def text(limit: int) -> Validator:
-    """A string of at most ``limit`` characters; other types are an error, not coerced
+def is_text(value: Any) -> bool:
+    """A string PostgreSQL can store (it refuses NUL characters)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def text(limit: int | None = None) -> Validator:
+    """A string (of at most ``limit`` characters); other types are an error, not coerced
     (``unicode_safe`` would store a list's repr), and NUL never reaches PostgreSQL."""
     def validator(value: Any) -> Any:
         if value is None:
             return value
-        if not isinstance(value, str) or "\x00" in value:
+        if not is_text(value):
             raise tk.Invalid(tk._("Give this as text."))
-        if len(value) > limit:
+        if limit is not None and len(value) > limit:
             raise tk.Invalid(tk._("This text is too long: at most %(limit)s characters.")
                              % {"limit": limit})
         return value
     return validator
+
+
+def choice(choices: Collection[str], message: str) -> Validator:
+    """One of ``choices``; anything else is refused with ``message`` (a msgid, ``N_``)."""
+    def validator(value: Any) -> Any:
+        if value not in choices:
+            raise tk.Invalid(tk._(message))
+        return value
+    return validator
+
+
+def row_schema(**fields: list[Validator]) -> Schema:
+    """The schema of an action on one row: its ``id`` (required), and ``fields``."""
+    return {"id": [tk.get_validator("not_empty"), tk.get_validator("unicode_safe")], **fields}
 
 
 def text_field(limit: int) -> list[Validator]:
@@ -83,6 +103,17 @@ def date_field() -> list[Validator]:
 
 def _day(value: Any) -> Any:
     return value.date() if isinstance(value, datetime) else value
+
+
+def period_in_order(start: str, end: str) -> Validator:
+    """A schema's ``__after`` check that the period from the day field ``start`` to ``end``
+    does not end before it starts (each end may be left open)."""
+    def validator(key: Any, data: dict[Any, Any], errors: dict[Any, list[str]],
+                  context: Context) -> None:
+        first, last = data.get((start,)), data.get((end,))
+        if isinstance(first, date) and isinstance(last, date) and last < first:
+            errors.setdefault((end,), []).append(tk._("The period cannot end before it starts."))
+    return validator
 
 
 def strict_flag(value: Any) -> bool:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.schema import paging_schema
+from ckanext.dongchang.kernel.schema import paging_schema, validated
 
 __all__ = ["dongchang_open_list"]
 
@@ -43,13 +42,6 @@ def _public_context() -> Context:
     """Search as an anonymous visitor, whoever asks: the list is the *published* list, so a
     department editor or the Bureau must not see their private entries on it."""
     return {"user": "", "auth_user_obj": None}
-
-
-def _department(org: str) -> model.Group:
-    group = model.Group.get(org)
-    if not audience.is_recognised_department(group):
-        raise tk.ValidationError({"org": [tk._("Department not found")]})
-    return group
 
 
 def _update_cycle_label(value: str | None) -> str:
@@ -114,13 +106,12 @@ def dongchang_open_list(context: Context, data_dict: DataDict) -> dict[str, Any]
         entries on this list (``name``, ``title``, ``count``) for filtering.
     """
     tk.check_access("dongchang_open_list", context, data_dict)
-    data, errors = tk.navl_validate(dict(data_dict), open_list_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = validated(dict(data_dict), open_list_schema(), context)
     open_class = data["open_class"]
     fq = [f'+open_class:"{open_class}"', "+dataset_type:dataset",
           '+catalog_state:"published"', '+confidentiality_review_status:"passed"']
-    department = _department(data["org"]) if data.get("org") else None
+    department = (audience.department_or_invalid(data["org"], "org", tk._("Department not found"))
+                  if data.get("org") else None)
     facets = {"facet": "true", "facet.field": ["organization"], "facet.limit": -1,
               "facet.mincount": 1}
     search_action = tk.get_action("package_search")

@@ -4,14 +4,19 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang import config as dc_config
-from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import freshness
-from ckanext.dongchang.kernel.schema import date_field, paging_schema, text_field, validated
-from ckanext.dongchang.oversight import evaluation, rectification, rules
+from ckanext.dongchang.kernel.schema import (
+    date_field,
+    paging_schema,
+    period_in_order,
+    row_schema,
+    text_field,
+    validated,
+)
+from ckanext.dongchang.oversight import rectification, rules, service
 from ckanext.dongchang.oversight.model import RECTIFICATION_STATES
 
 __all__ = ["dongchang_evaluation", "dongchang_rectification_create",
@@ -24,7 +29,7 @@ def _evaluation_schema(ignore_missing, unicode_safe) -> Schema:
     # ``period_start``, not ``start``: every page and action reads ``start`` as CKAN's numeric
     # offset (security/api_parameters.py), so a date there was refused before the action ran.
     return {"org_id": [ignore_missing, unicode_safe], "period_start": date_field(),
-            "period_end": date_field()}
+            "period_end": date_field(), "__after": [period_in_order("period_start", "period_end")]}
 
 
 @tk.side_effect_free
@@ -42,17 +47,8 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
     """
     tk.check_access("dongchang_evaluation", context, data_dict)
     data = validated(data_dict, _evaluation_schema(), context)
-    start, end = data.get("period_start"), data.get("period_end")
-    if start and end and end < start:
-        raise tk.ValidationError({"period_end": [
-            tk._("The period cannot end before it starts.")]})
-    allowed = _visible_org_ids(context, data.get("org_id"))
-    result = evaluation.evaluate(allowed, start, end)
-    result["departments"] = [evaluation.public_row(r) for r in result["departments"]]
-    result["district"] = evaluation.public_row(result["district"])
-    if not audience.is_bureau(context):
-        result["district"] = None  # district totals include other departments' figures
-    return result
+    return service.evaluation_for(context, data.get("org_id"), data.get("period_start"),
+                                  data.get("period_end"))
 
 
 # --- the rectification list (整改; Art. 6, 29) and data freshness (Art. 16) --------------------
@@ -61,7 +57,8 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
 def _rectification_create_schema(not_empty, unicode_safe, ignore_missing) -> Schema:
     return {"org_id": [not_empty, unicode_safe], "problem": [not_empty, *text_field(4000)],
             "criterion": [ignore_missing, unicode_safe, _criterion],
-            "period_start": date_field(), "period_end": date_field(), "due_on": date_field()}
+            "period_start": date_field(), "period_end": date_field(), "due_on": date_field(),
+            "__after": [period_in_order("period_start", "period_end")]}
 
 
 def _criterion(value: Any) -> Any:
@@ -72,8 +69,8 @@ def _criterion(value: Any) -> Any:
 
 
 @tk.validator_args
-def _rectification_close_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "closing_note": [not_empty, *text_field(4000)]}
+def _rectification_close_schema(not_empty) -> Schema:
+    return row_schema(closing_note=[not_empty, *text_field(4000)])
 
 
 @tk.validator_args
@@ -85,20 +82,6 @@ def _rectification_list_schema(ignore_missing, unicode_safe, one_of) -> Schema:
 @tk.validator_args
 def _freshness_list_schema(ignore_missing, unicode_safe) -> Schema:
     return {"org_id": [ignore_missing, unicode_safe], **paging_schema(max_limit=100)}
-
-
-def _visible_org_ids(context: Context, org_id: Any) -> list[str] | None:
-    """The departments the caller may see figures of (None: all, for the Bureau), narrowed to
-    ``org_id`` when given; another department's id is refused."""
-    memberships = audience.memberships_for(context.get("user"), context)
-    allowed: list[str] | None = None if memberships.is_bureau else sorted(memberships.org_ids)
-    if org_id:
-        org = model.Group.get(str(org_id))
-        if not audience.is_recognised_department(org) or (
-                allowed is not None and org.id not in allowed):
-            raise tk.NotAuthorized(tk._("You can see the figures of your own department only."))
-        allowed = [org.id]
-    return allowed
 
 
 def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -114,13 +97,8 @@ def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dic
     """
     tk.check_access("dongchang_rectification_create", context, data_dict)
     data = validated(data_dict, _rectification_create_schema(), context)
-    org = model.Group.get(data["org_id"])
-    if not audience.is_recognised_department(org):
-        raise tk.ValidationError({"org_id": [tk._("No such department.")]})
-    if data.get("period_start") and data.get("period_end") \
-            and data["period_end"] < data["period_start"]:
-        raise tk.ValidationError({"period_end": [tk._("The period cannot end before it starts.")]})
-    return rectification.create(context.get("user"), org, data).as_dict()
+    return rectification.create(context.get("user"), service.department(data["org_id"]),
+                                data).as_dict()
 
 
 def dongchang_rectification_close(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -145,7 +123,7 @@ def dongchang_rectification_list(context: Context, data_dict: DataDict) -> list[
     """
     tk.check_access("dongchang_rectification_list", context, data_dict)
     data = validated(data_dict, _rectification_list_schema(), context)
-    return rectification.listed(_visible_org_ids(context, data.get("org_id")),
+    return rectification.listed(service.visible_department_ids(context, data.get("org_id")),
                                 data.get("state"))
 
 
@@ -164,7 +142,7 @@ def dongchang_freshness_list(context: Context, data_dict: DataDict) -> dict[str,
     """
     tk.check_access("dongchang_freshness_list", context, data_dict)
     data = validated(data_dict, _freshness_list_schema(), context)
-    rows = freshness.overdue(_visible_org_ids(context, data.get("org_id")))
+    rows = freshness.overdue(service.visible_department_ids(context, data.get("org_id")))
     limit, page = data["limit"], data["page"]
     return {"count": len(rows), "page": page, "limit": limit,
             "grace_working_days": dc_config.freshness_grace_working_days(),

@@ -5,6 +5,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.messages import N_
 
 __all__ = ["dongchang_evaluation", "dongchang_rectification_create",
            "dongchang_rectification_close", "dongchang_rectification_list",
@@ -14,24 +16,13 @@ __all__ = ["dongchang_evaluation", "dongchang_rectification_create",
 def dongchang_evaluation(context: Context, data_dict: DataDict) -> AuthResult:
     memberships = audience.memberships_for(context.get("user"))
     if memberships.is_bureau or memberships.org_ids:
-        return {"success": True}
-    return {"success": False,
-            "msg": tk._("Only the Big Data Bureau and departments can see evaluation figures.")}
+        return allowed()
+    return refused(tk._("Only the Big Data Bureau and departments can see evaluation figures."))
 
 
-def _bureau_only(context: Context) -> AuthResult:
-    if audience.is_bureau(context):
-        return {"success": True}
-    return {"success": False,
-            "msg": tk._("Only the Big Data Bureau records and closes rectification items.")}
-
-
-def dongchang_rectification_create(context: Context, data_dict: DataDict) -> AuthResult:
-    return _bureau_only(context)
-
-
-def dongchang_rectification_close(context: Context, data_dict: DataDict) -> AuthResult:
-    return _bureau_only(context)
+dongchang_rectification_create = audience.bureau_only(
+    N_("Only the Big Data Bureau records and closes rectification items."))
+dongchang_rectification_close = dongchang_rectification_create
 
 
 def dongchang_rectification_list(context: Context, data_dict: DataDict) -> AuthResult:

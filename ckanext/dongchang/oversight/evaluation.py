@@ -118,21 +118,32 @@ def _add_catalog(rows: dict[str, dict[str, Any]]) -> None:
             row["published"] += count
 
 
+def _of_departments(query: Any, dataset_id: Any, rows: dict[str, dict[str, Any]]) -> Any:
+    """``query`` narrowed to rows about entries of the departments in ``rows``; the entry
+    (``model.Package``) is joined on the column ``dataset_id``."""
+    return (query.join(model.Package, model.Package.id == dataset_id)
+            .filter(model.Package.owner_org.in_(list(rows))))
+
+
+def _written_in(query: Any, column: Any, start: dt.date | None, end: dt.date | None) -> Any:
+    """``query`` narrowed to rows whose timestamp ``column`` falls on a day of the period
+    (either end may be open)."""
+    if start:
+        query = query.filter(column >= dt.datetime.combine(start, dt.time()))
+    if end:
+        query = query.filter(column < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    return query
+
+
 def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
                   end: dt.date | None) -> None:
-    query = (
+    query = _of_departments(
         model.Session.query(model.Package.owner_org, AccessRequest.state,
                             AccessRequest.created, AccessRequest.decided_at,
                             AccessRequest.due_on, AccessRequest.valid_from,
-                            AccessRequest.valid_until)
-        .join(model.Package, model.Package.id == AccessRequest.dataset_id)
-        .filter(model.Package.owner_org.in_(list(rows)))
-    )
-    if start:
-        query = query.filter(AccessRequest.created >= dt.datetime.combine(start, dt.time()))
-    if end:
-        query = query.filter(AccessRequest.created < dt.datetime.combine(
-            end + dt.timedelta(days=1), dt.time()))
+                            AccessRequest.valid_until),
+        AccessRequest.dataset_id, rows)
+    query = _written_in(query, AccessRequest.created, start, end)
     calendar = deadlines.calendar()
     today = dt.date.today()
     for org_id, state, created, decided_at, due_on, valid_from, valid_until in query:
@@ -169,11 +180,7 @@ def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
         .filter(source_entry.owner_org.in_(list(rows)))
         .group_by(source_entry.owner_org)
     )
-    if start:
-        query = query.filter(ProductSource.created >= dt.datetime.combine(start, dt.time()))
-    if end:
-        query = query.filter(ProductSource.created < dt.datetime.combine(
-            end + dt.timedelta(days=1), dt.time()))
+    query = _written_in(query, ProductSource.created, start, end)
     for org_id, count, entries_used in query:
         rows[org_id]["products_registered"] = count
         rows[org_id]["entries_with_products"] = entries_used
@@ -184,12 +191,10 @@ def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
                          end: dt.date | None) -> None:
     """Art. 16: change events reported within their 15 working days, and those that were not."""
     today = dt.date.today()
-    query = (
+    query = _of_departments(
         model.Session.query(model.Package.owner_org, CatalogChange.due_on,
-                            CatalogChange.reported_on)
-        .join(model.Package, model.Package.id == CatalogChange.dataset_id)
-        .filter(model.Package.owner_org.in_(list(rows)))
-    )
+                            CatalogChange.reported_on),
+        CatalogChange.dataset_id, rows)
     if start:
         query = query.filter(CatalogChange.occurred_on >= start)
     if end:

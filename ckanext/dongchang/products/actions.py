@@ -9,46 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.dongchang.access import audience
-from ckanext.dongchang.products import service
+from ckanext.dongchang.kernel.schema import validated
+from ckanext.dongchang.products import schema, service
 
 __all__ = [
     "dongchang_product_register", "dongchang_product_citation",
     "dongchang_product_proposed_source", "dongchang_product_list", "dongchang_utilisation",
 ]
-
-_TEXT_FIELDS = ("title", "name", "notes", "product_kind", "developer_name", "product_url")
-_SOURCE_FIELDS = ("dataset_id", "acquired_on", "access_request_id")
-
-
-def _is_text(value: Any) -> bool:
-    """A string PostgreSQL can store (it refuses NUL characters)."""
-    return isinstance(value, str) and "\x00" not in value
-
-
-def _shape_errors(data_dict: DataDict) -> dict[str, list[str]]:
-    """Types before rules: CKAN would otherwise answer a wrong shape with a bare
-    "Integrity Error" naming no field."""
-    errors: dict[str, list[str]] = {}
-    for field in _TEXT_FIELDS:
-        value = data_dict.get(field)
-        if value is not None and not _is_text(value):
-            errors[field] = [tk._("Give this as text.")]
-    if data_dict.get("commercial") is not None \
-            and not isinstance(data_dict["commercial"], (str, bool)):
-        errors["commercial"] = [tk._("Choose yes or no.")]
-    sources = data_dict.get("sources")
-    if sources is not None and not (
-            isinstance(sources, list) and all(
-                isinstance(item, dict) and all(
-                    _is_text(item.get(f)) or item.get(f) is None for f in _SOURCE_FIELDS)
-                for item in sources)):
-        errors["sources"] = [tk._("Give a list of sources, each with dataset_id, acquired_on"
-                                  " and optionally access_request_id as text.")]
-    return errors
 
 
 def dongchang_product_register(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -74,9 +43,8 @@ def dongchang_product_register(context: Context, data_dict: DataDict) -> dict[st
     :returns: the product (``package_show`` of the new dataset)
     """
     tk.check_access("dongchang_product_register", context, data_dict)
-    errors = _shape_errors(data_dict)
-    if errors:
-        raise tk.ValidationError(errors)
+    # The schema checks types only; the dataset schema and the source rules do the rest.
+    validated(data_dict, schema.product_registration(), context)
     return service.register(context, dict(data_dict))
 
 
@@ -106,7 +74,7 @@ def dongchang_product_proposed_source(context: Context, data_dict: DataDict
     """
     tk.check_access("dongchang_product_proposed_source", context, data_dict)
     dataset_id = tk.get_or_bust(data_dict, "dataset_id")
-    return service.proposed_acquired_on(dataset_id, model.User.get(context["user"])) or {}
+    return service.proposed_acquired_on(dataset_id, context["user"]) or {}
 
 
 @tk.side_effect_free
@@ -117,9 +85,7 @@ def dongchang_product_list(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: ``{"count": n, "results": [{"id", "name", "title", "developer_name",
         "product_kind", "commercial"}]}``
     """
-    dataset = service.resolve_entry(tk.get_or_bust(data_dict, "dataset_id"))
-    if dataset is None or not audience.may_see_entry(context, dataset.id):
-        raise tk.ObjectNotFound(tk._("Catalog entry not found"))  # hidden looks like missing
+    dataset = service.visible_entry(context, tk.get_or_bust(data_dict, "dataset_id"))
     tk.check_access("dongchang_product_list", context, data_dict)
     results = service.products_of_entry(dataset.id)
     return {"count": len(results), "results": results}

@@ -21,6 +21,8 @@ from ckanext.dongchang.kernel.messages import N_, Message
 from ckanext.dongchang.kernel.rules import Errors, add, date_or_none, merge
 
 PRODUCT_KINDS: tuple[str, ...] = ("app", "report", "model", "dataset", "other")
+# What a registration says of each source: the entry, the day its data was obtained, the grant.
+SOURCE_FIELDS: tuple[str, ...] = ("dataset_id", "acquired_on", "access_request_id")
 LANGUAGES: tuple[str, ...] = ("zh_Hans_CN", "en")
 CATALOG_NAME = {"zh_Hans_CN": "东昌府区政务数据资源目录",
                 "en": "Dongchangfu District Government Data Catalog"}

@@ -39,7 +39,6 @@ PRODUCT_TYPE = "data-product"
 PRODUCTS_ORG_OPTION = "ckanext.dongchang.products_org"
 DEFAULT_PRODUCTS_ORG = "dcf-products"
 REGISTRANT_KEY = "dongchang_registrant"
-SOURCE_FIELDS = ("dataset_id", "acquired_on", "access_request_id")
 # Grants that once gave access; an ended one still dates data obtained while it was in force.
 _GRANT_STATES = ("approved", "expired", "revoked")
 
@@ -81,6 +80,14 @@ def resolve_entry(value: Any) -> model.Package | None:
             model.Package.state == "active").first()
     if dataset is None or dataset.state != "active" or dataset.type != "dataset":
         return None
+    return dataset
+
+
+def visible_entry(context: Context, value: Any) -> model.Package:
+    """The entry named by ``value`` if the caller may see it; a hidden one looks missing."""
+    dataset = resolve_entry(value)
+    if dataset is None or not audience.may_see_entry(context, dataset.id):
+        raise tk.ObjectNotFound(tk._("Catalog entry not found"))
     return dataset
 
 
@@ -222,7 +229,7 @@ def register(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     product = {key: value for key, value in data.items() if key in (
         "title", "name", "notes", "product_kind", "developer_name", "product_url", "commercial",
         "sources")}
-    product["sources"] = [{field: source.get(field) for field in SOURCE_FIELDS
+    product["sources"] = [{field: source.get(field) for field in rules.SOURCE_FIELDS
                            if source.get(field) not in (None, "")}
                           for source in data.get("sources") or []]
     product.update(type=PRODUCT_TYPE, owner_org=products_org_id(), private=False)

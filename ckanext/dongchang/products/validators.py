@@ -16,13 +16,12 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
 from ckanext.dongchang.products import service
+from ckanext.dongchang.products.rules import SOURCE_FIELDS
 
 __all__ = [
     "dongchang_fixed_value", "dongchang_product_url", "dongchang_product_registrant",
     "dongchang_product_source_entry", "dongchang_product_rules",
 ]
-
-_SOURCE_SUBFIELDS = ("dataset_id", "acquired_on", "access_request_id")
 
 
 def dongchang_fixed_value(value: str):
@@ -130,4 +129,4 @@ def _check_unchanged(data: FlattenDataDict, errors: FlattenErrorDict, context: C
 
 
 def _comparable(sources: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    return [tuple(str(s.get(f) or "") for f in _SOURCE_SUBFIELDS) for s in sources]
+    return [tuple(str(s.get(f) or "") for f in SOURCE_FIELDS) for s in sources]

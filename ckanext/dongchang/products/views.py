@@ -11,12 +11,13 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from ckanext.dongchang.kernel.pages import call, context, form_errors, login_first, show_or_404
+from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.kernel.pages import call, context, form_errors, show_or_404, signed_in
+from ckanext.dongchang.products.rules import SOURCE_FIELDS
 
 products_blueprint = Blueprint("dongchang_products", __name__)
 
 _FIELDS = ("title", "notes", "product_kind", "developer_name", "product_url", "commercial")
-_SOURCE_FIELDS = ("dataset_id", "acquired_on", "access_request_id")
 _SOURCE_KEY = re.compile(r"^sources__(\d{1,2})__(\w+)$")
 _BLANK_ROWS = 2
 
@@ -27,7 +28,7 @@ def _posted() -> dict[str, Any]:
     rows: dict[int, dict[str, str]] = {}
     for key, value in form.items():
         match = _SOURCE_KEY.match(key)
-        if match and match.group(2) in _SOURCE_FIELDS:
+        if match and match.group(2) in SOURCE_FIELDS:
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = value.strip()
     data["sources"] = [
         {field: value for field, value in rows[i].items() if value}
@@ -48,11 +49,9 @@ def _propose(sources: list[dict[str, str]]) -> None:
             source.setdefault("access_request_id", proposal["access_request_id"])
 
 
+@signed_in(N_("Log in to register a data product."))
 def register():
     """The registration form; ``?dataset_id=`` starts it from an entry (with its date)."""
-    redirect = login_first(tk._("Log in to register a data product."))
-    if redirect:
-        return redirect
     data: dict[str, Any] = {"sources": [], "commercial": "false"}
     errors: dict[str, Any] = {}
     if tk.request.args.get("dataset_id"):

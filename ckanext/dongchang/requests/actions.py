@@ -5,18 +5,13 @@ person can do in the UI.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
-from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.schema import validated
-from ckanext.dongchang.requests import agreements, authority, rules, schema, scope, service
-from ckanext.dongchang.requests.model import AccessRequest
+from ckanext.dongchang.requests import agreements, schema, service
 
 __all__ = [
     "dongchang_access_request_create", "dongchang_access_request_show",
@@ -53,9 +48,6 @@ def dongchang_access_request_create(context: Context, data_dict: DataDict) -> di
     """
     tk.check_access("dongchang_access_request_create", context, data_dict)
     data = validated(data_dict, schema.access_request_create(), context)
-    dataset = model.Package.get(data["dataset_id"])
-    if dataset is not None:
-        data["dataset_id"] = dataset.id
     return service.as_dict(service.create(context, data))
 
 
@@ -69,47 +61,7 @@ def dongchang_access_request_show(context: Context, data_dict: DataDict) -> dict
     """
     request = service.get_request(data_dict.get("id"))
     tk.check_access("dongchang_access_request_show", context, {"id": request.id})
-    out = service.as_dict(request)
-    out["history"] = tk.get_action("dongchang_audit_list")(
-        dict(context, ignore_auth=True), {"object_id": request.id})["results"]
-    user = context.get("user", "")
-    out["may_decide"] = service.may_decide(user, request, "approve")
-    out["may_revoke"] = service.may_decide(user, request, "revoke")
-    requester = model.User.get(user) if user else None
-    out["is_applicant"] = requester is not None and requester.id == request.requester_id
-    # Art. 20 ¶3, Art. 25 ¶4: who decides, the agreement, the opinion and the applicant check
-    out.update(agreements.deciding_side(request))
-    out["agreement_required"] = agreements.needed(request)
-    out["agreement"] = agreements.as_dict(request)
-    out["may_sign"] = out["is_applicant"] or authority.may(user, request, "sign")
-    out["may_give_opinion"] = authority.may(user, request, "opinion")
-    out["may_verify"] = authority.may(user, request, "verify")
-    out["verification_required"] = rules.verification_required(request.applicant_kind)
-    verifier = model.User.get(request.applicant_verified_by or "")
-    out["applicant_verifier"] = verifier.display_name if verifier else None
-    out["opinions"] = [event for event in out["history"]
-                       if event["action"] == "access_request_opinion"]
-    out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
-    out["open_actions"] = rules.open_actions(request.state, _allowed(out), _done(out))
-    return out
-
-
-def _allowed(shown: dict[str, Any]) -> set[str]:
-    """The actions the caller's part in the request gives them (the rules say which are open)."""
-    parts = {"may_decide": ("approve", "refuse", "return", "extend"), "may_revoke": ("revoke",),
-             "is_applicant": ("resubmit", "withdraw"), "may_give_opinion": ("opinion",),
-             "may_verify": ("verify",), "may_sign": ("sign",)}
-    return {action for part, actions in parts.items() if shown[part] for action in actions}
-
-
-def _done(shown: dict[str, Any]) -> set[str]:
-    """The once-only actions already taken: the deadline extended, the applicant checked."""
-    done = set()
-    if any(event["action"] == "access_request_extend" for event in shown["history"]):
-        done.add("extend")
-    if shown.get("applicant_verified_at"):
-        done.add("verify")
-    return done
+    return service.detail(context, request)
 
 
 @tk.side_effect_free
@@ -126,41 +78,7 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> dict
     """
     data = validated(data_dict, schema.access_request_list(), context)
     tk.check_access("dongchang_access_request_list", context, data)
-    query = model.Session.query(AccessRequest)
-    if data.get("org"):
-        org = model.Group.get(data["org"])
-        city = authority.city_bureau_org()
-        is_city = city is not None and org is not None and org.id == city.id
-        if not (is_city or audience.is_recognised_department(org)):
-            raise tk.ObjectNotFound(tk._("Department not found"))
-        query = query.join(model.Package, model.Package.id == AccessRequest.dataset_id)
-        owned = model.Package.owner_org == org.id
-        if is_city or (authority.stand_in() and org.id in audience.bureau_org_ids()):
-            # Art. 20 ¶3: the city Bureau's inbox holds the share requests of non-government
-            # applicants (the district Bureau's, while it stands in)
-            decided_here = sa.and_(AccessRequest.request_kind == "share",
-                                   AccessRequest.applicant_kind != "department")
-            query = query.filter(decided_here if is_city else sa.or_(owned, decided_here))
-        else:
-            query = query.filter(owned)
-    else:
-        user = model.User.get(context["user"])
-        query = query.filter(AccessRequest.requester_id == user.id)
-    if data.get("state"):
-        query = query.filter(AccessRequest.state == data["state"])
-    if data.get("dataset_id"):
-        dataset = model.Package.get(data["dataset_id"])
-        query = query.filter(AccessRequest.dataset_id == (dataset.id if dataset else ""))
-    if data.get("overdue"):
-        query = query.filter(AccessRequest.state == "submitted",
-                             AccessRequest.due_on < dt.date.today())
-    limit, page = data["limit"], data["page"]
-    count = query.count()
-    rows = (query.order_by(sa.case((AccessRequest.state == "submitted", 0), else_=1),
-                           AccessRequest.due_on, AccessRequest.created.desc())
-            .offset((page - 1) * limit).limit(limit).all())
-    return {"count": count, "page": page, "limit": limit,
-            "results": [service.as_dict(row) for row in rows]}
+    return service.list_requests(context, data)
 
 
 def dongchang_access_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:

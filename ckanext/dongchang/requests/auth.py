@@ -6,7 +6,8 @@ from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed, refused, registered_users
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.requests import authority, service
 
 __all__ = [
@@ -20,11 +21,8 @@ __all__ = [
 ]
 
 
-def dongchang_access_request_create(context: Context, data_dict: DataDict) -> AuthResult:
-    """Any registered user; anonymous visitors are asked to log in (the applicant must be known)."""
-    if not context.get("user"):
-        return refused(tk._("Log in to apply for access."))
-    return allowed()
+# Any registered user; anonymous visitors are asked to log in (the applicant must be known).
+dongchang_access_request_create = registered_users(N_("Log in to apply for access."))
 
 
 def _request(data_dict: DataDict):

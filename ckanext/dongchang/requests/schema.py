@@ -11,6 +11,7 @@ from ckanext.dongchang.kernel.schema import (
     date_field,
     flag_field,
     paging_schema,
+    row_schema,
     strict_flag,
     text_field,
 )
@@ -46,45 +47,35 @@ def access_request_create(not_empty, unicode_safe, ignore_missing) -> Schema:
 
 
 @tk.validator_args
-def access_request_resubmit(not_empty, unicode_safe, ignore_missing) -> Schema:
+def access_request_resubmit(ignore_missing) -> Schema:
     schema = access_request_create()
     for field in ("dataset_id", "resource_ids", "applicant_kind", "applicant_org_id", "purpose",
                   "tender_id"):
         schema.pop(field)
     schema["public_interest_attested"] = [ignore_missing, strict_flag]
-    schema["id"] = [not_empty, unicode_safe]
-    return schema
+    return row_schema(**schema)
+
+
+def access_request_decision() -> Schema:
+    return row_schema(reason=text_field(4000))
 
 
 @tk.validator_args
-def access_request_decision(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
+def access_request_approval(ignore_missing) -> Schema:
+    return row_schema(reason=text_field(4000), valid_until=date_field(),
+                      resource_ids=[ignore_missing, _list_of_ids])
 
 
-@tk.validator_args
-def access_request_approval(not_empty, unicode_safe, ignore_missing) -> Schema:
-    return {
-        "id": [not_empty, unicode_safe],
-        "reason": text_field(4000),
-        "valid_until": date_field(),
-        "resource_ids": [ignore_missing, _list_of_ids],
-    }
+def agreement_sign() -> Schema:
+    return row_schema(security_measures=text_field(4000), terms_version=text_field(100))
 
 
-@tk.validator_args
-def agreement_sign(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "security_measures": text_field(4000),
-            "terms_version": text_field(100)}
+def access_request_opinion() -> Schema:
+    return row_schema(opinion=text_field(4000))
 
 
-@tk.validator_args
-def access_request_opinion(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "opinion": text_field(4000)}
-
-
-@tk.validator_args
-def access_request_verify(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "verification": text_field(2000)}
+def access_request_verify() -> Schema:
+    return row_schema(verification=text_field(2000))
 
 
 @tk.validator_args

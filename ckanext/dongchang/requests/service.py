@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
@@ -19,7 +20,7 @@ from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rows import one_or_not_found, page_of
 from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.kernel.schema import invalid, rendered
 from ckanext.dongchang.requests import agreements, authority, mails, rules, scope
@@ -103,6 +104,7 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     if dataset is None or dataset.type != "dataset" or not audience.may_see_entry(context,
                                                                                 dataset.id):
         raise tk.ObjectNotFound(tk._("Catalog entry not found"))
+    data = dict(data, dataset_id=dataset.id)  # the rules and the tender compare ids
     applicant_kind, applicant_org = applicant_profile(user, data)
     kind = determine_kind(dataset, applicant_kind, data.get("purpose"))
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
@@ -308,6 +310,89 @@ def expire_grants(today: dt.date | None = None) -> list[str]:
         except tk.ValidationError:  # decided concurrently: nothing to do
             continue
     return expired
+
+
+def detail(context: Context, request: AccessRequest) -> dict[str, Any]:
+    """A request as ``dongchang_access_request_show`` answers it: with its history, the
+    caller's part in it, the agreement and the actions open to the caller now."""
+    out = as_dict(request)
+    out["history"] = tk.get_action("dongchang_audit_list")(
+        dict(context, ignore_auth=True), {"object_id": request.id})["results"]
+    user = context.get("user", "")
+    out["may_decide"] = may_decide(user, request, "approve")
+    out["may_revoke"] = may_decide(user, request, "revoke")
+    requester = model.User.get(user) if user else None
+    out["is_applicant"] = requester is not None and requester.id == request.requester_id
+    # Art. 20 ¶3, Art. 25 ¶4: who decides, the agreement, the opinion and the applicant check
+    out.update(agreements.deciding_side(request))
+    out["agreement_required"] = agreements.needed(request)
+    out["agreement"] = agreements.as_dict(request)
+    out["may_sign"] = out["is_applicant"] or authority.may(user, request, "sign")
+    out["may_give_opinion"] = authority.may(user, request, "opinion")
+    out["may_verify"] = authority.may(user, request, "verify")
+    out["verification_required"] = rules.verification_required(request.applicant_kind)
+    verifier = model.User.get(request.applicant_verified_by or "")
+    out["applicant_verifier"] = verifier.display_name if verifier else None
+    out["opinions"] = [event for event in out["history"]
+                       if event["action"] == "access_request_opinion"]
+    out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
+    out["open_actions"] = rules.open_actions(request.state, _allowed(out), _done(out))
+    return out
+
+
+def _allowed(shown: dict[str, Any]) -> set[str]:
+    """The actions the caller's part in the request gives them (the rules say which are open)."""
+    parts = {"may_decide": ("approve", "refuse", "return", "extend"), "may_revoke": ("revoke",),
+             "is_applicant": ("resubmit", "withdraw"), "may_give_opinion": ("opinion",),
+             "may_verify": ("verify",), "may_sign": ("sign",)}
+    return {action for part, actions in parts.items() if shown[part] for action in actions}
+
+
+def _done(shown: dict[str, Any]) -> set[str]:
+    """The once-only actions already taken: the deadline extended, the applicant checked."""
+    done = set()
+    if any(event["action"] == "access_request_extend" for event in shown["history"]):
+        done.add("extend")
+    if shown.get("applicant_verified_at"):
+        done.add("verify")
+    return done
+
+
+def list_requests(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
+    """A page of requests as ``dongchang_access_request_list`` documents: a department's
+    inbox (``org``), else the caller's own; submitted ones first, nearest deadline first."""
+    query = model.Session.query(AccessRequest)
+    if filters.get("org"):
+        org = model.Group.get(filters["org"])
+        city = authority.city_bureau_org()
+        is_city = city is not None and org is not None and org.id == city.id
+        if not (is_city or audience.is_recognised_department(org)):
+            raise tk.ObjectNotFound(tk._("Department not found"))
+        query = query.join(model.Package, model.Package.id == AccessRequest.dataset_id)
+        owned = model.Package.owner_org == org.id
+        if is_city or (authority.stand_in() and org.id in audience.bureau_org_ids()):
+            # Art. 20 ¶3: the city Bureau's inbox holds the share requests of non-government
+            # applicants (the district Bureau's, while it stands in)
+            decided_here = sa.and_(AccessRequest.request_kind == "share",
+                                   AccessRequest.applicant_kind != "department")
+            query = query.filter(decided_here if is_city else sa.or_(owned, decided_here))
+        else:
+            query = query.filter(owned)
+    else:
+        user = model.User.get(context["user"])
+        query = query.filter(AccessRequest.requester_id == user.id)
+    if filters.get("state"):
+        query = query.filter(AccessRequest.state == filters["state"])
+    if filters.get("dataset_id"):
+        dataset = model.Package.get(filters["dataset_id"])
+        query = query.filter(AccessRequest.dataset_id == (dataset.id if dataset else ""))
+    if filters.get("overdue"):
+        query = query.filter(AccessRequest.state == "submitted",
+                             AccessRequest.due_on < dt.date.today())
+    query = query.order_by(sa.case((AccessRequest.state == "submitted", 0), else_=1),
+                           AccessRequest.due_on, AccessRequest.created.desc())
+    return page_of(query, filters["page"], filters["limit"],
+                   lambda rows: [as_dict(row) for row in rows])
 
 
 def as_dict(request: AccessRequest) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.pages import (
     call,
     context,
@@ -13,9 +14,9 @@ from ckanext.dongchang.kernel.pages import (
     error_summary,
     flashing_errors,
     form_errors,
-    login_first,
     paged,
     show_or_404,
+    signed_in,
 )
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
@@ -40,11 +41,9 @@ def _form() -> dict[str, Any]:
     return data
 
 
+@signed_in(N_("Log in to apply for access."))
 def apply(id: str):
     """The application form for a catalog entry, and its submission."""
-    redirect = login_first(tk._("Log in to apply for access."))
-    if redirect:
-        return redirect
     dataset = show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
     data: dict[str, Any] = {}
     errors: dict[str, Any] = {}
@@ -75,10 +74,8 @@ def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
                                     filters=filters))
 
 
+@signed_in()
 def mine():
-    redirect = login_first()
-    if redirect:
-        return redirect
     return _listing({"mine": True}, "dongchang/requests/requests_mine.html", {})
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context, DataDict, Schema
 
-from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.schema import paging_schema, text_field, validated
+from ckanext.dongchang.kernel.schema import paging_schema, row_schema, text_field, validated
 from ckanext.dongchang.tenders import rules, service
 
 __all__ = [
@@ -52,25 +50,17 @@ def tender_announcement(ignore_missing) -> Schema:
     return schema
 
 
-@tk.validator_args
-def tender_update(not_empty, unicode_safe) -> Schema:
-    return dict(tender_announcement(), id=[not_empty, unicode_safe])
+def tender_update() -> Schema:
+    return row_schema(**tender_announcement())
 
 
-@tk.validator_args
-def tender_award(not_empty, unicode_safe) -> Schema:
-    return {
-        "id": [not_empty, unicode_safe],
-        "awardee": text_field(100),
-        "award_date": text_field(20),
-        "contract_start": text_field(20),
-        "contract_end": text_field(20),
-    }
+def tender_award() -> Schema:
+    return row_schema(awardee=text_field(100), award_date=text_field(20),
+                      contract_start=text_field(20), contract_end=text_field(20))
 
 
-@tk.validator_args
-def tender_cancel(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
+def tender_cancel() -> Schema:
+    return row_schema(reason=text_field(4000))
 
 
 @tk.validator_args
@@ -133,23 +123,7 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("dongchang_tender_list", context, data_dict)
     data = validated(data_dict, tender_list(), context)
-    dataset_id = awardee_id = None
-    if data.get("dataset_id"):
-        dataset = model.Package.get(data["dataset_id"])
-        # An entry the viewer may not see has no tenders as far as the viewer knows.
-        visible = dataset is not None and audience.may_see_entry(
-            audience.reader_context(context), dataset.id)
-        dataset_id = dataset.id if visible else "-"
-    if data.get("awardee"):
-        awardee = model.User.get(data["awardee"])
-        awardee_id = awardee.id if awardee else "-"
-    query = service.query_tenders(data.get("state") or list(rules.LISTED_STATES),
-                                  dataset_id, awardee_id)
-    limit, page = data["limit"], data["page"]
-    count = query.count()
-    rows = query.offset((page - 1) * limit).limit(limit).all()
-    return {"count": count, "page": page, "limit": limit,
-            "results": [service.as_dict(row, context) for row in rows]}
+    return service.list_tenders(context, data)
 
 
 def dongchang_tender_update(context: Context, data_dict: DataDict) -> dict[str, Any]:

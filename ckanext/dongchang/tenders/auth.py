@@ -1,10 +1,9 @@
 """Auth of tenders (F-6): reading is public, the Bureau decides. Same names as the actions."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
-from ckan.types import AuthResult, Context, DataDict
-
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel.auth import anyone
+from ckanext.dongchang.kernel.messages import N_
 
 __all__ = [
     "dongchang_tender_create", "dongchang_tender_show", "dongchang_tender_list",
@@ -12,23 +11,12 @@ __all__ = [
 ]
 
 
-@tk.auth_allow_anonymous_access
-def dongchang_tender_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """Tender notices and awards are public: commercial use is allocated in open competition."""
-    return {"success": True}
+# Tender notices and awards are public: commercial use is allocated in open competition.
+dongchang_tender_show = anyone
+dongchang_tender_list = anyone
 
-
-@tk.auth_allow_anonymous_access
-def dongchang_tender_list(context: Context, data_dict: DataDict) -> AuthResult:
-    return {"success": True}
-
-
-def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
-    if audience.is_bureau(context):
-        return {"success": True}
-    return {"success": False,
-            "msg": tk._("Only the Big Data Bureau announces, changes, awards and cancels"
-                        " tenders.")}
+_bureau = audience.bureau_only(N_("Only the Big Data Bureau announces, changes, awards and"
+                                  " cancels tenders."))
 
 
 dongchang_tender_create = _bureau

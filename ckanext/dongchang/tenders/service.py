@@ -18,7 +18,7 @@ from ckan.types import Context
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rows import one_or_not_found, page_of
 from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.kernel.schema import invalid, rendered
 from ckanext.dongchang.tenders import rules
@@ -246,8 +246,26 @@ def _state_filter(state: str, today: dt.date):
     return Tender.state == state
 
 
-def query_tenders(states: list[str], dataset_id: str | None = None,
-                  awardee_id: str | None = None):
+def list_tenders(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
+    """A page of tenders, newest first, filtered as ``dongchang_tender_list`` documents. An
+    unknown entry or user, or an entry the viewer may not see, has no tenders."""
+    dataset_id = awardee_id = None
+    if filters.get("dataset_id"):
+        dataset = model.Package.get(filters["dataset_id"])
+        visible = dataset is not None and audience.may_see_entry(
+            audience.reader_context(context), dataset.id)
+        dataset_id = dataset.id if visible else "-"
+    if filters.get("awardee"):
+        awardee = model.User.get(filters["awardee"])
+        awardee_id = awardee.id if awardee else "-"
+    query = _query_tenders(filters.get("state") or list(rules.LISTED_STATES),
+                           dataset_id, awardee_id)
+    return page_of(query, filters["page"], filters["limit"],
+                   lambda rows: [as_dict(row, context) for row in rows])
+
+
+def _query_tenders(states: list[str], dataset_id: str | None = None,
+                   awardee_id: str | None = None):
     today = dt.date.today()
     query = model.Session.query(Tender).filter(
         sa.or_(*[_state_filter(state, today) for state in states]))

@@ -4,15 +4,13 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from ckanext.dongchang.kernel.pages import call, login_first
+from ckanext.dongchang.kernel.pages import call, signed_in
 
 workbench_blueprint = Blueprint("dongchang_workbench", __name__)
 
 
+@signed_in()
 def index():
-    redirect = login_first()
-    if redirect:
-        return redirect
     return tk.render("dongchang/workbench/workbench.html",
                      {"workbench": call("dongchang_workbench", {})})
 

@@ -1,7 +1,7 @@
 """When an entry counts as published, and whether its metadata is public (DESIGN §4)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ckanext.dongchang.access.rules import visibility
@@ -20,24 +20,20 @@ def is_published(entry: Mapping[str, Any]) -> bool:
     )
 
 
+def _public(may_see: Callable[..., bool], entry: Mapping[str, Any]) -> bool:
+    """Whether ``may_see`` (one of visibility's questions) lets an anonymous visitor see it."""
+    return may_see(PUBLIC_VIEWER, str(entry.get("share_class") or ""),
+                   str(entry.get("open_class") or ""), is_published(entry))
+
+
 def metadata_is_public(entry: Mapping[str, Any]) -> bool:
     """True when anonymous visitors may see the metadata; CKAN's ``private`` is the inverse."""
-    return visibility.may_see_metadata(
-        PUBLIC_VIEWER,
-        str(entry.get("share_class") or ""),
-        str(entry.get("open_class") or ""),
-        is_published(entry),
-    )
+    return _public(visibility.may_see_metadata, entry)
 
 
 def data_is_public(entry: Mapping[str, Any]) -> bool:
     """True when anonymous visitors may download the data (unconditionally open, published)."""
-    return visibility.may_see_data(
-        PUBLIC_VIEWER,
-        str(entry.get("share_class") or ""),
-        str(entry.get("open_class") or ""),
-        is_published(entry),
-    )
+    return _public(visibility.may_see_data, entry)
 
 
 def least_viewer(entry: Mapping[str, Any]) -> frozenset[str]:

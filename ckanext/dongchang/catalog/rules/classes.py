@@ -8,7 +8,7 @@ mapping, as forms and the API deliver it, and never raises on odd values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -309,6 +309,14 @@ def _given(value: object) -> bool:
     return value is not None and value != ""
 
 
+def _check_choice(errors: Errors, entry: Mapping[str, Any], field: str,
+                  choices: Collection[str], message: str) -> None:
+    """A value given for ``field`` that is not one of ``choices`` is an error on it."""
+    value = entry.get(field)
+    if _given(value) and value not in choices:
+        add(errors, field, message)
+
+
 def _review_errors(entry: Mapping[str, Any]) -> Errors:
     """Art. 28: a confidentiality review, recorded with who and when, before sharing or opening.
 
@@ -316,10 +324,9 @@ def _review_errors(entry: Mapping[str, Any]) -> Errors:
     not open) must carry a *passed* review.
     """
     errors: Errors = {}
+    _check_choice(errors, entry, "confidentiality_review_status", REVIEW_STATUSES,
+                  N_("Choose a confidentiality review status: pending, passed or failed."))
     status = entry.get("confidentiality_review_status")
-    if _given(status) and status not in REVIEW_STATUSES:
-        add(errors, "confidentiality_review_status",
-             N_("Choose a confidentiality review status: pending, passed or failed."))
     if status == "passed":
         if is_blank(entry.get("confidentiality_reviewer")):
             add(errors, "confidentiality_reviewer",
@@ -328,10 +335,9 @@ def _review_errors(entry: Mapping[str, Any]) -> Errors:
         if not isinstance(reviewed_on, date) and is_blank(reviewed_on):
             add(errors, "confidentiality_reviewed_on",
                  N_("Give the date of the confidentiality review."))
+    _check_choice(errors, entry, "catalog_state", CATALOG_STATES,
+                  N_("The catalog state must be draft, submitted, published or returned."))
     state = entry.get("catalog_state")
-    if _given(state) and state not in CATALOG_STATES:
-        add(errors, "catalog_state",
-             N_("The catalog state must be draft, submitted, published or returned."))
     beyond_department = (
         entry.get("share_class") != "not_shared" or entry.get("open_class") != "not_open"
     )

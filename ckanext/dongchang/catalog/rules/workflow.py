@@ -402,12 +402,17 @@ def merge_revision(pending: Mapping[str, Any] | None, published: Mapping[str, An
             merged["resources"] = _merged_resources(base, _resources(published),
                                                     _resources(incoming))
         elif name == "tag_string":
-            merged.pop("tag_string", None)
-            merged["tags"] = [{"name": tag} for tag in (_tags(incoming) or "").split(", ")
-                              if tag]
+            _put_tags(merged, incoming)
         else:
             put(merged, name, incoming.get(name))
     return merged
+
+
+def _put_tags(entry: dict[str, Any], source: Mapping[str, Any]) -> None:
+    """``source``'s tags on ``entry`` as ``package_update`` takes them (``tags``, never the
+    form's ``tag_string`` beside them)."""
+    entry.pop("tag_string", None)
+    entry["tags"] = [{"name": tag} for tag in (_tags(source) or "").split(", ") if tag]
 
 
 def put(entry: dict[str, Any], name: str, value: Any) -> None:
@@ -434,9 +439,7 @@ def apply_revision(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> d
                                                                    "url_type")})
                 if r.get("id") in by_id else dict(r) for r in _resources(proposed)]
         elif name == "tag_string":
-            result.pop("tag_string", None)
-            result["tags"] = [{"name": tag} for tag in (_tags(proposed) or "").split(", ")
-                              if tag]
+            _put_tags(result, proposed)
         else:
             put(result, name, proposed.get(name))
     return result
