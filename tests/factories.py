@@ -148,3 +148,21 @@ class Tender(factories.CKANFactory):
     def _api_prepare_args(cls, data_dict: dict[str, Any]) -> dict[str, Any]:
         data_dict["context"] = {"user": _name_of(data_dict.pop("user", None))}
         return data_dict
+
+
+def district() -> dict[str, dict[str, Any]]:
+    """The departments most tests meet, by key: 区市场监督管理局 (``scjg``),
+    区人力资源和社会保障局 (``rsj``) and the Big Data Bureau (``bureau``)."""
+    return {"scjg": Department(name="dcf-scjg", title="区市场监督管理局"),
+            "rsj": Department(name="dcf-rsj", title="区人力资源和社会保障局"),
+            "bureau": Bureau()}
+
+
+def staff(departments: dict[str, Any], *people: tuple[str, str | None, str]
+          ) -> dict[str, dict[str, Any]]:
+    """Officials by name from ``(name, department key or None, capacity)``; ``None`` makes a
+    member of the public: ``staff(orgs, ("scjg-editor", "scjg", "editor"), ("citizen", None,
+    "member"))``."""
+    return {name: Official(name=name, capacity=capacity,
+                           department=departments[key] if key else None)
+            for name, key, capacity in people}

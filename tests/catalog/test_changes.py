@@ -8,7 +8,6 @@ import holidays
 import pytest
 from bs4 import BeautifulSoup
 from ckan import model
-from ckan.tests import factories, helpers
 from click.testing import CliRunner
 
 from ckanext.dongchang.calendar import deadlines
@@ -16,7 +15,7 @@ from ckanext.dongchang.catalog import cli
 from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import create_entry
+from tests.factories import CatalogEntry, district, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -28,19 +27,13 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def world(app, sysadmin):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn") for name in (
-        "scjg-editor", "rsj-admin", "bureau-admin")}
-    for user, org, role in [("scjg-editor", scjg, "editor"), ("rsj-admin", rsj, "admin"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
+    orgs = district()
+    users = staff(orgs, ("scjg-editor", "scjg", "editor"), ("rsj-admin", "rsj", "admin"),
+                  ("bureau-admin", "bureau", "admin"))
     entries = {
-        "scjg": create_entry(sysadmin, scjg["id"], name="scjg-registrations",
+        "scjg": CatalogEntry(user=sysadmin, owner_org=orgs["scjg"], name="scjg-registrations",
                              title="东昌府区市场主体登记信息"),
-        "rsj": create_entry(sysadmin, rsj["id"], name="rsj-insured",
+        "rsj": CatalogEntry(user=sysadmin, owner_org=orgs["rsj"], name="rsj-insured",
                             title="东昌府区企业职工基本养老保险参保人员明细"),
     }
     return {"entries": entries, "api": {name: Api(app, user) for name, user in users.items()}}

@@ -12,6 +12,7 @@ from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import create_entry, entry_dict
+from tests.factories import district, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -34,16 +35,11 @@ REGISTRATIONS = {
 
 @pytest.fixture
 def world(app):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn") for name in (
-        "scjg-admin", "scjg-editor", "rsj-admin", "bureau-admin", "citizen")}
-    for user, org, role in [("scjg-admin", scjg, "admin"), ("scjg-editor", scjg, "editor"),
-                            ("rsj-admin", rsj, "admin"), ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
-    return {"orgs": {"scjg": scjg, "rsj": rsj, "bureau": bureau}, "users": users,
+    orgs = district()
+    users = staff(orgs, ("scjg-admin", "scjg", "admin"), ("scjg-editor", "scjg", "editor"),
+                  ("rsj-admin", "rsj", "admin"), ("bureau-admin", "bureau", "admin"),
+                  ("citizen", None, "member"))
+    return {"orgs": orgs, "users": users,
             "api": {name: Api(app, user) for name, user in users.items()},
             "anonymous": Api(app)}
 
