@@ -84,9 +84,12 @@ def test_art15_task_rules():
     assert rules.mark_errors("a", "b", None, True) == {"duplicate_id": [rules.ALREADY_MARKED]}
     assert rules.merge_errors("open", ("a", "b"), None) == {"keep_id": [rules.KEEP_REQUIRED]}
     assert rules.merge_errors("merged", ("a", "b"), "a") == {"id": [rules.TASK_CLOSED]}
-    assert rules.removal_errors(True, False, False) == {"keep_id": [rules.KEEP_THE_PUBLISHED]}
-    assert rules.removal_errors(True, False, True) == {}
-    assert rules.removal_errors(False, False, False) == {}
+    assert rules.removal_errors(True, False, True, False) == {
+        "keep_id": [rules.KEEP_THE_PUBLISHED]}
+    assert rules.removal_errors(False, False, False, False) == {
+        "keep_id": [rules.REMOVED_NOT_VISIBLE]}
+    assert rules.removal_errors(True, False, False, True) == {}
+    assert rules.removal_errors(False, False, True, False) == {}
     assert rules.decline_errors("open", " ") == {"reason": [rules.DECLINE_NEEDS_REASON]}
     today = dt.date(2026, 12, 3)
     assert rules.task_status("open", dt.date(2026, 12, 2), today) == "overdue"
@@ -248,6 +251,27 @@ def test_art15_a_department_cannot_merge_published_data_into_an_unpublished_entr
                                           id=task["id"])["state"] == "open"
 
 
+def test_art15_a_department_cannot_take_in_data_it_may_not_see(world):
+    world["entry"](world["orgs"]["rsj"], "rsj-closed", RSJ_ITEMS,
+                   **class_fields("not_shared", "not_open"))
+    task = _mark(world, entry_id="scjg-companies", duplicate_id="rsj-closed")
+    error = world["api"]["scjg-editor"].error("dongchang_duplicate_merge", id=task["id"],
+                                              keep_id="scjg-companies")
+    assert "keep_id" in error
+    assert model.Session.query(AuditEvent).filter(
+        AuditEvent.action == "catalog_revision_submit").count() == 0
+    # The task and the mail name an entry the department may not see by its department only.
+    closed = model.Package.get("rsj-closed")
+    for text in (str(world["api"]["scjg-editor"].ok("dongchang_duplicate_task_list")),
+                 str(world["api"]["scjg-editor"].page(f"/dongchang/merges/{task['id']}")),
+                 *(str(row.message) for row in model.Session.query(MailOutbox)
+                   if row.message["email"] == "scjg-editor@example.gov.cn")):
+        assert closed.id not in text and "rsj-closed" not in text
+        assert "区人力资源和社会保障局" in text
+    shown = world["api"]["rsj-admin"].ok("dongchang_duplicate_task_show", id=task["id"])
+    assert shown["duplicate"]["title"] == "企业信息rsj-closed"
+
+
 def test_art15_old_address_of_a_hidden_kept_entry_answers_as_missing(world):
     hidden = world["entry"](world["orgs"]["scjg"], "scjg-hidden", SCJG_ITEMS,
                             **class_fields("not_shared", "not_open"))
@@ -328,12 +352,24 @@ def test_art15_bureau_marks_from_the_candidates_and_the_department_merges_on_its
     assert bench.select_one(link)
     page = api["scjg-editor"].page(f"/en/dongchang/merges/{task['id']}")
     options = {o["value"]: o.get_text() for o in page.select("select[name=keep_id] option")}
-    assert set(options) == {kept_id, task["entry"]["id"]}
-    assert all("企业信息scjg-companies" in text for text in options.values())  # titles, not ids
+    # Titles, not ids; rsj's entry under review is not the department's to see: named by its
+    # department only, and not offered to keep.
+    assert list(options) == [kept_id]
+    assert "企业信息scjg-companies" in options[kept_id]
+    assert "an entry your department may not see" in page.get_text()
+    assert "rsj-new" not in str(page) and "区人力资源和社会保障局" in page.get_text()
     merge_form = page.select_one("form.dongchang-merge-form")
     response = app.post(merge_form["action"], headers=api["scjg-editor"].headers,
                         data=_form_data(merge_form, keep_id=kept_id), status=200)
+    assert "may not see all of the other entry" in response.get_data(as_text=True)
+
+    # The Bureau sees both and merges on the same page.
+    page = api["bureau-admin"].page(f"/en/dongchang/merges/{task['id']}")
+    assert len(page.select("select[name=keep_id] option")) == 2
+    merge_form = page.select_one("form.dongchang-merge-form")
+    response = app.post(merge_form["action"], headers=api["bureau-admin"].headers,
+                        data=_form_data(merge_form, keep_id=kept_id), status=200)
     assert "The entries were merged into" in response.get_data(as_text=True)
     assert api["bureau-admin"].ok("dongchang_duplicate_task_show",
-                                  id=task["id"])["state"] == "in_review"  # kept is published
+                                  id=task["id"])["state"] == "merged"
     api["jyj-editor"].page(f"/en/dongchang/merges/{task['id']}", status=403)

@@ -48,8 +48,8 @@ def _list_schema(ignore_missing, unicode_safe) -> Schema:
             **paging_schema(max_limit=100)}
 
 
-def _answer(task_id: str) -> dict[str, Any]:
-    return merges.task_dicts([merges.get_task(task_id)])[0]
+def _answer(context: Context, task_id: str) -> dict[str, Any]:
+    return merges.task_dicts([merges.get_task(task_id)], context)[0]
 
 
 def dongchang_duplicate_mark(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def dongchang_duplicate_mark(context: Context, data_dict: DataDict) -> dict[str,
     """
     data = validated(data_dict, _mark_schema(), context)
     tk.check_access("dongchang_duplicate_mark", context, data)
-    return _answer(merges.mark(context, data).id)
+    return _answer(context, merges.mark(context, data).id)
 
 
 def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> dict[str
     """
     data = validated(data_dict, _merge_schema(), context)
     tk.check_access("dongchang_duplicate_merge", context, data)
-    return _answer(merges.merge(context, data["id"], data.get("keep_id")).id)
+    return _answer(context, merges.merge(context, data["id"], data.get("keep_id")).id)
 
 
 def dongchang_duplicate_decline(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def dongchang_duplicate_decline(context: Context, data_dict: DataDict) -> dict[s
     """
     data = validated(data_dict, _decline_schema(), context)
     tk.check_access("dongchang_duplicate_decline", context, data)
-    return _answer(merges.decline(context, data["id"], data.get("reason") or "").id)
+    return _answer(context, merges.decline(context, data["id"], data.get("reason") or "").id)
 
 
 @tk.side_effect_free
@@ -112,7 +112,7 @@ def dongchang_duplicate_task_show(context: Context, data_dict: DataDict) -> dict
     """
     data = validated(data_dict, _id_schema(), context)
     tk.check_access("dongchang_duplicate_task_show", context, data)
-    return _answer(data["id"])
+    return _answer(context, data["id"])
 
 
 @tk.side_effect_free

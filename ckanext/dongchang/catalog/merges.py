@@ -20,7 +20,7 @@ from ckan import model
 from ckan.types import Context
 from sqlalchemy.orm import aliased
 
-from ckanext.dongchang.access import audience
+from ckanext.dongchang.access import audience, enforcement
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import revisions, service
 from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
@@ -106,12 +106,14 @@ _MARKED_MAIL = (
         " one entry and moves the other's data items and files into it by %(due_on)s."
         " %(keep)s%(note)s\n\nMerge them or say why not: %(url)s"),
     lambda: tk._("The Bureau suggests keeping “%(title)s”. "),
+    lambda: tk._("an entry your department may not see"),
 )
 
 
 def _notify_marked(task: DuplicateMergeTask, entry: model.Package, duplicate: model.Package,
                    keep: model.Package | None) -> int:
-    """One bilingual mail to each editor and admin of either department."""
+    """One bilingual mail to each editor and admin of either department; an entry the reader
+    may not see is named only by its department (Art. 15 concerns them, DESIGN §4 still holds)."""
     orgs = {org.id: org for org in model.Session.query(model.Group).filter(
         model.Group.id.in_({entry.owner_org, duplicate.owner_org}))}
 
@@ -119,18 +121,26 @@ def _notify_marked(task: DuplicateMergeTask, entry: model.Package, duplicate: mo
         org = orgs.get(dataset.owner_org)
         return (org.title or org.name) if org else ""
 
-    facts = {"entry": entry.title, "duplicate": duplicate.title,
-             "entry_org": org_title(entry), "duplicate_org": org_title(duplicate),
-             "due_on": task.due_on.isoformat(), "note": task.note,
-             "url": tk.config["ckan.site_url"].rstrip("/") + f"/dongchang/merges/{task.id}"}
-    subject, body, keep_line = _MARKED_MAIL
-
-    def text() -> str:
-        keep_text = keep_line() % {"title": keep.title} if keep else ""
-        return body() % dict(facts, keep=keep_text)
-
+    subject, body, keep_line, unseen = _MARKED_MAIL
     users = {user.id: user for org_id in orgs for user in mail.editors_of(org_id)}
-    return mail.send(users.values(), lambda: subject() % facts, text)
+    sent = 0
+    for user in users.values():
+        seen = enforcement.visible_dataset_ids(audience.reader_context(user), task.pair)
+
+        def title(dataset: model.Package, seen: set[str] = seen) -> str:
+            return dataset.title if dataset.id in seen else unseen()
+
+        def facts(seen: set[str] = seen, title: Any = title) -> dict[str, Any]:
+            keep_text = keep_line() % {"title": title(keep)} if keep else ""
+            return {"entry": title(entry), "duplicate": title(duplicate),
+                    "entry_org": org_title(entry), "duplicate_org": org_title(duplicate),
+                    "due_on": task.due_on.isoformat(), "note": task.note, "keep": keep_text,
+                    "url": tk.config["ckan.site_url"].rstrip("/")
+                    + f"/dongchang/merges/{task.id}"}
+
+        sent += mail.send([user], lambda facts=facts: subject() % facts(),
+                          lambda facts=facts: body() % facts())
+    return sent
 
 
 # --- the department merges or declines -------------------------------------------------------
@@ -146,7 +156,7 @@ def merge(context: Context, task_id: str, keep_id: str | None) -> DuplicateMerge
     kept = _entry_or_field_error("keep_id", keep)
     other = _entry_or_field_error("id", rules.other_of(task.pair, keep))
     errors = rules.removal_errors(_published(other), _published(kept),
-                                  audience.is_bureau(context))
+                                  _sees_whole(context, other.id), audience.is_bureau(context))
     if errors:
         model.Session.rollback()
         raise tk.ValidationError(rendered(errors))
@@ -211,6 +221,19 @@ def on_review(sender: str, **kwargs: Any) -> None:
     AuditEvent.record(user.id if user else None, "duplicate_merge_returned", OBJECT_TYPE,
                       task.id, revision_id=revision.get("id"), reason=task.reason)
     model.Session.commit()
+
+
+def _sees_whole(context: Context, dataset_id: str) -> bool:
+    """Whether the actor may see the entry and every one of its files as they are (a file of
+    another version, or withheld, would move data to the actor's department it was not given)."""
+    try:
+        seen = tk.get_action("package_show")(audience.reader_context(context),
+                                             {"id": dataset_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return False
+    whole = service.current_entry(dataset_id)
+    urls = {r["id"]: r.get("url") for r in seen.get("resources") or []}
+    return all(urls.get(r["id"]) == r.get("url") for r in whole.get("resources") or [])
 
 
 def _published(dataset: model.Package) -> bool:
@@ -297,11 +320,14 @@ def list_tasks(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
                            DuplicateMergeTask.due_on, DuplicateMergeTask.created,
                            DuplicateMergeTask.id)
             .offset((page - 1) * limit).limit(limit).all())
-    return {"count": count, "page": page, "limit": limit, "results": task_dicts(rows, today)}
+    return {"count": count, "page": page, "limit": limit,
+            "results": task_dicts(rows, context, today)}
 
 
-def task_dicts(rows: list[DuplicateMergeTask], today: dt.date | None = None
-               ) -> list[dict[str, Any]]:
+def task_dicts(rows: list[DuplicateMergeTask], context: Context | None = None,
+               today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The tasks as the API gives them. With the reader's ``context`` (not the Bureau's), an
+    entry the reader may not see is named by its department only: no id, name or title."""
     today = today or dt.date.today()
     ids = {i for task in rows for i in (*task.pair, task.keep_id, task.kept_id) if i}
     datasets = {p.id: p for p in model.Session.query(model.Package)
@@ -311,14 +337,17 @@ def task_dicts(rows: list[DuplicateMergeTask], today: dt.date | None = None
         if datasets else {}
     users = {u.id: u for u in model.Session.query(model.User).filter(model.User.id.in_(
         {i for task in rows for i in (task.created_by, task.closed_by) if i}))} if rows else {}
+    hidden: set[str] = set()
+    if context is not None and not audience.is_bureau(context):
+        hidden = set(datasets) - enforcement.visible_dataset_ids(context, datasets)
     days = deadlines.calendar()
     out = []
     for task in rows:
         status = rules.task_status(task.state, task.due_on, today)
-        item = task.as_dict()
+        item = _masked(task.as_dict(), hidden)
         item.update(
-            entry=_entry_brief(datasets.get(task.entry_id), orgs),
-            duplicate=_entry_brief(datasets.get(task.duplicate_id), orgs),
+            entry=_entry_brief(datasets.get(task.entry_id), orgs, hidden),
+            duplicate=_entry_brief(datasets.get(task.duplicate_id), orgs, hidden),
             status=status, overdue=status == "overdue",
             working_days_overdue=days.working_days_between(task.due_on, today)
             if status == "overdue" else 0,
@@ -329,18 +358,31 @@ def task_dicts(rows: list[DuplicateMergeTask], today: dt.date | None = None
     return out
 
 
+def _masked(item: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
+    for field in ("entry_id", "duplicate_id", "keep_id", "kept_id", "removed_id"):
+        if item.get(field) in hidden:
+            if field == "removed_id":
+                item["removed_name"] = ""
+            item[field] = ""
+    return item
+
+
 def _name(user: model.User | None) -> str:
     return user.display_name if user else ""
 
 
-def _entry_brief(dataset: model.Package | None, orgs: dict[str, model.Group]) -> dict[str, Any]:
+def _entry_brief(dataset: model.Package | None, orgs: dict[str, model.Group],
+                 hidden: set[str]) -> dict[str, Any]:
     if dataset is None:
         return {}
     org = orgs.get(dataset.owner_org)
-    return {"id": dataset.id, "name": dataset.name, "title": dataset.title,
-            "state": dataset.state, "owner_org": dataset.owner_org,
-            "org_title": (org.title or org.name) if org else "",
-            "catalog_state": (dataset.extras or {}).get("catalog_state") or "draft"}
+    brief = {"owner_org": dataset.owner_org, "org_title": (org.title or org.name) if org else "",
+             "hidden": dataset.id in hidden}
+    if brief["hidden"]:
+        return dict(brief, id="", name="", title="", state="", catalog_state="")
+    return dict(brief, id=dataset.id, name=dataset.name, title=dataset.title,
+                state=dataset.state,
+                catalog_state=(dataset.extras or {}).get("catalog_state") or "draft")
 
 
 def redirect_target(name_or_id: str, context: Context) -> str | None:

@@ -28,6 +28,8 @@ TASK_FILTERS: tuple[str, ...] = (*TASK_STATES, "overdue")
 SAME_ENTRY = N_("An entry cannot be a duplicate of itself: choose two different entries.")
 KEEP_NOT_IN_PAIR = N_("The entry to keep must be one of the two duplicate entries.")
 KEEP_REQUIRED = N_("Choose the entry to keep.")
+REMOVED_NOT_VISIBLE = N_("Your department may not see all of the other entry's data: the other"
+                         " department keeps its entry, or the Big Data Bureau merges them.")
 KEEP_THE_PUBLISHED = N_("Keep the published entry: a published entry cannot be merged into one"
                         " that is not published.")
 ALREADY_MARKED = N_("These two entries already have an open merge task.")
@@ -67,13 +69,23 @@ def merge_errors(state: str, pair: tuple[str, str], keep_id: str | None) -> Erro
     return errors
 
 
-def removal_errors(removed_published: bool, kept_published: bool, by_bureau: bool) -> Errors:
-    """A department may not take published data out of the public catalog by merging it into
-    an entry the public does not see: a published entry merges only into a published one
-    (whose change the Bureau then reviews). The Bureau decides otherwise on its own."""
+def removal_errors(removed_published: bool, kept_published: bool, sees_removed_whole: bool,
+                   by_bureau: bool) -> Errors:
+    """What a department may not do by merging (the Bureau decides otherwise on its own):
+
+    * take published data out of the public catalog by merging it into an entry the public
+      does not see: a published entry merges only into a published one (whose change the
+      Bureau then reviews);
+    * take into its own entry another department's data it may not see (a not-shared entry,
+      or files shared only on conditions it was not granted).
+    """
     errors: Errors = {}
-    if removed_published and not kept_published and not by_bureau:
+    if by_bureau:
+        return errors
+    if removed_published and not kept_published:
         add(errors, "keep_id", KEEP_THE_PUBLISHED)
+    if not sees_removed_whole:
+        add(errors, "keep_id", REMOVED_NOT_VISIBLE)
     return errors
 
 
