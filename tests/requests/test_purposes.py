@@ -3,11 +3,11 @@ F-14; issue 18 item 11)."""
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories
 
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -17,9 +17,9 @@ pytestmark = [
 
 @pytest.fixture
 def world(app, sysadmin):
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    citizen = factories.User(name="citizen-wang", email="wang@example.com")
-    entry = create_entry(sysadmin, owner["id"], name="cond-open",
+    owner = Department(name="dcf-scjg", title="区市场监督管理局")
+    citizen = Official(name="citizen-wang", email="wang@example.com")
+    entry = CatalogEntry(user=sysadmin, owner_org=owner, name="cond-open",
                          **conditional(share_class="unconditional"))
     return {"citizen": Api(app, citizen), "entry": entry}
 

