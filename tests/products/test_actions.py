@@ -7,14 +7,15 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.dongchang.products import service
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders.model import ProductSource
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import Bureau, CatalogEntry, Department, staff
 from tests.grants import sign_agreement, verify_applicant
 
 SCHEMAS = ("ckanext.dongchang:schemas/catalog_entry.yaml"
@@ -35,30 +36,23 @@ def _day(offset: int) -> str:
 
 @pytest.fixture
 def world(app, sysadmin):
-    factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    other = factories.Organization(name="dcf-rsj", title="区人社局")
-    users = {name: factories.User(name=name, email=f"{name}@example.com") for name in (
-        "scjg-admin", "rsj-member", "company-li", "scholar-zhang", "citizen-wang")}
-    helpers.call_action("organization_member_create", id=owner["id"], username="scjg-admin",
-                        role="admin")
-    helpers.call_action("organization_member_create", id=other["id"], username="rsj-member",
-                        role="member")
+    orgs = {"bureau": Bureau(), "scjg": Department(name="dcf-scjg", title="区市场监督管理局"),
+            "rsj": Department(name="dcf-rsj", title="区人社局")}
+    users = staff(orgs, ("scjg-admin", "scjg", "admin"), ("rsj-member", "rsj", "member"),
+                  ("company-li", None, "member"), ("scholar-zhang", None, "member"),
+                  ("citizen-wang", None, "member"))
     past = _day(-200)
-    entries = {
-        "open": create_entry(sysadmin, owner["id"], name="market-entities",
-                             title="东昌府区市场主体名录", resource_code="371502-SCJG-00001",
-                             issued=past),
-        "credit": create_entry(sysadmin, owner["id"], name="credit", title="东昌府区企业信用信息",
-                               resource_code="371502-SCJG-00002", issued=past,
-                               **conditional(share_class="unconditional")),
-        "gov_only": create_entry(sysadmin, owner["id"], name="gov-only",
-                                 title="东昌府区企业年报明细", resource_code="371502-SCJG-00003",
-                                 issued=past,
-                                 **conditional(open_class="not_open", open_conditions="",
-                                               share_class="unconditional",
-                                               share_conditions="")),
+    gov_only = conditional(open_class="not_open", open_conditions="",
+                           share_class="unconditional", share_conditions="")
+    specs = {  # key: name, title, resource code, class fields
+        "open": ("market-entities", "东昌府区市场主体名录", "371502-SCJG-00001", {}),
+        "credit": ("credit", "东昌府区企业信用信息", "371502-SCJG-00002",
+                   conditional(share_class="unconditional")),
+        "gov_only": ("gov-only", "东昌府区企业年报明细", "371502-SCJG-00003", gov_only),
     }
+    entries = {key: CatalogEntry(user=sysadmin, owner_org=orgs["scjg"], name=name, title=title,
+                                 resource_code=code, issued=past, **fields)
+               for key, (name, title, code, fields) in specs.items()}
     api = {name: Api(app, user) for name, user in users.items()}
     api["bureau"] = Api(app, sysadmin)
     api["anonymous"] = Api(app)
