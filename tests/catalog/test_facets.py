@@ -1,7 +1,7 @@
 """Search facets for the regulation's own fields (issue 17 item 11).
 
-The search page facets by 部门, 开放类型, 共享类型, 资源分类 and 更新周期 (not by licence or the empty
-groups), labels in the page's language and values by their labels, and the counts come from
+The search page facets by 部门, 开放类型, 共享类型, 资源分类 and 更新周期 (not by licence or the
+empty groups), labels in the page's language and values by their labels, and the counts come from
 the permission-filtered query: an entry hidden from the viewer never shows in a count.
 """
 from __future__ import annotations
