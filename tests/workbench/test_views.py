@@ -133,7 +133,7 @@ def test_f10_bureau_reaches_review_changes_evaluation_audit_utilisation_tenders(
     section = bench.select_one(".dongchang-workbench-bureau")
     assert section.select_one("h3 .badge").get_text() == "0"  # the one entry was returned
     links = section.select(".dongchang-workbench-links a")
-    assert len(links) == 6
+    assert len(links) == 7  # with the merge tasks (Art. 15)
     for link in links:
         assert app.get(link["href"], headers=bureau.headers).status_code == 200, link["href"]
 
