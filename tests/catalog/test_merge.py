@@ -91,6 +91,8 @@ def test_art15_task_rules():
     assert rules.removal_errors(True, False, False, True) == {}
     assert rules.removal_errors(False, False, True, False) == {}
     assert rules.decline_errors("open", " ") == {"reason": [rules.DECLINE_NEEDS_REASON]}
+    assert rules.effective_state("in_review", "withdrawn") == "open"
+    assert rules.effective_state("in_review", "pending") == "in_review"
     today = dt.date(2026, 12, 3)
     assert rules.task_status("open", dt.date(2026, 12, 2), today) == "overdue"
     assert rules.task_status("open", today, today) == "open"
@@ -238,6 +240,19 @@ def test_art15_a_returned_merge_opens_the_task_again(world):
     assert [e.action for e in model.Session.query(AuditEvent).filter(
         AuditEvent.object_id == task["id"]).order_by(AuditEvent.id)] == [
         "duplicate_mark", "duplicate_merge_submit", "duplicate_merge_returned"]
+
+
+def test_art15_a_withdrawn_merge_change_opens_the_task_again(world):
+    from ckanext.dongchang.catalog.revision_model import PendingRevision
+
+    task = _mark(world, keep_id="scjg-companies")
+    editor = world["api"]["scjg-editor"]
+    held = editor.ok("dongchang_duplicate_merge", id=task["id"])
+    model.Session.get(PendingRevision, held["revision_id"]).state = "withdrawn"  # a later edit
+    model.Session.commit()
+    assert editor.ok("dongchang_duplicate_task_show", id=task["id"])["status"] == "open"
+    declined = editor.ok("dongchang_duplicate_decline", id=task["id"], reason="改由人社局保留")
+    assert declined["state"] == "declined" and declined["kept_id"] is None
 
 
 def test_art15_a_department_cannot_merge_published_data_into_an_unpublished_entry(world):

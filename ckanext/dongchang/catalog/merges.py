@@ -24,6 +24,7 @@ from ckanext.dongchang.access import audience, enforcement
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import revisions, service
 from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
+from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import merge as rules
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel import mail
@@ -146,7 +147,7 @@ def _notify_marked(task: DuplicateMergeTask, entry: model.Package, duplicate: mo
 # --- the department merges or declines -------------------------------------------------------
 
 def merge(context: Context, task_id: str, keep_id: str | None) -> DuplicateMergeTask:
-    task = get_task(task_id, for_update=True)
+    task = _current(get_task(task_id, for_update=True))
     keep = _resolve(keep_id or task.keep_id, task)
     errors = rules.merge_errors(task.state, task.pair, keep)
     if errors:
@@ -223,6 +224,22 @@ def on_review(sender: str, **kwargs: Any) -> None:
     model.Session.commit()
 
 
+def _revision_state(task: DuplicateMergeTask) -> str | None:
+    if not task.revision_id:
+        return None
+    revision = model.Session.get(PendingRevision, task.revision_id)
+    return revision.state if revision is not None else None
+
+
+def _current(task: DuplicateMergeTask) -> DuplicateMergeTask:
+    """The locked task, open again if its held change was withdrawn meanwhile."""
+    if rules.effective_state(task.state, _revision_state(task)) == "open" \
+            and task.state == "in_review":
+        task.state = "open"
+        task.kept_id = task.removed_id = task.removed_name = task.revision_id = None
+    return task
+
+
 def _sees_whole(context: Context, dataset_id: str) -> bool:
     """Whether the actor may see the entry and every one of its files as they are (a file of
     another version, or withheld, would move data to the actor's department it was not given)."""
@@ -278,7 +295,7 @@ def _moved_file(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def decline(context: Context, task_id: str, reason: str) -> DuplicateMergeTask:
-    task = get_task(task_id, for_update=True)
+    task = _current(get_task(task_id, for_update=True))
     errors = rules.decline_errors(task.state, reason)
     if errors:
         model.Session.rollback()
@@ -340,12 +357,17 @@ def task_dicts(rows: list[DuplicateMergeTask], context: Context | None = None,
     hidden: set[str] = set()
     if context is not None and not audience.is_bureau(context):
         hidden = set(datasets) - enforcement.visible_dataset_ids(context, datasets)
+    held = [task.revision_id for task in rows if task.revision_id]
+    revisions_states = dict(model.Session.query(PendingRevision.id, PendingRevision.state)
+                            .filter(PendingRevision.id.in_(held)).all()) if held else {}
     days = deadlines.calendar()
     out = []
     for task in rows:
-        status = rules.task_status(task.state, task.due_on, today)
+        state = rules.effective_state(task.state, revisions_states.get(task.revision_id))
+        status = rules.task_status(state, task.due_on, today)
         item = _masked(task.as_dict(), hidden)
         item.update(
+            state=state,
             entry=_entry_brief(datasets.get(task.entry_id), orgs, hidden),
             duplicate=_entry_brief(datasets.get(task.duplicate_id), orgs, hidden),
             status=status, overdue=status == "overdue",

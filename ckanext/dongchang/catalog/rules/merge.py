@@ -123,6 +123,14 @@ def merged_items(kept: list[dict[str, Any]] | None,
     return result
 
 
+def effective_state(state: str, revision_state: str | None) -> str:
+    """A task ``in_review`` whose change is no longer pending without having been published
+    (the department withdrew it by a later edit, or it was returned) is open again."""
+    if state == "in_review" and revision_state in ("withdrawn", "returned"):
+        return "open"
+    return state
+
+
 def task_status(state: str, due_on: date, today: date) -> str:
     """``merged``, ``declined``, ``overdue`` (open past ``due_on``) or ``open``."""
     if state != "open":
