@@ -19,6 +19,7 @@ from ckanext.dongchang.catalog.rules.workflow import CHANGE_STATES
 from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.schema import (
     choice,
+    decision_schema,
     file_content,
     paging_schema,
     text_field,
@@ -206,9 +207,7 @@ def dongchang_catalog_withdraw(context: Context, data_dict: DataDict) -> dict[st
     return revisions.request_withdrawal(context, data["id"], data.get("reason", ""))
 
 
-@tk.validator_args
-def _withdraw_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
+_withdraw_schema = decision_schema
 
 
 @tk.side_effect_free

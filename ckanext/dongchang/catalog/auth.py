@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import AuthResult, Context, DataDict
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.messages import N_
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
@@ -29,33 +30,25 @@ def _entry(dataset_id: object) -> model.Package | None:
         return None
 
 
-def _bureau_or_editor(context: Context, dataset: model.Package | None) -> bool:
-    if dataset is None or not context.get("user"):
-        return False
-    return audience.is_bureau(context) or service.may_edit(context["user"], dataset)
+def _bureau_or_editor(entry_key: str, refusal: str) -> AuthFunction:
+    """The auth of an action on one entry (named by ``entry_key``) that the Bureau and the
+    entry's department's editors and admins may call; others get ``refusal`` (a msgid)."""
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        dataset = _entry(data_dict.get(entry_key))
+        if dataset is not None and context.get("user") and (
+                audience.is_bureau(context) or service.may_edit(context["user"], dataset)):
+            return allowed()
+        return refused(tk._(refusal))
+    return auth
 
 
-def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
-        return allowed()
-    return refused(tk._("Only the department's editors and admins can submit its entries."))
+dongchang_catalog_submit = _bureau_or_editor(
+    "id", N_("Only the department's editors and admins can submit its entries."))
+dongchang_catalog_withdraw = _bureau_or_editor(
+    "id", N_("Only the department's editors and admins can ask to withdraw its entries."))
 
-
-def dongchang_catalog_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
-    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
-        return allowed()
-    return refused(tk._("Only the department's editors and admins can ask to withdraw its"
-                        " entries."))
-
-
-def _bureau(context: Context, data_dict: DataDict) -> AuthResult:
-    if context.get("user") and audience.is_bureau(context):
-        return allowed()
-    return refused(tk._("Only the Big Data Bureau reviews the catalog."))
-
-
-dongchang_catalog_review = _bureau
-dongchang_catalog_mark_duplicate = _bureau
+dongchang_catalog_review = audience.bureau_only(N_("Only the Big Data Bureau reviews the catalog."))
+dongchang_catalog_mark_duplicate = dongchang_catalog_review
 
 
 def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
@@ -76,17 +69,11 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> AuthResult:
 dongchang_catalog_revision_list = dongchang_catalog_list
 
 
-def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> AuthResult:
-    if _bureau_or_editor(context, _entry(data_dict.get("id"))):
-        return allowed()
-    return refused(tk._("Only the Bureau and the entry's department can look for its duplicates."))
-
-
-def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> AuthResult:
-    if _bureau_or_editor(context, _entry(data_dict.get("dataset_id"))):
-        return allowed()
-    return refused(tk._("Only the department's editors and admins can record changes to its"
-                    " entries."))
+dongchang_duplicate_candidates = _bureau_or_editor(
+    "id", N_("Only the Bureau and the entry's department can look for its duplicates."))
+dongchang_catalog_change_create = _bureau_or_editor(
+    "dataset_id", N_("Only the department's editors and admins can record changes to its"
+                     " entries."))
 
 
 def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> AuthResult:

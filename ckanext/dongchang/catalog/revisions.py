@@ -32,6 +32,7 @@ from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
+from ckanext.dongchang.kernel.rows import of_entry, page_of
 from ckanext.dongchang.kernel.schema import rendered
 
 HELD_KEY = "dongchang_pending_revision"  # in the answer of a held save
@@ -414,22 +415,23 @@ def list_revisions(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     if filters.get("org"):
         query = query.filter(model.Package.owner_org == service.get_org(filters["org"]).id)
     if filters.get("dataset_id"):
-        dataset = model.Package.get(filters["dataset_id"])
-        query = query.filter(PendingRevision.dataset_id == (dataset.id if dataset else ""))
+        query = of_entry(query, PendingRevision.dataset_id, filters["dataset_id"])
     if filters.get("state"):
         query = query.filter(PendingRevision.state == filters["state"])
-    limit, page = filters["limit"], filters["page"]  # checked by the action's paging schema
-    count = query.count()
-    rows = (query.order_by(sa.desc(PendingRevision.updated_at), PendingRevision.id)
-            .offset((page - 1) * limit).limit(limit).all())
-    results = []
-    for revision, dataset in rows:
-        item = dict(revision.summary(), dataset_name=dataset.name, dataset_title=dataset.title,
-                    owner_org=dataset.owner_org,
-                    field_labels=field_labels(list(revision.fields)))
-        if filters.get("include_diff"):
-            item["changes"] = workflow.revision_diff(service.current_entry(dataset.id),
-                                                  revision.proposed)
-        results.append(item)
-    return {"count": count, "page": page, "limit": limit, "results": results}
+    query = query.order_by(sa.desc(PendingRevision.updated_at), PendingRevision.id)
+
+    def shown(rows: list[Any]) -> list[dict[str, Any]]:
+        results = []
+        for revision, dataset in rows:
+            item = dict(revision.summary(), dataset_name=dataset.name,
+                        dataset_title=dataset.title, owner_org=dataset.owner_org,
+                        field_labels=field_labels(list(revision.fields)))
+            if filters.get("include_diff"):
+                item["changes"] = workflow.revision_diff(service.current_entry(dataset.id),
+                                                      revision.proposed)
+            results.append(item)
+        return results
+
+    # page and limit were checked by the action's paging schema
+    return page_of(query, filters["page"], filters["limit"], shown)
 

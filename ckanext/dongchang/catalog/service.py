@@ -28,7 +28,7 @@ from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
-from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rows import of_entry, one_or_not_found, page_of
 from ckanext.dongchang.kernel.rules import parse_date
 from ckanext.dongchang.kernel.schema import invalid, rendered
 
@@ -505,7 +505,6 @@ def soon_until(today: dt.date) -> dt.date:
 
 def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     today = dt.date.today()
-    limit, page = filters["limit"], filters["page"]  # checked by the action's paging schema
     query = model.Session.query(CatalogChange).join(
         model.Package, model.Package.id == CatalogChange.dataset_id)
     if filters.get("org"):
@@ -513,8 +512,7 @@ def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     if not audience.is_bureau(context):
         query = query.filter(model.Package.owner_org.in_(editable_org_ids(context.get("user"))))
     if filters.get("dataset_id"):
-        dataset = model.Package.get(filters["dataset_id"])
-        query = query.filter(CatalogChange.dataset_id == (dataset.id if dataset else ""))
+        query = of_entry(query, CatalogChange.dataset_id, filters["dataset_id"])
     state = filters.get("state")
     if state == "open":
         query = query.filter(CatalogChange.reported_on.is_(None))
@@ -526,12 +524,10 @@ def list_changes(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     if filters.get("due_soon"):
         query = query.filter(CatalogChange.reported_on.is_(None),
                              CatalogChange.due_on >= today, CatalogChange.due_on <= limit_day)
-    count = query.count()
-    rows = (query.order_by(sa.case((CatalogChange.reported_on.is_(None), 0), else_=1),
+    query = query.order_by(sa.case((CatalogChange.reported_on.is_(None), 0), else_=1),
                            CatalogChange.due_on, CatalogChange.created)
-            .offset((page - 1) * limit).limit(limit).all())
-    return {"count": count, "page": page, "limit": limit,
-            "results": change_dicts(rows, today, limit_day)}
+    return page_of(query, filters["page"], filters["limit"],
+                   lambda rows: change_dicts(rows, today, limit_day))
 
 
 def change_dicts(rows: list[CatalogChange], today: dt.date,

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 
 def page_of(query: Any, page: int, limit: int,
@@ -14,6 +15,13 @@ def page_of(query: Any, page: int, limit: int,
     count = query.count()
     rows = query.offset((page - 1) * limit).limit(limit).all()
     return {"count": count, "page": page, "limit": limit, "results": shown(rows)}
+
+
+def of_entry(query: Any, column: Any, entry: str) -> Any:
+    """``query`` narrowed to rows whose ``column`` holds the id of the catalog entry ``entry``
+    names (id or URL name); an unknown entry matches no row."""
+    dataset = model.Package.get(entry)
+    return query.filter(column == (dataset.id if dataset else ""))
 
 
 def one_or_not_found(query: Any, not_found: str, for_update: bool = False) -> Any:

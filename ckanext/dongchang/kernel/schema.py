@@ -105,6 +105,11 @@ def _day(value: Any) -> Any:
     return value.date() if isinstance(value, datetime) else value
 
 
+def decision_schema() -> Schema:
+    """The schema of a decision on one row that may say why: ``id`` and ``reason``."""
+    return row_schema(reason=text_field(4000))
+
+
 def period_in_order(start: str, end: str) -> Validator:
     """A schema's ``__after`` check that the period from the day field ``start`` to ``end``
     does not end before it starts (each end may be left open)."""

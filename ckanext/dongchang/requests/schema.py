@@ -9,6 +9,7 @@ from ckan.types import Schema
 
 from ckanext.dongchang.kernel.schema import (
     date_field,
+    decision_schema,
     flag_field,
     paging_schema,
     row_schema,
@@ -56,8 +57,7 @@ def access_request_resubmit(ignore_missing) -> Schema:
     return row_schema(**schema)
 
 
-def access_request_decision() -> Schema:
-    return row_schema(reason=text_field(4000))
+access_request_decision = decision_schema
 
 
 @tk.validator_args

@@ -20,7 +20,7 @@ from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.kernel.rows import one_or_not_found, page_of
+from ckanext.dongchang.kernel.rows import of_entry, one_or_not_found, page_of
 from ckanext.dongchang.kernel.rules import date_or_none
 from ckanext.dongchang.kernel.schema import invalid, rendered
 from ckanext.dongchang.requests import agreements, authority, mails, rules, scope
@@ -384,8 +384,7 @@ def list_requests(context: Context, filters: dict[str, Any]) -> dict[str, Any]:
     if filters.get("state"):
         query = query.filter(AccessRequest.state == filters["state"])
     if filters.get("dataset_id"):
-        dataset = model.Package.get(filters["dataset_id"])
-        query = query.filter(AccessRequest.dataset_id == (dataset.id if dataset else ""))
+        query = of_entry(query, AccessRequest.dataset_id, filters["dataset_id"])
     if filters.get("overdue"):
         query = query.filter(AccessRequest.state == "submitted",
                              AccessRequest.due_on < dt.date.today())

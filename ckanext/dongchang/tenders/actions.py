@@ -10,7 +10,13 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema
 
-from ckanext.dongchang.kernel.schema import paging_schema, row_schema, text_field, validated
+from ckanext.dongchang.kernel.schema import (
+    decision_schema,
+    paging_schema,
+    row_schema,
+    text_field,
+    validated,
+)
 from ckanext.dongchang.tenders import rules, service
 
 __all__ = [
@@ -59,8 +65,7 @@ def tender_award() -> Schema:
                       contract_start=text_field(20), contract_end=text_field(20))
 
 
-def tender_cancel() -> Schema:
-    return row_schema(reason=text_field(4000))
+tender_cancel = decision_schema
 
 
 @tk.validator_args
