@@ -13,6 +13,7 @@ from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
 from ckanext.dongchang.catalog import revisions as catalog_revisions
 from ckanext.dongchang.catalog import service as catalog_service
+from ckanext.dongchang.products import rules as product_rules
 from ckanext.dongchang.products import service as product_service
 from ckanext.dongchang.requests import rules as request_rules
 from ckanext.scheming.helpers import scheming_language_text
@@ -22,7 +23,7 @@ __all__ = [
     "dongchang_access_notice", "dongchang_may_see_inbox", "dongchang_products_of_entry",
     "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
-    "dongchang_entry_status", "render_datetime",
+    "dongchang_entry_status", "render_datetime", "humanize_entity_type",
 ]
 
 
@@ -173,3 +174,15 @@ def _displayed(value: Any) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(tk.h.get_display_timezone())
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
+                         purpose: str) -> str | None:
+    """CKAN names a dataset type by its code ("Data-Products", "Add Data-Product"); the
+    data-product type is named in the reader's language instead (issue 17 items 12, 15)."""
+    if (entity_type, object_type) == ("package", product_service.PRODUCT_TYPE):
+        label = product_rules.TYPE_LABELS.get(purpose)
+        if label:
+            return tk._(label)
+    return next_helper(entity_type, object_type, purpose)

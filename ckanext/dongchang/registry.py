@@ -36,6 +36,7 @@ from ckanext.dongchang.oversight import auth as oversight_auth
 from ckanext.dongchang.oversight import views as oversight_views
 from ckanext.dongchang.portal import actions as portal_actions
 from ckanext.dongchang.portal import auth as portal_auth
+from ckanext.dongchang.portal import views as portal_views
 from ckanext.dongchang.products import actions as product_actions
 from ckanext.dongchang.products import auth as product_auth
 from ckanext.dongchang.products import validators as product_validators
@@ -67,7 +68,7 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               open_list_views.open_lists_blueprint,
               tender_views.tenders_blueprint, product_views.products_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
-              delivery_views.delivery_blueprint,
+              delivery_views.delivery_blueprint, portal_views.portal_blueprint,
               dcat_views.dcat_blueprint, share_catalog.share_catalog_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,

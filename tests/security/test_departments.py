@@ -204,6 +204,8 @@ def test_f1_site_config_turns_off_user_created_organisations(tmp_path):
                    capture_output=True, timeout=120)
     lines = [line.replace(" ", "") for line in ini.read_text().splitlines()]
     assert "ckan.auth.user_create_organizations=false" in lines
+    assert "ckan.auth.user_create_groups=false" in lines  # a group's text is public unreviewed
+    assert "ckan.gravatar_default=disabled" in lines  # no foreign service sees who looks
 
 
 def test_f1_department_form_offers_the_flag_to_the_bureau_only(world):

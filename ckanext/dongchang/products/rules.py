@@ -157,3 +157,32 @@ def citations(product_title: str, developer: str, sources: Sequence[CitedSource]
 
 
 
+
+
+# What CKAN's pages call the data-product type, for each place it names a type
+# (``h.humanize_entity_type`` purposes); CKAN would show "Data-Products", "Add Data-Product" ….
+TYPE_LABELS: dict[str, str] = {
+    "add link": N_("Register a data product"),
+    "create label": N_("Register a data product"),
+    "create title": N_("Register a data product"),
+    "breadcrumb": N_("Data products"),
+    "content tab": N_("Data products"),
+    "facet label": N_("Data products"),
+    "main nav": N_("Data products"),
+    "page title": N_("Data products"),
+    "delete confirmation": N_("Are you sure you want to delete this data product?"),
+    "description placeholder": N_("What the product does and for whom..."),
+    "edit label": N_("Edit data product"),
+    "form label": N_("Data product"),
+    "my label": N_("My data products"),
+    "view label": N_("View data product"),
+    "name placeholder": N_("My data product"),
+    "no any objects": N_("No data product has been registered yet."),
+    "no associated label": N_("There are no data products built on this entry."),
+    "no description": N_("There is no description for this data product."),
+    "no label": N_("Data product"),
+    "save label": N_("Save data product"),
+    "update label": N_("Update data product"),
+    "search placeholder": N_("Search data products..."),
+    "you not member": N_("You have registered no data product."),
+}
