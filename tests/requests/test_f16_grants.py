@@ -18,6 +18,7 @@ from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -32,22 +33,18 @@ def _file(label: str, audience: str) -> dict:
 
 @pytest.fixture
 def world(app, sysadmin):
-    owner = factories.Organization(name="dcf-f16-owner", title="区市场监督管理局")
-    other = factories.Organization(name="dcf-f16-other", title="区人社局")
-    users = {"admin": factories.User(name="f16-admin"),
-             "official": factories.User(name="f16-official"),
-             "citizen": factories.User(name="f16-citizen")}
-    helpers.call_action("organization_member_create", id=owner["id"],
-                        username="f16-admin", role="admin")
-    helpers.call_action("organization_member_create", id=other["id"],
-                        username="f16-official", role="member")
+    owner = Department(name="dcf-f16-owner", title="区市场监督管理局")
+    other = Department(name="dcf-f16-other", title="区人社局")
+    users = {"admin": Official(name="f16-admin", department=owner, capacity="admin"),
+             "official": Official(name="f16-official", department=other, capacity="member"),
+             "citizen": Official(name="f16-citizen")}
     entries = {
         # conditionally shared and opened: an open version (names removed), a shared version
         # (all fields), two open parts, and the department's own working file
-        "both": create_entry(sysadmin, owner["id"], name="f16-both", **conditional(),
+        "both": CatalogEntry(user=sysadmin, owner_org=owner, name="f16-both", **conditional(),
                              resources=[_file("开放版一", "open"), _file("开放版二", "open"),
                                         _file("共享版", "shared"), _file("内部", "owner")]),
-        "share": create_entry(sysadmin, owner["id"], name="f16-share",
+        "share": CatalogEntry(user=sysadmin, owner_org=owner, name="f16-share",
                               **conditional(open_class="not_open", open_conditions=""),
                               resources=[_file("共享版", "shared"), _file("内部", "owner")]),
     }

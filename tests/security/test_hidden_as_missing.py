@@ -12,11 +12,12 @@ import uuid
 
 import pytest
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from tests.api import Viewer
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -82,11 +83,9 @@ PAGES = {
 @pytest.fixture
 def world(app, sysadmin):
     """A department's closed, government-only and deleted entries, each edited once."""
-    owner_org = factories.Organization(name="ham-owner")
-    other_org = factories.Organization(name="ham-other")
-    colleague = factories.User(name="ham-colleague")
-    helpers.call_action("organization_member_create", id=other_org["id"],
-                        username=colleague["name"], role="member")
+    owner_org = Department(name="ham-owner")
+    other_org = Department(name="ham-other")
+    colleague = Official(name="ham-colleague", department=other_org, capacity="member")
     government_only = conditional(open_class="not_open", open_conditions="",
                                   share_class="unconditional", share_conditions="",
                                   share_reason="", share_legal_basis="")
@@ -95,7 +94,7 @@ def world(app, sysadmin):
     kinds = {"closed": closed, "gov": government_only, "deleted": {}}
     entries = {}
     for kind, fields in kinds.items():
-        entry = create_entry(sysadmin, owner_org["id"], name=f"ham-{kind}", **fields)
+        entry = CatalogEntry(user=sysadmin, owner_org=owner_org, name=f"ham-{kind}", **fields)
         helpers.call_action("package_patch", context={"user": sysadmin["name"]},
                             id=entry["id"], notes="修订后的说明。")
         entries[kind] = entry
