@@ -11,6 +11,7 @@ from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
 from tests.entries import LEGAL_BASIS, conditional, create_entry
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -24,14 +25,13 @@ _NOT_OPEN = {"open_class": "not_open", "open_reason": "涉及个人信息",
 
 @pytest.fixture
 def world(sysadmin):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    editor = factories.User(name="scjg-editor")
-    helpers.call_action("organization_member_create", id=scjg["id"], username="scjg-editor",
-                        role="editor")
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    rsj = Department(name="dcf-rsj", title="区人力资源和社会保障局")
+    editor = Official(name="scjg-editor", department=scjg, capacity="editor")
 
     def entry(org, code, title, **fields):
-        return create_entry(sysadmin, org["id"], resource_code=code, title=title, **fields)
+        return CatalogEntry(user=sysadmin, owner_org=org, resource_code=code, title=title,
+                            **fields)
 
     entries = {
         "open_b": entry(scjg, "371502-SCJG-00002", "B 东昌府区市场主体登记信息",
