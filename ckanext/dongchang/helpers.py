@@ -24,6 +24,7 @@ __all__ = [
     "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
+    "dongchang_product_sources",
 ]
 
 
@@ -186,3 +187,10 @@ def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
         if label:
             return tk._(label)
     return next_helper(entity_type, object_type, purpose)
+
+
+def dongchang_product_sources(product: dict[str, Any]) -> list[dict[str, Any]]:
+    """A product's sources as its citation names them for the reader (title, resource code and
+    department of each entry the reader may see), for the product page."""
+    context = {"user": current_user.name if current_user.is_authenticated else ""}
+    return tk.get_action("dongchang_product_citation")(context, {"id": product["id"]})["sources"]

@@ -357,3 +357,21 @@ def test_art25_the_entry_page_snippet_lists_products_and_offers_registration(wor
     link = BeautifulSoup(str(html), "html.parser").select_one(".dongchang-products-of-entry a")
     assert link.get_text() == product["title"]
     assert link["href"].endswith(f"/data-product/{product['name']}")
+
+
+def test_i17_product_page_lists_its_sources_and_no_stock_dataset_furniture(world):
+    """Issue 17 item 15: a product's page names its sources (title and resource code), in
+    Chinese; it has no follow button, follower count or 'this dataset has no data' note."""
+    product = _register(world["api"]["citizen-wang"], [
+        {"dataset_id": "371502-SCJG-00001", "acquired_on": _day(-3)}])["result"]
+    page = _soup(world["api"]["anonymous"].get(f"/data-product/{product['name']}"))
+    text = page.get_text(" ")
+    sources = page.select_one(".dongchang-product-sources")
+    assert sources is not None
+    assert "东昌府区市场主体名录" in sources.get_text() and "371502-SCJG-00001" in sources.get_text()
+    for stock in ("没有数据", "关注者", "追随者", "Followers", "no data"):
+        assert stock not in text, stock
+    assert not page.select('a[href*="/follow"], [data-module="follow"]')
+    listing = _soup(world["api"]["anonymous"].get("/data-product/"))
+    assert "数据产品" in listing.select_one("h1, .page-heading, title").get_text() or \
+        "数据产品" in listing.title.get_text()
