@@ -12,7 +12,8 @@ from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import CatalogEntry, Department, Official
 from tests.grants import sign_agreement
 
 pytestmark = [
@@ -25,32 +26,32 @@ SECRET_URL = "https://files.example.gov.cn/secret-requested-data.csv"
 
 @pytest.fixture
 def world(app, sysadmin):
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    other = factories.Organization(name="dcf-rsj", title="区人社局")
-    users = {
-        "admin": factories.User(name="scjg-admin", email="admin@scjg.example.gov.cn"),
-        "editor": factories.User(name="scjg-editor", email="editor@scjg.example.gov.cn"),
-        "official": factories.User(name="rsj-member", email="official@rsj.example.gov.cn"),
-        "citizen": factories.User(name="citizen-wang", email="wang@example.com"),
-        "scholar": factories.User(name="liaocheng-univ", email="research@lcu.example.edu.cn"),
+    owner = Department(name="dcf-scjg", title="区市场监督管理局")
+    other = Department(name="dcf-rsj", title="区人社局")
+    people = {  # key: name, address, department, capacity
+        "admin": ("scjg-admin", "admin@scjg.example.gov.cn", owner, "admin"),
+        "editor": ("scjg-editor", "editor@scjg.example.gov.cn", owner, "editor"),
+        "official": ("rsj-member", "official@rsj.example.gov.cn", other, "member"),
+        "citizen": ("citizen-wang", "wang@example.com", None, "member"),
+        "scholar": ("liaocheng-univ", "research@lcu.example.edu.cn", None, "member"),
     }
-    for role, org, capacity in [("admin", owner, "admin"), ("editor", owner, "editor"),
-                                ("official", other, "member")]:
-        helpers.call_action("organization_member_create", id=org["id"],
-                            username=users[role]["name"], role=capacity)
+    users = {key: Official(name=name, email=email, department=org, capacity=capacity)
+             for key, (name, email, org, capacity) in people.items()}
+
+    def entry(name, **fields):
+        return CatalogEntry(user=sysadmin, owner_org=owner, name=name, **fields)
+
     entries = {
-        "cond_open": create_entry(sysadmin, owner["id"], name="cond-open",
-                                  title="东昌府区市场主体经营异常名录",
-                                  resources=[{"name": "名录", "url": SECRET_URL, "format": "CSV",
-                                              "audience": "open"}],
-                                  **conditional(share_class="unconditional")),
-        "cond_share": create_entry(sysadmin, owner["id"], name="cond-share",
-                                   title="东昌府区企业年报明细",
-                                   **conditional(open_class="not_open", open_conditions="")),
-        "open": create_entry(sysadmin, owner["id"], name="open-entry"),
-        "closed": create_entry(sysadmin, owner["id"], name="closed-entry",
-                               **conditional(share_class="not_shared", open_class="not_open",
-                                             share_conditions="", open_conditions="")),
+        "cond_open": entry("cond-open", title="东昌府区市场主体经营异常名录",
+                           resources=[{"name": "名录", "url": SECRET_URL, "format": "CSV",
+                                       "audience": "open"}],
+                           **conditional(share_class="unconditional")),
+        "cond_share": entry("cond-share", title="东昌府区企业年报明细",
+                            **conditional(open_class="not_open", open_conditions="")),
+        "open": entry("open-entry"),
+        "closed": entry("closed-entry",
+                        **conditional(share_class="not_shared", open_class="not_open",
+                                      share_conditions="", open_conditions="")),
     }
     return {"users": users, "entries": entries, "owner": owner,
             "api": {name: Api(app, user) for name, user in users.items()}}
