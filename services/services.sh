@@ -199,17 +199,22 @@ jena_up() {
 jena_down() { :; }
 jena_status() { jena_built && echo "jena: RdfCheck built" || echo "jena: not built"; }
 
+# --- nginx: installed for the production topology and its test; no daemon here -----------------
+nginx_up() { command -v nginx >/dev/null || apt_install nginx-light; }
+nginx_down() { :; }
+nginx_status() { command -v nginx >/dev/null && echo "nginx: installed" || echo "nginx: missing"; }
+
 # --- dispatch --------------------------------------------------------------------------------
 action=${1:-status}; shift || true
-services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr jena)
+services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr jena nginx)
 mkdir -p "$STATE"
 case $action in
   up|down|status) ;;
-  *) die "usage: $0 up|down|status [postgres|redis|solr|jena ...]" ;;
+  *) die "usage: $0 up|down|status [postgres|redis|solr|jena|nginx ...]" ;;
 esac
 for service in "${services[@]}"; do
   case $service in
-    postgres|redis|solr|jena) "${service}_${action}" ;;
+    postgres|redis|solr|jena|nginx) "${service}_${action}" ;;
     *) die "unknown service: $service" ;;
   esac
 done
