@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from ckanext.dongchang.catalog import cli, spreadsheet
 from tests.conftest import PLUGINS
+from tests.factories import Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -71,12 +72,9 @@ def _xlsx(rows, items=(), labels=None):
 
 @pytest.fixture
 def world(app):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    users = {name: factories.User(name=name) for name in ("scjg-admin", "scjg-editor")}
-    helpers.call_action("organization_member_create", id=org["id"], username="scjg-admin",
-                        role="admin")
-    helpers.call_action("organization_member_create", id=org["id"], username="scjg-editor",
-                        role="editor")
+    org = Department(name="dcf-scjg", title="区市场监督管理局")
+    users = {name: Official(name=name, department=org, capacity=capacity)
+             for name, capacity in (("scjg-admin", "admin"), ("scjg-editor", "editor"))}
     tokens = {name: factories.APIToken(user=name)["token"] for name in users}
     return {"org": org, "headers": {n: {"Authorization": t} for n, t in tokens.items()}}
 
