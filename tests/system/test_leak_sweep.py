@@ -312,7 +312,9 @@ def _build_world(app) -> World:
         f"https://files.example.gov.cn/{marker('newurla', 'revised')}.csv")
     response = editor.post("package_update", status=None, **changed)
     print(response)
-    editor.ok("package_delete", id=entries["deleted"]["id"])
+    # A published entry leaves the catalog only by the Bureau (issue 17 item 5).
+    editor.error("package_delete", status=403, id=entries["deleted"]["id"])
+    api["sysadmin"].ok("package_delete", id=entries["deleted"]["id"])
     # Group membership, follows, a relationship, a change event, a tender: more surfaces.
     factories.Group(name="swp-group")
     for key, entry in entries.items():
