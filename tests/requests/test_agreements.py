@@ -9,7 +9,8 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.requests.model import AccessAgreement, AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import Bureau, CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -22,23 +23,20 @@ CITY = "lc-dsjj"
 
 @pytest.fixture
 def world(app, sysadmin):
-    owner = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    district = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    city = factories.Organization(name=CITY, title="聊城市大数据局")
-    people = {
-        "provider": (owner, "admin", "scjg-admin@example.gov.cn"),
-        "district": (district, "admin", "dsjj-admin@example.gov.cn"),
-        "city": (city, "editor", "lc-dsjj@example.gov.cn"),
+    owner = Department(name="dcf-scjg", title="区市场监督管理局")
+    city = Department(name=CITY, title="聊城市大数据局")
+    people = {  # key: name, address, department, capacity
+        "provider": ("provider-user", "scjg-admin@example.gov.cn", owner, "admin"),
+        "district": ("district-user", "dsjj-admin@example.gov.cn", Bureau(), "admin"),
+        "city": ("city-user", "lc-dsjj@example.gov.cn", city, "editor"),
+        "body": ("water-company", "ops@water.example.com", None, "member"),
+        "company": ("company-li", "li@company.example.com", None, "member"),
+        "citizen": ("citizen-wang", "wang@example.com", None, "member"),
     }
-    users = {}
-    for name, (org, role, email) in people.items():
-        users[name] = factories.User(name=f"{name}-user", email=email)
-        helpers.call_action("organization_member_create", id=org["id"],
-                            username=users[name]["name"], role=role)
-    users["body"] = factories.User(name="water-company", email="ops@water.example.com")
-    users["company"] = factories.User(name="company-li", email="li@company.example.com")
-    users["citizen"] = factories.User(name="citizen-wang", email="wang@example.com")
-    entry = create_entry(sysadmin, owner["id"], name="cond-both", title="东昌府区供水管网数据",
+    users = {key: Official(name=name, email=email, department=org, capacity=capacity)
+             for key, (name, email, org, capacity) in people.items()}
+    entry = CatalogEntry(user=sysadmin, owner_org=owner, name="cond-both",
+                         title="东昌府区供水管网数据",
                          resources=[{"name": "管网（开放版）", "url": SECRET_URL, "format": "CSV",
                                      "audience": "open"},
                                     {"name": "管网（共享版）", "url": SECRET_URL, "format": "CSV",
