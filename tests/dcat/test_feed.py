@@ -24,6 +24,7 @@ from tests.access.test_permission_matrix import MATRIX, Row
 from tests.conftest import PLUGINS
 from tests.dcat import shacl
 from tests.entries import create_entry
+from tests.factories import Bureau, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -75,15 +76,11 @@ def _fields(number: int, key: str, row: Row) -> dict:
 
 @pytest.fixture
 def world(sysadmin):
-    owner_org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    other_org = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    factories.Organization(name="dcf-dsj", title="区大数据局", is_bureau="true")
-    users = {"owner": factories.User(name="scjg-editor"),
-             "government": factories.User(name="rsj-member")}
-    helpers.call_action("organization_member_create", id=owner_org["id"],
-                        username="scjg-editor", role="editor")
-    helpers.call_action("organization_member_create", id=other_org["id"],
-                        username="rsj-member", role="member")
+    owner_org = Department(name="dcf-scjg", title="区市场监督管理局")
+    other_org = Department(name="dcf-rsj", title="区人力资源和社会保障局")
+    Bureau(name="dcf-dsj")
+    users = {"owner": Official(name="scjg-editor", department=owner_org, capacity="editor"),
+             "government": Official(name="rsj-member", department=other_org)}
     entries = {}
     for number, (key, row) in enumerate(MATRIX.items()):
         entries[key] = create_entry(
