@@ -58,7 +58,8 @@ def test_f4_dataset_page_tells_each_visitor_what_to_do(app, site):
     chinese = _soup(app.get("/dataset/elderly-care", headers=site["citizen"]))
     assert "申请" in chinese.select_one(".dongchang-notice").get_text()
     owner = _soup(app.get("/en/dataset/elderly-care", headers=site["admin"]))
-    assert owner.select_one(".dongchang-notice") is None
+    # the department is offered the withdrawal (issue 17 item 5), never an application
+    assert owner.select_one(".dongchang-notice:not(.dongchang-entry-withdrawal)") is None
 
 
 def test_f4_apply_form_shows_errors_inline_and_keeps_the_input(app, site):
@@ -115,3 +116,29 @@ def test_f4_decision_forms_only_for_the_department(app, site):
     for form in admin_view.select("form"):
         if form.get("method", "").lower() == "post":
             assert form.find("input", attrs={"name": "_csrf_token"}) is not None
+
+
+def test_i17_apply_form_defaults_the_applicant_kind_from_the_account(app, site):
+    citizen = _soup(app.get("/dataset/elderly-care/request", headers=site["citizen"]))
+    chosen = citizen.select_one("select[name=applicant_kind] option[selected]")
+    assert chosen is not None and chosen["value"] == "citizen"
+    official = _soup(app.get("/dataset/elderly-care/request", headers=site["admin"]))
+    chosen = official.select_one("select[name=applicant_kind] option[selected]")
+    assert chosen is not None and chosen["value"] == "department"
+
+
+def test_i17_apply_form_shows_every_error_at_once_by_its_label(app, site):
+    response = _apply(app, site, purpose="", use_scenario="")
+    summary = _soup(response).select_one(".error-explanation")
+    assert summary is not None
+    text = summary.get_text(" ", strip=True)
+    assert "用途" in text and "应用场景" in text  # both fields, named as the form names them
+    for key in ("purpose", "use_scenario", "applicant_kind"):
+        assert key not in text
+
+
+
+def test_i17_the_commercial_use_error_links_the_tenders(app, site):
+    page = _soup(_apply(app, site, purpose="commercial"))
+    link = page.select_one(".dongchang-tender-link a")
+    assert link is not None and link["href"].endswith("/tender")

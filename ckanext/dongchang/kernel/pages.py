@@ -103,9 +103,13 @@ def form_errors(not_found: str = "", message: str = "") -> Iterator[dict[str, An
             tk.h.flash_error(message or tk._("Please correct the highlighted fields."))
 
 
-def error_summary(errors: dict[str, Any]) -> dict[str, Any]:
-    """The first message of each field, for ``form.errors`` at the top of a form."""
-    return {key: value[0] if isinstance(value, list) else value for key, value in errors.items()}
+def error_summary(errors: dict[str, Any],
+                  labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """The first message of each field, for ``form.errors`` at the top of a form, each named by
+    its label in ``labels`` (the form's own words, not the field's key) where one is given."""
+    labels = labels or {}
+    return {labels.get(key, key): value[0] if isinstance(value, list) else value
+            for key, value in errors.items()}
 
 
 # --- navigation -------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ def access_request_create(not_empty, unicode_safe, ignore_missing) -> Schema:
         "resource_ids": [ignore_missing, _list_of_ids],
         "applicant_kind": [ignore_missing, unicode_safe],
         "applicant_org_id": [ignore_missing, unicode_safe],
-        "purpose": [not_empty, unicode_safe],
+        # a missing purpose is the rules' error, reported with every other (issue 17 item 9)
+        "purpose": [ignore_missing, unicode_safe],
         "use_scenario": text_field(4000),
         "security_measures": text_field(4000),
         "institution": text_field(200),

@@ -45,7 +45,7 @@ def _form() -> dict[str, Any]:
 def apply(id: str):
     """The application form for a catalog entry, and its submission."""
     dataset = show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"applicant_kind": _kind_of_account()}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         data = _form()
@@ -56,10 +56,29 @@ def apply(id: str):
                 "Your request was submitted. The department will answer by %(due_on)s.")
                 % {"due_on": created["due_on"]})
             return tk.redirect_to("dongchang_requests.read", id=created["id"])
+    labels = form_labels()
     return tk.render("dongchang/requests/request_form.html", {
-        "pkg_dict": dataset, "data": data, "errors": errors,
-        "error_summary": error_summary(errors),
+        "pkg_dict": dataset, "data": data, "errors": errors, "labels": labels,
+        "error_summary": error_summary(errors, labels),
     })
+
+
+def _kind_of_account() -> str:
+    """What the form offers first: a member of a department applies as a department, anyone
+    else as a citizen (issue 17 item 9); the applicant may still choose another kind."""
+    return "department" if tk.h.dongchang_is_department_member() else "citizen"
+
+
+def form_labels() -> dict[str, str]:
+    """The application form's field labels, shown by the fields and by the error summary."""
+    return {
+        "applicant_kind": tk._("I apply as"), "purpose": tk._("Purpose"),
+        "use_scenario": tk._("Use scenario"), "security_measures": tk._("Security measures"),
+        "institution": tk._("Research institution"),
+        "public_interest_attested": tk._("Public-interest research"),
+        "tender_id": tk._("Awarded tender"), "period_start": tk._("Use from"),
+        "period_end": tk._("Use until"), "resource_ids": tk._("Files"),
+    }
 
 
 def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
