@@ -12,7 +12,7 @@ from ckan.tests import factories
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.delivery.test_access_log import _path, _rows, _upload, world  # noqa: F401
+from tests.delivery.conftest import _path, _rows, _upload
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from tests.conftest import PLUGINS
-from tests.delivery.test_access_log import _path, world  # noqa: F401 (the fixture)
+from tests.delivery.conftest import _path
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -47,8 +47,8 @@ SKIPPED_PATHS = re.compile(
 MAX_PAGES = 120
 # The regulation's own terms, given in Chinese beside their English rendering on the English
 # site (a gloss, as the About page cites the measures by their Chinese title and number).
-GLOSSED_TERMS = ("东昌府区政务数据资源管理暂行办法", "东昌政办字〔2020〕12号", "非政务部门", "政务部门",
-                 "区大数据局", "归口单位", "协议")
+GLOSSED_TERMS = ("东昌府区政务数据资源管理暂行办法", "东昌政办字〔2020〕12号", "非政务部门",
+                 "政务部门", "区大数据局", "归口单位", "协议")
 # Department URL names start with the district's prefix; form placeholders show one.
 IDENTIFIER_PREFIXES = ("dcf-",)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")

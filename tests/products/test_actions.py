@@ -368,7 +368,8 @@ def test_i17_product_page_lists_its_sources_and_no_stock_dataset_furniture(world
     text = page.get_text(" ")
     sources = page.select_one(".dongchang-product-sources")
     assert sources is not None
-    assert "东昌府区市场主体名录" in sources.get_text() and "371502-SCJG-00001" in sources.get_text()
+    listed = sources.get_text()
+    assert "东昌府区市场主体名录" in listed and "371502-SCJG-00001" in listed
     for stock in ("没有数据", "关注者", "追随者", "Followers", "no data"):
         assert stock not in text, stock
     assert not page.select('a[href*="/follow"], [data-module="follow"]')
