@@ -4,6 +4,7 @@ so pages stop re-fetching some twenty files on every view. A real nginx (``make 
 installs Debian's) runs the config ``services/prod/nginx_conf.py`` writes for this site."""
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import socket
@@ -31,8 +32,10 @@ def nginx(tmp_path):
                     str(ROOT / "test.ini"), "--listen", str(port), "--upstream",
                     f"127.0.0.1:{_free_port()}", "--state", str(tmp_path), "--out", str(conf)],
                    check=True, capture_output=True, timeout=180, env=os.environ)
-    # Workers run as the test's own user here (the production config names www-data for root).
-    conf.write_text(conf.read_text().replace("user www-data;\n", ""))
+    # Workers run as the test's own user (the production config names www-data when run as
+    # root, which may not read a checkout in a private temporary directory, as CI's is).
+    conf.write_text(conf.read_text().replace("user www-data;\n",
+                                             f"user {getpass.getuser()};\n"))
     (tmp_path / "tmp").mkdir()
     subprocess.run(["nginx", "-c", str(conf), "-p", str(tmp_path)], check=True, timeout=30)
     try:
