@@ -229,3 +229,14 @@ def test_f2_form_shows_the_rule_error_inline_and_keeps_the_input(app, sysadmin, 
     assert "legal basis" in error_block.get_text().lower()
     assert soup.find("textarea", attrs={"name": "open_conditions"}).get_text() == "须申请"
     assert _package_count() == 0
+
+
+def test_f9_an_entry_without_a_url_name_gets_one_from_its_resource_code(sysadmin, org):
+    """Issue 19 item 10: stable ASCII names harvesters can use (a Chinese title gives none)."""
+    data = entry_dict(org["id"], resource_code="371502-SCJG-00042")
+    data.pop("name")
+    created = helpers.call_action("package_create", context={"user": sysadmin["name"]}, **data)
+    assert created["name"] == "371502-scjg-00042"
+    given = create_entry(sysadmin, org["id"], name="market-entities",
+                         resource_code="371502-SCJG-00043")
+    assert given["name"] == "market-entities"  # a name the department gives stays

@@ -12,7 +12,7 @@ from ckanext.dongchang.catalog.rules import freshness
 from ckanext.dongchang.oversight import rules
 
 WEIGHTS = {"catalog_completeness": 20, "catalog_timeliness": 20, "response_timeliness": 20,
-           "share_open_ratio": 15, "freshness": 15, "products": 10}
+           "share_open_ratio": 15, "freshness": 15, "products": 10, "use": 0}
 
 
 def _figures(**overrides):
@@ -21,7 +21,7 @@ def _figures(**overrides):
         "share_not_shared": 2, "open_unconditional": 4, "open_conditional": 2,
         "open_not_open": 4, "catalog_updates_on_time": 3, "catalog_updates_overdue": 1,
         "requests_received": 5, "overdue_responses": 1, "freshness_applicable": 8,
-        "freshness_overdue": 2, "entries_with_products": 2,
+        "freshness_overdue": 2, "entries_with_products": 2, "entries_delivered": 4,
     }
     figures.update(overrides)
     return figures
@@ -38,6 +38,7 @@ def test_art6_each_criterion_is_a_fraction_of_what_the_department_did():
         "share_open_ratio": pytest.approx((8 / 10 + 6 / 10) / 2),  # 共享 and 开放
         "freshness": 0.75,                    # 2 of 8 entries overdue for their cycle
         "products": 0.25,                     # 2 of 8 published entries used by a product
+        "use": 0.5,                           # 4 of 8 published entries' gated data delivered
     }
 
 
@@ -97,6 +98,7 @@ def test_art6_score_stays_between_0_and_100(figures, weights):
                                        figures["freshness_applicable"])
     figures["entries_with_products"] = min(figures["entries_with_products"],
                                            figures["published"])
+    figures["entries_delivered"] = min(figures["entries_delivered"], figures["published"])
     value = rules.score(figures, weights)["value"]
     assert value is None or 0 <= value <= 100
 
@@ -169,3 +171,11 @@ def test_art16_grace_skips_chinese_holidays():
 
 def test_art16_entry_without_any_date_is_not_judged():
     assert not freshness.is_overdue(None, "daily", 0, _WeekdaysOnly(), dt.date(2026, 1, 1))
+
+
+def test_art6_use_is_the_share_of_published_entries_whose_gated_data_was_delivered():
+    """Issue 18 item 13 / issue 16 item 6: access-log use is a criterion once the log exists."""
+    fractions = rules.criterion_fractions({"published": 4, "entries_delivered": 1})
+    assert fractions["use"] == 0.25
+    assert rules.criterion_fractions({"published": 0})["use"] is None
+    assert rules.parse_weights(["use:30", "catalog_completeness:70"])["use"] == 30

@@ -24,6 +24,7 @@ __all__ = [
     "dongchang_max_length",
     "dongchang_bool_string",
     "dongchang_resource_code",
+    "dongchang_name_from_code",
     "dongchang_related_resource_codes",
     "dongchang_department_name",
     "dongchang_catalog_entry_rules",
@@ -69,6 +70,18 @@ def dongchang_bool_string(value: Any) -> Any:
     if text in ("false", "no", "0", "off", "否"):
         return "false"
     raise tk.Invalid(tk._("Choose yes or no."))
+
+
+def dongchang_name_from_code(key: FlattenKey, data: FlattenDataDict,
+                             errors: FlattenErrorDict, context: Context) -> None:
+    """A new entry without a URL name takes its resource code, lower-cased
+    (``371502-scjg-00001``): a stable ASCII name harvesters keep, where a Chinese title gives
+    none (issue 19 item 10). A name given, or an existing entry's, is left alone."""
+    if context.get("package") or not _blank_input(data.get(key)):
+        return
+    code = data.get(("resource_code",))
+    if isinstance(code, str) and re.fullmatch(r"[A-Za-z0-9-]{2,100}", code.strip()):
+        data[key] = code.strip().lower()
 
 
 def dongchang_resource_code(key: FlattenKey, data: FlattenDataDict,

@@ -19,6 +19,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import freshness
 from ckanext.dongchang.catalog.model import CatalogChange
+from ckanext.dongchang.delivery.model import AccessLogEntry
 from ckanext.dongchang.oversight import rules
 from ckanext.dongchang.products import service
 from ckanext.dongchang.requests.model import AccessRequest
@@ -34,7 +35,8 @@ COLUMNS = (
     "requests_received", "requests_approved", "requests_refused", "approval_rate",
     "refusal_rate", "median_response_working_days", "overdue_responses", "active_grants",
     "catalog_updates_on_time", "catalog_updates_overdue", "products_registered",
-    "entries_with_products", "freshness_applicable", "freshness_overdue",
+    "entries_with_products", "freshness_applicable", "freshness_overdue", "deliveries",
+    "entries_delivered",
 )
 
 
@@ -218,7 +220,27 @@ def _add_freshness(rows: dict[str, dict[str, Any]], start: dt.date | None,
 
 #: The figures of the other features (products, catalog updates, freshness): each fills its
 #: columns in ``rows`` (keyed by organisation id) for the period.
-PERIOD_FIGURES = [_add_products, _add_catalog_updates, _add_freshness]
+def _add_use(rows: dict[str, dict[str, Any]], start: dt.date | None,
+             end: dt.date | None) -> None:
+    """Deliveries of each department's gated data in the period, from the access log, and how
+    many of its published entries they reached (Art. 25 ¶4: the Bureau follows use)."""
+    entry = sa.orm.aliased(model.Package)
+    published = entry.extras["catalog_state"].astext == "published"
+    query = (
+        model.Session.query(entry.owner_org, sa.func.count(AccessLogEntry.id),
+                            sa.func.count(sa.distinct(
+                                sa.case((published, AccessLogEntry.dataset_id)))))
+        .join(entry, entry.id == AccessLogEntry.dataset_id)
+        .filter(entry.owner_org.in_(list(rows)))
+        .group_by(entry.owner_org)
+    )
+    query = _written_in(query, AccessLogEntry.occurred_at, start, end)
+    for org_id, deliveries, entries_delivered in query:
+        rows[org_id]["deliveries"] = deliveries
+        rows[org_id]["entries_delivered"] = entries_delivered
+
+
+PERIOD_FIGURES = [_add_products, _add_catalog_updates, _add_freshness, _add_use]
 
 
 def _sum(departments: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ckanext.dongchang.kernel.messages import N_, Message
 
 #: Criterion names, in the order pages and reports show them.
 CRITERIA = ("catalog_completeness", "catalog_timeliness", "response_timeliness",
-            "share_open_ratio", "freshness", "products")
+            "share_open_ratio", "freshness", "products", "use")
 
 
 class WeightsError(ValueError):
@@ -53,6 +53,8 @@ def criterion_fractions(figures: Mapping[str, Any]) -> dict[str, float | None]:
         "share_open_ratio": (shared / entries + opened / entries) / 2 if entries else None,
         "freshness": None if stale is None else 1 - stale,
         "products": _fraction(figures.get("entries_with_products") or 0, published),
+        # Art. 25 ¶4: data in use, from the access log (deliveries of gated data)
+        "use": _fraction(figures.get("entries_delivered") or 0, published),
     }
 
 

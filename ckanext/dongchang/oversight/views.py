@@ -45,6 +45,8 @@ def column_labels() -> dict[str, str]:
         "entries_with_products": tk._("Published entries used by data products"),
         "freshness_applicable": tk._("Entries with a dated update cycle"),
         "freshness_overdue": tk._("Entries overdue for their update cycle"),
+        "deliveries": tk._("Deliveries of gated data"),
+        "entries_delivered": tk._("Published entries whose gated data was delivered"),
         "score": tk._("Score"),
     }
 
@@ -58,6 +60,7 @@ def criterion_labels() -> dict[str, str]:
         "share_open_ratio": tk._("Entries shared and opened"),
         "freshness": tk._("Data current for its update cycle"),
         "products": tk._("Entries used by data products"),
+        "use": tk._("Entries whose gated data was used (access log)"),
     }
 
 
