@@ -7,7 +7,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.dongchang.access import audience
 from ckanext.dongchang.delivery import service
 from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.schema import file_content, invalid, paging_schema, validated
@@ -43,9 +42,7 @@ def dongchang_access_log_list(context: Context, data_dict: DataDict) -> dict[str
         filters["user_id"] = service.user_id(data["user"])
         if filters["user_id"] is None:
             raise invalid("user", N_("No such user."))
-    scope = audience.memberships_for(context.get("auth_user_obj") or context.get("user"),
-                                     context)
-    return service.entries(scope, filters, data["page"], data["limit"])
+    return service.entries(context, filters, data["page"], data["limit"])
 
 
 def dongchang_trace_copy(context: Context, data_dict: DataDict) -> dict[str, Any]:

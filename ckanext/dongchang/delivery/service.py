@@ -136,9 +136,11 @@ def user_id(name_or_id: str) -> str | None:
     return user.id if user is not None else None
 
 
-def entries(scope: audience.Memberships, filters: dict[str, Any], page: int,
-            limit: int) -> dict[str, Any]:
-    """One page of the rows ``scope`` may see, newest first, with the entry and file names."""
+def entries(context: Any, filters: dict[str, Any], page: int, limit: int) -> dict[str, Any]:
+    """One page of the rows the context's user may see, newest first, with the entry and file
+    names."""
+    scope = audience.memberships_for(context.get("auth_user_obj") or context.get("user"),
+                                     context)
     query = _visible(model.Session.query(AccessLogEntry), scope)
     for column in ("dataset_id", "request_id", "user_id"):
         if filters.get(column):

@@ -167,26 +167,33 @@ def _add_requests(rows: dict[str, dict[str, Any]], start: dt.date | None,
             row["active_grants"] += 1
 
 
+def _per_department(rows: dict[str, dict[str, Any]], start: dt.date | None,
+                    end: dt.date | None, counted: Any, entry_column: Any, time_column: Any,
+                    names: tuple[str, str]) -> None:
+    """Per department: how many ``counted`` things in the period, and how many of its
+    *published* entries (``entry_column``) they touched; written into ``rows`` under
+    ``names``. The one query shape behind products registered and deliveries."""
+    entry = sa.orm.aliased(model.Package)
+    published = entry.extras["catalog_state"].astext == "published"
+    query = (
+        model.Session.query(entry.owner_org, sa.func.count(counted),
+                            sa.func.count(sa.distinct(sa.case((published, entry_column)))))
+        .join(entry, entry.id == entry_column)
+        .filter(entry.owner_org.in_(list(rows)))
+        .group_by(entry.owner_org)
+    )
+    for org_id, count, entries in _written_in(query, time_column, start, end):
+        rows[org_id][names[0]] = count
+        rows[org_id][names[1]] = entries
+
+
 def _add_products(rows: dict[str, dict[str, Any]], start: dt.date | None,
                   end: dt.date | None) -> None:
     """Data products registered on each department's entries (Art. 25: utilisation), and how
     many of its published entries they use."""
-    source_entry = sa.orm.aliased(model.Package)
-    published = source_entry.extras["catalog_state"].astext == "published"
-    query = (
-        model.Session.query(source_entry.owner_org,
-                            sa.func.count(sa.distinct(ProductSource.product_id)),
-                            sa.func.count(sa.distinct(
-                                sa.case((published, ProductSource.dataset_id)))))
-        .join(source_entry, source_entry.id == ProductSource.dataset_id)
-        .filter(source_entry.owner_org.in_(list(rows)))
-        .group_by(source_entry.owner_org)
-    )
-    query = _written_in(query, ProductSource.created, start, end)
-    for org_id, count, entries_used in query:
-        rows[org_id]["products_registered"] = count
-        rows[org_id]["entries_with_products"] = entries_used
-
+    _per_department(rows, start, end, sa.distinct(ProductSource.product_id),
+                    ProductSource.dataset_id, ProductSource.created,
+                    ("products_registered", "entries_with_products"))
 
 
 def _add_catalog_updates(rows: dict[str, dict[str, Any]], start: dt.date | None,
@@ -224,20 +231,8 @@ def _add_use(rows: dict[str, dict[str, Any]], start: dt.date | None,
              end: dt.date | None) -> None:
     """Deliveries of each department's gated data in the period, from the access log, and how
     many of its published entries they reached (Art. 25 ¶4: the Bureau follows use)."""
-    entry = sa.orm.aliased(model.Package)
-    published = entry.extras["catalog_state"].astext == "published"
-    query = (
-        model.Session.query(entry.owner_org, sa.func.count(AccessLogEntry.id),
-                            sa.func.count(sa.distinct(
-                                sa.case((published, AccessLogEntry.dataset_id)))))
-        .join(entry, entry.id == AccessLogEntry.dataset_id)
-        .filter(entry.owner_org.in_(list(rows)))
-        .group_by(entry.owner_org)
-    )
-    query = _written_in(query, AccessLogEntry.occurred_at, start, end)
-    for org_id, deliveries, entries_delivered in query:
-        rows[org_id]["deliveries"] = deliveries
-        rows[org_id]["entries_delivered"] = entries_delivered
+    _per_department(rows, start, end, AccessLogEntry.id, AccessLogEntry.dataset_id,
+                    AccessLogEntry.occurred_at, ("deliveries", "entries_delivered"))
 
 
 PERIOD_FIGURES = [_add_products, _add_catalog_updates, _add_freshness, _add_use]
