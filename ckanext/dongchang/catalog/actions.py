@@ -22,6 +22,7 @@ from ckanext.dongchang.kernel.schema import (
     decision_schema,
     file_content,
     paging_schema,
+    row_schema,
     text_field,
     validated,
 )
@@ -38,20 +39,13 @@ __all__ = [
 # --- navl schemas (types and sizes; the rules are in policy.catalog_workflow) -----------------
 
 @tk.validator_args
-def _id_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
-
-
-@tk.validator_args
 def _review_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "decision": [not_empty, unicode_safe],
-            "reason": text_field(4000)}
+    return row_schema(decision=[not_empty, unicode_safe], reason=text_field(4000))
 
 
 @tk.validator_args
 def _duplicate_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "survivor_id": [not_empty, unicode_safe],
-            "reason": text_field(4000)}
+    return row_schema(survivor_id=[not_empty, unicode_safe], reason=text_field(4000))
 
 
 QUEUE_KINDS = ("new", "change")
@@ -146,7 +140,7 @@ def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> dict[str,
         ``orgs`` (department names; ``org`` the first), ``datasets`` (their entries that the
         caller may see) and ``message``
     """
-    data = validated(data_dict, _id_schema(), context)
+    data = validated(data_dict, row_schema(), context)
     tk.check_access("dongchang_catalog_submit", context, data)
     return service.submit(context, data["id"])
 
@@ -332,7 +326,7 @@ def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> di
 
     :param id: the change event id
     """
-    data = validated(data_dict, _id_schema(), context)
+    data = validated(data_dict, row_schema(), context)
     tk.check_access("dongchang_catalog_change_report", context, data)
     change = service.report_change(context, data["id"])
     return service.change_dicts([change], *_today_and_soon())[0]

@@ -14,7 +14,14 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.catalog import merges
 from ckanext.dongchang.catalog.rules import merge as rules
-from ckanext.dongchang.kernel.schema import invalid, paging_schema, text_field, validated
+from ckanext.dongchang.kernel.schema import (
+    decision_schema,
+    invalid,
+    paging_schema,
+    row_schema,
+    text_field,
+    validated,
+)
 
 __all__ = ["dongchang_duplicate_mark", "dongchang_duplicate_merge",
            "dongchang_duplicate_decline", "dongchang_duplicate_task_list",
@@ -28,18 +35,8 @@ def _mark_schema(not_empty, ignore_missing, unicode_safe) -> Schema:
 
 
 @tk.validator_args
-def _merge_schema(not_empty, ignore_missing, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "keep_id": [ignore_missing, unicode_safe]}
-
-
-@tk.validator_args
-def _decline_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe], "reason": text_field(4000)}
-
-
-@tk.validator_args
-def _id_schema(not_empty, unicode_safe) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
+def _merge_schema(ignore_missing, unicode_safe) -> Schema:
+    return row_schema(keep_id=[ignore_missing, unicode_safe])
 
 
 @tk.validator_args
@@ -99,7 +96,7 @@ def dongchang_duplicate_decline(context: Context, data_dict: DataDict) -> dict[s
     :param id: the task id
     :param reason: why the entries are not duplicates or should not be merged
     """
-    data = validated(data_dict, _decline_schema(), context)
+    data = validated(data_dict, decision_schema(), context)
     tk.check_access("dongchang_duplicate_decline", context, data)
     return _answer(context, merges.decline(context, data["id"], data.get("reason") or "").id)
 
@@ -110,7 +107,7 @@ def dongchang_duplicate_task_show(context: Context, data_dict: DataDict) -> dict
 
     :param id: the task id
     """
-    data = validated(data_dict, _id_schema(), context)
+    data = validated(data_dict, row_schema(), context)
     tk.check_access("dongchang_duplicate_task_show", context, data)
     return _answer(context, data["id"])
 
