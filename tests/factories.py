@@ -17,6 +17,7 @@ from typing import Any
 
 import factory
 from ckan import model
+from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.requests.model import AccessRequest as AccessRequestModel
@@ -166,3 +167,22 @@ def staff(departments: dict[str, Any], *people: tuple[str, str | None, str]
     return {name: Official(name=name, capacity=capacity,
                            department=departments[key] if key else None)
             for name, key, capacity in people}
+
+
+# --- who-may matrices for auth functions called directly -------------------------------------
+ANONYMOUS = "anonymous"
+
+
+def may(auth: str, user: Any, **data: Any) -> bool:
+    """Whether ``user`` (a user dict, a name, or ``None``/"" for nobody) passes ``auth``
+    with ``data``, as CKAN's ``call_auth`` answers it (a refusal raises there)."""
+    try:
+        return helpers.call_auth(auth, {"user": _name_of(user) or ""}, **data)
+    except toolkit.NotAuthorized:
+        return False
+
+
+def who_may(auth: str, people: dict[str, Any], **data: Any) -> set[str]:
+    """The names (keys of ``people``) that pass ``auth``; ``ANONYMOUS`` is always asked."""
+    asked = dict(people, **{ANONYMOUS: None})
+    return {name for name, user in asked.items() if may(auth, user, **data)}
