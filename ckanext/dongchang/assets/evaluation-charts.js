@@ -17,6 +17,5 @@
                  scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true } } }
     });
   }
-  bar("chart-class-mix", ["share_unconditional", "share_conditional", "share_not_shared"], true);
-  bar("chart-response", ["median_response_working_days", "overdue_responses"], false);
+  data.charts.forEach(function (chart) { bar(chart.id, chart.keys, chart.stacked); });
 })();

@@ -121,16 +121,35 @@ def _page_vars(figures: dict[str, Any]) -> dict[str, Any]:
             "filters": {key: tk.request.args.get(key, "") for key in _FILTERS}}
 
 
+def charts() -> list[dict[str, Any]]:
+    """The dashboard's charts, each drawn beside a table of the same columns: the page and its
+    script both read this one list (canvas id, heading, figure columns, stacked bars)."""
+    return [
+        {"id": "chart-class-mix", "heading": tk._("Class mix per department"),
+         "columns": ["share_unconditional", "share_conditional", "share_not_shared"],
+         "stacked": True, "table_class": " dongchang-evaluation-mix"},
+        {"id": "chart-response", "heading": tk._("Response to access requests"),
+         "columns": ["median_response_working_days", "overdue_responses"], "stacked": False,
+         "table_class": ""},
+        # issue 16 item 6: utilisation from use, as the access log counts it
+        {"id": "chart-use", "heading": tk._("Use of gated data"),
+         "columns": ["deliveries", "entries_delivered"], "stacked": False,
+         "table_class": " dongchang-evaluation-use"},
+    ]
+
+
 def dashboard():
     figures = _figures()
+    drawn = charts()
     chart = {
         "labels": [row["department"] for row in figures["departments"]],
         "series": {column: [row[column] for row in figures["departments"]]
-                   for column in ("share_unconditional", "share_conditional", "share_not_shared",
-                                  "median_response_working_days", "overdue_responses")},
+                   for each in drawn for column in each["columns"]},
+        "charts": [{"id": each["id"], "keys": each["columns"], "stacked": each["stacked"]}
+                   for each in drawn],
     }
     return tk.render("dongchang/oversight/evaluation.html", dict(_page_vars(figures),
-                                                                 chart=chart))
+                                                                 chart=chart, charts=drawn))
 
 
 def report():
