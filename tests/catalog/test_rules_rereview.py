@@ -69,6 +69,25 @@ def test_art28_a_narrowing_class_change_acts_at_once_a_widening_one_waits():
                                   _with(share_class="conditional", open_class="conditional"))
 
 
+def test_f16_narrowing_a_files_audience_acts_at_once_widening_it_waits():
+    """A department that says a file is for fewer people is obeyed at once (the entry goes back
+    to review), as a class going down is; giving a file to more people waits for the Bureau."""
+    def files(*audiences):
+        return [dict(PUBLISHED["resources"][0], audience=a) for a in audiences]
+    assert workflow.narrows_only(_with(resources=files("open")), _with(resources=files("shared")))
+    assert workflow.narrows_only(_with(resources=files("shared")), _with(resources=files("owner")))
+    assert not workflow.narrows_only(_with(resources=files("shared")),
+                                     _with(resources=files("open")))
+    assert not workflow.narrows_only(_with(resources=files("open")), _with(resources=files("open")))
+    # one file narrowed, the entry's class widened: not only narrowing, so it waits
+    assert not workflow.narrows_only(_with(resources=files("open"), open_class="conditional"),
+                                     _with(resources=files("shared")))
+    # an unknown or undeclared audience decides nothing; an edit without files keeps them
+    assert not workflow.narrows_only(_with(resources=files("open")), _with(resources=files("")))
+    without = {k: v for k, v in PUBLISHED.items() if k != "resources"}
+    assert not workflow.narrows_only(_with(resources=files("open")), without)
+
+
 def test_f10_successive_edits_add_up_in_one_proposal():
     one = {"name": "文件一", "url": "https://a.example/one.csv", "format": "CSV"}
     two = {"name": "文件二", "url": "https://a.example/two.csv", "format": "CSV"}

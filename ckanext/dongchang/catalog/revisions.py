@@ -155,11 +155,12 @@ def _narrow_at_once(up_func: Action, context: Context, data_dict: DataDict,
         _close(pending, "withdrawn", context, reason="")
         AuditEvent.record(_user_id(context), "catalog_revision_withdraw", service.OBJECT_TYPE,
                           pending.dataset_id, revision_id=pending.id, fields=pending.fields)
+    context[service.FILES_NARROWED] = True  # classes going down do this by themselves
     result = up_func(context, data_dict)
     if flask.has_request_context() and "/api/" not in flask.request.path:
         # Issue 17 item 6: the form warned before; the page says what happened.
         tk.h.flash_notice(tk._(
-            "The entry's classes now give the data to fewer people: it has left the public"
+            "This change gives the data to fewer people: the entry has left the public"
             " catalog and is back in the Big Data Bureau's review."))
     return result
 

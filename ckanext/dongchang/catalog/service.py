@@ -43,6 +43,9 @@ WORKFLOW_ACTIONS = (*SUBMIT_ACTIONS, "catalog_review_publish", "catalog_review_r
 CONTEXT_FLAG = "dongchang_workflow"  # read by the catalog_state validator
 # The published entry as it was before a publisher's save (set by ``revisions.update``).
 STORED_CLASSES = "dongchang_stored_extras"
+# Set by ``revisions`` when a save gives a file to fewer people (issue 16 item 1): the
+# ``catalog_state`` validator then sends the entry back to review, as a class going down does.
+FILES_NARROWED = "dongchang_files_narrowed"
 
 
 # --- helpers ----------------------------------------------------------------------------------

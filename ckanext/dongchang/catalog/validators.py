@@ -16,6 +16,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
+from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
@@ -294,7 +295,8 @@ def dongchang_catalog_state(key: FlattenKey, data: FlattenDataDict,
     ) if stored is not None else []
     outcome = workflow.resulting_state(
         old_state, requested, reviewer=reviewer,
-        workflow=bool(context.get("dongchang_workflow")), classes_changed=bool(changed))
+        workflow=bool(context.get("dongchang_workflow")),
+        classes_changed=bool(changed) or bool(context.get(service.FILES_NARROWED)))
     if outcome.error:
         errors[key].append(render(outcome.error, tk._))
         return

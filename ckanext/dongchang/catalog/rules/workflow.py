@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
+from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES, FILE_AUDIENCES
 from ckanext.dongchang.kernel.messages import N_, Message
 from ckanext.dongchang.kernel.rules import Errors, is_blank, parse_date
 
@@ -369,7 +369,32 @@ def narrows_only(published: Mapping[str, Any], proposed: Mapping[str, Any]) -> b
     passed_after = normalize(proposed.get("confidentiality_review_status")) == "passed"
     down = down or (passed_before and not passed_after)
     up = up or (passed_after and not passed_before)
-    return down and not up
+    files_down, files_up = _file_audience_moves(published, proposed)
+    return (down or files_down) and not (up or files_up)
+
+
+# Files' audiences from the widest (issue 16 item 1): a move towards ``owner`` narrows.
+_FILE_RANK = {name: len(FILE_AUDIENCES) - i for i, name in enumerate(FILE_AUDIENCES)}
+
+
+def _file_audience_moves(published: Mapping[str, Any],
+                         proposed: Mapping[str, Any]) -> tuple[bool, bool]:
+    """Whether some kept file's declared audience goes down, and whether some goes up. New or
+    removed files move nothing here (a narrowing save sends the entry back to review, so a
+    new file is reviewed before anyone gets it); an undeclared audience decides nothing."""
+    if not isinstance(proposed.get("resources"), list):
+        return False, False  # package_update keeps the files as they are
+    before = {r.get("id"): _FILE_RANK.get(r.get("audience"))
+              for r in published.get("resources") or [] if isinstance(r, Mapping)}
+    down = up = False
+    for resource in proposed["resources"]:
+        if not isinstance(resource, Mapping) or before.get(resource.get("id")) is None:
+            continue
+        after = _FILE_RANK.get(resource.get("audience"))
+        if after is not None:
+            down = down or after < before[resource["id"]]
+            up = up or after > before[resource["id"]]
+    return down, up
 
 
 def _merged_resources(pending: list[Mapping[str, Any]], published: list[Mapping[str, Any]],
