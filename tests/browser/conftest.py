@@ -13,6 +13,7 @@ import pytest
 from tests.servers import ROOT, WebProcess
 
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "Dongchang-2026-test"  # every journey's people log in with it
 ARTIFACTS = ROOT / "test-artifacts" / "journeys"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -74,8 +75,38 @@ class Person:
         self.page.goto(self.url(path))
         return self.page
 
-    def login(self, username: str, password: str):
-        self.goto("/user/login")
+    def home(self):
+        """Where every journey starts: the portal's home page, the only address typed."""
+        return self.goto("/")
+
+    def click(self, target, label: str = ""):
+        """Follow a link or press a button as the person would, and wait for the next page;
+        ``target``: a selector or a Playwright locator (its first match is clicked)."""
+        locator = self.page.locator(target) if isinstance(target, str) else target
+        with self.page.expect_navigation():
+            locator.first.click()
+        if label:
+            self.shot(label)
+        return self.page
+
+    def submit(self, selector: str, confirm: bool = False):
+        """Press a form's button and wait for the next page; ``confirm``: the button asks
+        first (CKAN's confirm-action dialog), and the person confirms."""
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+            if confirm:
+                self.page.locator("#ckan-confirm-yes").click()
+        return self.page
+
+    def open_workbench(self, label: str = "workbench"):
+        """Home page, then the header's 工作台 (Workbench) link."""
+        self.home()
+        return self.click("a.dongchang-nav-workbench", label)
+
+    def login(self, username: str, password: str = PASSWORD):
+        """From the home page through the header's login link, as a person signs in."""
+        self.home()
+        self.click("a[href$='/user/login']")
         self.page.fill("#field-login", username)
         self.page.fill("#field-password", password)
         with self.page.expect_navigation():

@@ -5,13 +5,14 @@ form and in the page's language, that conditional opening needs a legal basis; s
 attaches the data file on CKAN's second form stage and submits the draft for review on "My
 catalog". The Big Data Bureau publishes it from the review queue; only then does a visitor who is
 not logged in see it, as published, and find it in the public search. Every assertion is about
-what the person sees.
+what the person sees; every page is reached from the home page by clicking (issue 17).
 """
 from __future__ import annotations
 
 import pytest
 from ckan.tests import factories, helpers
 
+from tests.browser.conftest import PASSWORD
 from tests.conftest import PLUGINS
 from tests.entries import LEGAL_BASIS
 
@@ -21,7 +22,6 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-PASSWORD = "Dongchang-2026-test"
 NAME = "market-entities"
 TITLE = "东昌府区市场主体登记信息"
 CODE = "371502-SCJG-00101"
@@ -93,17 +93,18 @@ def _describe_entry(person, org_id: str) -> None:
     # One data item; the form's second, blank item panel is left as it is.
     page.fill("#field-data_items-0-name", "统一社会信用代码")
     page.select_option("#field-data_items-0-type", "string")
-    page.fill("#field-data_items-0-source_org", "dcf-scjg")
+    _pick(page, "field-data_items-0-source_org", "市场监督", "区市场监督管理局")
 
 
-def _submit(page, selector: str = "form#dataset-edit button[name=save]",
-            confirm: bool = False) -> None:
-    """Click and wait for the next page; ``confirm``: the button asks first (CKAN's
-    confirm-action dialog), and the person confirms."""
-    with page.expect_navigation():
-        page.locator(selector).click()
-        if confirm:
-            page.locator("#ckan-confirm-yes").click()
+def _pick(page, field_id: str, typed: str, name: str) -> None:
+    """Choose from CKAN's autocomplete picker as a person does (issue 17 item 8): open it, type
+    part of the name, click the name in the list."""
+    page.locator(f"#{field_id} + .select2-container .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=name).first.click()
+
+
+SAVE = "form#dataset-edit button[name=save]"
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
@@ -115,11 +116,12 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
 
     # 1. The editor describes the entry and forgets the legal basis for conditional opening.
     editor.login("scjg-editor", PASSWORD)
-    page = editor.goto("/dataset/new")
+    editor.open_workbench()
+    page = editor.click("a[href*='/dataset/new']")
     _wait_for_scripts(editor)
     _describe_entry(editor, department["id"])
     editor.shot("describes-entry")
-    _submit(page)
+    editor.submit(SAVE)
 
     # 2. The form comes back with that one error, on that field, in the page's language.
     group = page.locator(".form-group:has(> .controls #field-open_legal_basis)")
@@ -134,7 +136,7 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
 
     # 3. She adds it and saves; CKAN's second stage asks for the data, she links the file.
     page.fill("#field-open_legal_basis", LEGAL_BASIS)
-    _submit(page)
+    editor.submit(SAVE)
     assert page.url.endswith(f"/dataset/{NAME}/resource/new"), page.url
     editor.shot("resource-stage")
     page.locator("#resource-link-button").click()
@@ -143,7 +145,7 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     # Issue 16: each file says who it is for; this one is the open version (left empty, a file
     # of a conditionally open entry would be the shared version, which the public never sees).
     page.select_option("#field-audience", "open")
-    _submit(page, "button[name=save][value=go-metadata]")
+    editor.submit("button[name=save][value=go-metadata]")
     assert page.url.endswith(f"/dataset/{NAME}"), page.url
     assert TITLE in page.locator("h1").first.inner_text()
     editor.shot("entry-saved")
@@ -153,34 +155,42 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     assert visitor.page.goto(visitor.url(f"/dataset/{NAME}")).status == 404
     visitor.shot("draft-not-found")
 
-    # 4. On "My catalog" the editor finds her draft and submits it for review.
-    page = editor.goto("/dongchang/my-catalog")
+    # 4. On "My catalog" (from her workbench) the editor finds her draft and submits it.
+    editor.open_workbench()
+    page = editor.click("a[href$='/dongchang/my-catalog']")
     row = page.locator(f"tr[data-entry={NAME}]")
     assert TITLE in row.inner_text() and f"({text['draft']})" in row.inner_text()
     editor.shot("my-catalog-draft")
-    _submit(page, f"tr[data-entry={NAME}] button[type=submit]")
+    editor.submit(f"tr[data-entry={NAME}] button[type=submit]")
     assert text["submitted_flash"] in page.locator(".flash-messages").inner_text()
     row = page.locator(f"tr[data-entry={NAME}]")
     assert f"({text['submitted']})" in row.inner_text()
     assert row.locator("button").count() == 0
     editor.shot("submitted-for-review")
 
-    # 5. The Bureau finds it in the review queue and publishes it.
+    # 5. The Bureau finds it in the review queue (workbench) and publishes it.
     bureau.login("bureau-li", PASSWORD)
-    page = bureau.goto("/dongchang/review")
+    bureau.open_workbench()
+    page = bureau.click("a[href$='/dongchang/review']")
     entry = page.locator(f"section.dongchang-review-entry[data-entry={NAME}]")
     assert TITLE in entry.locator("h2").inner_text()
     assert department["title"] in entry.inner_text()
     bureau.shot("review-queue")
     # The Bureau confirms before publishing (issue 17 item 10: publish asks first).
-    _submit(page, f"section[data-entry={NAME}] form[action$='/publish'] button", confirm=True)
+    bureau.submit(f"section[data-entry={NAME}] form[action$='/publish'] button", confirm=True)
     assert text["published_flash"] in page.locator(".flash-messages").inner_text()
     assert page.locator(f"section[data-entry={NAME}]").count() == 0
     assert text["queue_empty"] in page.locator("p.empty").inner_text()
     bureau.shot("published")
 
-    # 6. A visitor sees the entry as published, and finds it in the public search.
-    page = visitor.goto(f"/dataset/{NAME}")
+    # 6. A visitor finds the entry with the home page's search box and sees it published.
+    page = visitor.home()
+    page.fill("#dongchang-home-q", CODE)
+    with page.expect_navigation():
+        page.press("#dongchang-home-q", "Enter")
+    assert TITLE in page.locator(".dataset-list").inner_text()
+    visitor.shot("finds-entry-in-search")
+    page = visitor.click(page.locator(".dataset-list a", has_text=TITLE))
     assert TITLE in page.locator("h1").first.inner_text()
     state = page.locator("tr", has=page.locator("th", has_text=text["state_label"]))
     state = state.locator("td")
@@ -188,6 +198,3 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     # Conditionally open: the data itself is applied for, the metadata is public.
     assert text["login_to_apply"] in page.locator(".dongchang-notice").inner_text()
     visitor.shot("sees-published-entry")
-    page = visitor.goto(f"/dataset/?q={CODE}")
-    assert TITLE in page.locator(".dataset-list").inner_text()
-    visitor.shot("finds-entry-in-search")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories, helpers
 
-from tests.browser.test_journey_catalog import PASSWORD, _submit
+from tests.browser.conftest import PASSWORD
 from tests.conftest import PLUGINS
 from tests.entries import create_entry
 
@@ -59,19 +59,16 @@ def test_journey_i17_editor_withdraws_a_published_entry_through_the_bureau(
                                people("visitor", prefix))
 
     # 1. From the home page the editor finds her entry with the search box.
-    editor.login("csgl-editor", PASSWORD)
-    page = editor.goto("/")
+    editor.login("csgl-editor")
+    page = editor.home()
     page.fill("#dongchang-home-q", TITLE)
     with page.expect_navigation():
         page.press("#dongchang-home-q", "Enter")
-    with page.expect_navigation():
-        page.locator(".dataset-list a", has_text=TITLE).first.click()
-    editor.shot("entry-page")
+    editor.click(page.locator(".dataset-list a", has_text=TITLE), "entry-page")
 
     # 2. Its form has no visibility select and no unpublish button; changing the open class
     #    turns the note into a warning (item 6). She leaves without saving.
-    with page.expect_navigation():
-        page.locator(f"a[href$='/dataset/edit/{NAME}']").first.click()
+    editor.click(f"a[href$='/dataset/edit/{NAME}']")
     assert page.locator("select[name=private]").count() == 0
     assert page.locator("button[value=go-metadata-unpublish]").count() == 0
     note = page.locator(".dongchang-class-change-warning")
@@ -86,22 +83,19 @@ def test_journey_i17_editor_withdraws_a_published_entry_through_the_bureau(
     page.locator("summary", has_text=text["withdraw"]).click()
     page.fill("form.dongchang-withdraw textarea[name=reason]", REASON)
     editor.shot("withdrawal-form")
-    _submit(page, "form.dongchang-withdraw button[type=submit]", confirm=True)
+    editor.submit("form.dongchang-withdraw button[type=submit]", confirm=True)
     assert text["pending"] in page.locator(".dongchang-withdrawal-pending").inner_text()
     editor.shot("withdrawal-requested")
     assert visitor.page.goto(visitor.url(f"/dataset/{NAME}")).status == 200
 
     # 4. The Bureau goes from the home page to its workbench and review queue, and approves.
-    bureau.login("bureau-wang", PASSWORD)
-    page = bureau.goto("/")
-    with page.expect_navigation():
-        page.locator("a.dongchang-nav-workbench").first.click()
-    with page.expect_navigation():
-        page.locator("a[href$='/dongchang/review']").first.click()
+    bureau.login("bureau-wang")
+    bureau.open_workbench()
+    page = bureau.click("a[href$='/dongchang/review']")
     entry = page.locator(f"section.dongchang-review-entry[data-entry={NAME}]")
     assert text["requested"] in entry.inner_text() and REASON in entry.inner_text()
     bureau.shot("review-queue-withdrawal")
-    _submit(page, f"section[data-entry={NAME}] form[action$='/publish'] button", confirm=True)
+    bureau.submit(f"section[data-entry={NAME}] form[action$='/publish'] button", confirm=True)
     assert text["withdrawn"] in page.locator(".flash-messages").inner_text()
     bureau.shot("withdrawal-approved")
 
