@@ -24,6 +24,7 @@ import flask
 import sqlalchemy as sa
 from ckan import model
 from ckan.lib import plugins as lib_plugins
+from ckan.lib import uploader
 from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.access import audience
@@ -131,7 +132,7 @@ def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
             render(workflow.CHANGE_WHILE_WITHDRAWING, tk._)]})
     if workflow.narrows_only(published, data_dict):
         return _narrow_at_once(up_func, context, data_dict, published, pending)
-    _refuse_uploads(data_dict)
+    uploads = _held_uploads(data_dict, published)
     proposal = workflow.merge_revision(pending.proposed if pending else None, published,
                                     data_dict)
     for resource in proposal.get("resources") or []:
@@ -139,6 +140,8 @@ def update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
             resource["id"] = str(uuid.uuid4())  # so later edits and the answer can name it
     proposal = json.loads(json.dumps(proposal, default=str))
     _validate(context, dataset, proposal)
+    for resource_id, upload in uploads:
+        upload.upload(resource_id, uploader.get_max_resource_size())
     revision = _store(context, dataset, pending, published, proposal)
     result = up_func(context, _without_reviewed_fields(published, data_dict))
     if not context.get("defer_commit"):
@@ -165,12 +168,30 @@ def _narrow_at_once(up_func: Action, context: Context, data_dict: DataDict,
     return result
 
 
-def _refuse_uploads(data_dict: DataDict) -> None:
+def _held_uploads(data_dict: DataDict, published: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The new files uploaded with a held change, each with the id its resource will have.
+
+    CKAN's uploader names the file in the resource (``url``, ``url_type``, size) and the caller
+    stores it once the proposal is valid: under an id no resource has yet, so nobody can
+    download it before the Bureau publishes the change (gated files must be uploads, issue 16
+    item 3, so refusing uploads here would leave a published conditional entry no way to get a
+    new file). A replacement for a published file is refused: storing it now would overwrite
+    the file the public is getting.
+    """
+    published_ids = {r.get("id") for r in published.get("resources") or []}
+    uploads = []
     for resource in data_dict.get("resources") or []:
-        if isinstance(resource, dict) and getattr(resource.get("upload"), "filename", None):
+        if not isinstance(resource, dict) or not getattr(resource.get("upload"), "filename",
+                                                         None):
+            continue
+        if resource.get("id") in published_ids:
             raise tk.ValidationError({"upload": [tk._(
-                "A published entry's files change only after the Big Data Bureau's review,"
-                " and an uploaded file cannot wait for it: give the new file's URL instead.")]})
+                "A published file is replaced only after the Big Data Bureau's review, and an"
+                " uploaded replacement cannot wait for it: upload the new version as a new file"
+                " (and delete the old one in the same change).")]})
+        resource["id"] = str(uuid.uuid4())
+        uploads.append((resource["id"], uploader.get_resource_uploader(resource)))
+    return uploads
 
 
 def _validate(context: Context, dataset: model.Package, proposal: dict[str, Any]) -> None:

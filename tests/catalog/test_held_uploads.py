@@ -1,0 +1,83 @@
+"""A new file uploaded to a published entry waits for the Bureau like any change (F-10, Art. 15)
+and is not refused: gated files must be uploads (issue 16 item 3), so a published conditional
+entry could otherwise never get a new file. The file is stored at once under the id its held
+resource will have; nobody can download it before the Bureau publishes the change.
+A replacement for a published file cannot wait that way (it would overwrite the published
+file), so it is refused with a message saying how to do it. Real PostgreSQL, Solr, FileStore.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+from ckan.tests import factories, helpers
+
+from tests.api import Api
+from tests.conftest import PLUGINS
+from tests.delivery.conftest import _upload
+from tests.entries import create_entry
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+HELD = "dongchang_pending_revision"
+PUBLISHED_TABLE = "街道,企业数\n古楼街道,1203\n".encode()
+NEW_TABLE = "街道,个体工商户数\n柳园街道,877\n".encode()
+
+
+@pytest.fixture
+def world(app, sysadmin, bureau):
+    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
+    editor, reviewer = factories.User(name="scjg-editor"), factories.User(name="dsj-admin")
+    helpers.call_action("organization_member_create", id=org["id"], username=editor["name"],
+                        role="editor")
+    helpers.call_action("organization_member_create", id=bureau["id"],
+                        username=reviewer["name"], role="admin")
+    entry = create_entry(sysadmin, org["id"], name="market-entities", resources=[])
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    published = _upload(app, token, entry, "市场主体统计", "open", PUBLISHED_TABLE)
+    return {"app": app, "entry": entry, "published": published,
+            "editor_token": factories.APIToken(user=editor["name"])["token"],
+            "bureau": Api(app, reviewer), "anonymous": Api(app)}
+
+
+def _post_file(world, action, content, **fields):
+    return world["app"].post(
+        f"/api/3/action/{action}", headers={"Authorization": world["editor_token"]},
+        data={**fields, "upload": (io.BytesIO(content), "新文件.csv")},
+        content_type="multipart/form-data", status=None)
+
+
+def _download(world, resource):
+    return world["anonymous"].get(
+        f"/dataset/{world['entry']['id']}/resource/{resource['id']}/download/新文件.csv")
+
+
+def test_f10_a_new_upload_to_a_published_entry_is_held_then_published(world):
+    response = _post_file(world, "resource_create", NEW_TABLE, package_id=world["entry"]["id"],
+                          name="个体工商户统计", format="CSV", audience="open")
+    assert response.status_code == 200, response.json
+    held = response.json["result"]
+    assert held[HELD]["fields"] == ["resources"] and held["url_type"] == "upload"
+    public = world["anonymous"].ok("package_show", id=world["entry"]["id"])
+    assert [r["name"] for r in public["resources"]] == ["市场主体统计"]
+    assert _download(world, held).status_code == 404  # nobody gets it before the review
+
+    world["bureau"].ok("dongchang_catalog_review", id=world["entry"]["id"], decision="publish")
+    public = world["anonymous"].ok("package_show", id=world["entry"]["id"])
+    new = next(r for r in public["resources"] if r["name"] == "个体工商户统计")
+    assert new["id"] == held["id"]
+    response = _download(world, new)
+    assert response.status_code == 200 and response.get_data() == NEW_TABLE
+
+
+def test_f10_a_replacement_upload_for_a_published_file_is_refused_and_nothing_changes(world):
+    published = world["published"]
+    response = _post_file(world, "resource_update", NEW_TABLE, id=published["id"],
+                          name=published["name"], format="CSV", audience="open")
+    assert response.status_code == 409
+    assert "upload" in response.json["error"]
+    response = _download(world, published)
+    assert response.status_code == 200 and response.get_data() == PUBLISHED_TABLE
