@@ -8,8 +8,10 @@ file), so it is refused with a message saying how to do it. Real PostgreSQL, Sol
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
+from ckan.lib import uploader
 from ckan.tests import factories, helpers
 
 from tests.api import Api
@@ -71,6 +73,19 @@ def test_f10_a_new_upload_to_a_published_entry_is_held_then_published(world):
     assert new["id"] == held["id"]
     response = _download(world, new)
     assert response.status_code == 200 and response.get_data() == NEW_TABLE
+
+
+def test_f10_a_returned_change_leaves_no_held_file_behind(world):
+    response = _post_file(world, "resource_create", NEW_TABLE, package_id=world["entry"]["id"],
+                          name="个体工商户统计", format="CSV", audience="open")
+    held = response.json["result"]
+    path = uploader.get_resource_uploader({}).get_path(held["id"])
+    assert os.path.exists(path)
+    world["bureau"].ok("dongchang_catalog_review", id=world["entry"]["id"], decision="return",
+                       reason="文件名称应与数据资源一致")
+    assert not os.path.exists(path)
+    published = uploader.get_resource_uploader({}).get_path(world["published"]["id"])
+    assert os.path.exists(published)
 
 
 def test_f10_a_replacement_upload_for_a_published_file_is_refused_and_nothing_changes(world):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from typing import Any
 
@@ -192,6 +193,22 @@ def _held_uploads(data_dict: DataDict, published: dict[str, Any]) -> list[tuple[
         resource["id"] = str(uuid.uuid4())
         uploads.append((resource["id"], uploader.get_resource_uploader(resource)))
     return uploads
+
+
+def _discard_held_files(proposal: dict[str, Any]) -> None:
+    """Files uploaded with a returned change that no resource took are removed from the
+    FileStore (they were stored under ids no resource has; ``_held_uploads``)."""
+    held = {r["id"] for r in proposal.get("resources") or []
+            if isinstance(r, dict) and r.get("url_type") == "upload" and r.get("id")}
+    if not held:
+        return
+    taken = {row.id for row in model.Session.query(model.Resource.id)
+             .filter(model.Resource.id.in_(held))}
+    store = uploader.get_resource_uploader({})
+    for resource_id in held - taken:
+        path = store.get_path(resource_id) if store.storage_path else None
+        if path and os.path.exists(path):
+            os.remove(path)
 
 
 def _validate(context: Context, dataset: model.Package, proposal: dict[str, Any]) -> None:
@@ -419,6 +436,7 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
         AuditEvent.record(user_id, "catalog_revision_return", service.OBJECT_TYPE, dataset.id,
                           revision_id=revision.id, fields=revision.fields, reason=reason)
         model.Session.commit()
+        _discard_held_files(revision.proposed)
     service.notify_department(dataset.id, f"revision_{decision}", reason)
     return dict(service.entry_summary(dataset.id), revision=revision.summary())
 
