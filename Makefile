@@ -64,6 +64,12 @@ lint: venv
 benchmarks: services
 	$(VENV)/bin/python benchmarks/run.py
 
+# A grantee's gated download through the portal against CKAN's stock download of the same file
+# (issue 16), side by side in one run (benchmarks/delivery.py; recreates the benchmark sites).
+.PHONY: benchmark-delivery
+benchmark-delivery: services
+	$(VENV)/bin/python benchmarks/delivery.py $(DELIVERY_ARGS)
+
 # The site as it runs in production: nginx (Debian) → gunicorn × 4 → CKAN, plus a jobs worker,
 # on http://127.0.0.1:8080 (services/prod/prod.sh; PROD_PORT, PROD_WORKERS to change).
 prod: site-db demo

@@ -164,5 +164,26 @@ def entry(serial: int, prefix: str = "bench-entry", tile: int = 0) -> dict[str, 
     return data
 
 
+def conditional_open() -> dict[str, Any]:
+    """The class fields of a conditionally shared and conditionally open entry."""
+    return {"share_class": "conditional", "open_class": "conditional",
+            "share_reason": "含企业经营信息和个人信息", "share_legal_basis": LEGAL_BASIS,
+            "share_conditions": "仅限承担相关监管职能的部门使用",
+            "open_reason": "含个人信息，须脱敏后提供", "open_legal_basis": LEGAL_BASIS_2,
+            "open_conditions": "须提交申请并签署数据使用协议"}
+
+
+def table_csv(rows: int) -> bytes:
+    """A realistic open version of a register: ``rows`` rows, deterministic."""
+    rng = random.Random(rows)
+    lines = ["统一社会信用代码,企业名称,所属街道,登记日期,注册资本（万元）"]
+    for i in range(rows):
+        lines.append(f"91371502MA{i:08d},聊城市东昌府区{rng.choice(_SUBJECTS)}企业{i},"
+                     f"{rng.choice(['古楼街道', '柳园街道', '新区街道', '湖西街道'])},"
+                     f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d},"
+                     f"{rng.randint(10, 5000)}")
+    return ("\n".join(lines) + "\n").encode()
+
+
 def entries(n: int, prefix: str = "bench-entry", start: int = 1) -> list[dict[str, Any]]:
     return [entry(serial, prefix) for serial in range(start, start + n)]

@@ -191,6 +191,49 @@ def run_seed_entries(op: dict[str, Any]) -> dict[str, Any]:
     return {"entries": len(serials), "seed_s": seconds, "entries_per_s": len(serials) / seconds}
 
 
+def run_delivery_setup(op: dict[str, Any]) -> dict[str, Any]:
+    """One published entry with one uploaded CSV, and a grantee with an API token (for
+    ``delivery.py``). Ours: a conditionally open entry whose open version an approved request
+    covers, so each download goes through the grant check, the access log and the grant's own
+    row order; vanilla: the same entry public, CKAN's stock download of the same file.
+    Writes ``{"token", "path"}`` to ``op["fixtures"]``."""
+    import datetime as dt
+    import io
+
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    from werkzeug.datastructures import FileStorage
+
+    run_seed_setup({"fixtures": op["fixtures"] + ".seed.json"})
+    entry = data.entry(1, prefix="bench-delivery")
+    entry.update(data.conditional_open(), resources=[], catalog_state="published",
+                 confidentiality_review_status="passed", confidentiality_reviewer="王芳",
+                 confidentiality_reviewed_on="2026-11-02", private=False)
+    created = tk.get_action("package_create")(_sysadmin_context(), entry)
+    resource = tk.get_action("resource_create")(_sysadmin_context(), {
+        "package_id": created["id"], "name": "企业名录开放版", "format": "CSV",
+        "audience": "open",
+        "upload": FileStorage(io.BytesIO(data.table_csv(op.get("rows", 2000))),
+                              filename="table.csv", content_type="text/csv")})
+    site_user = {"ignore_auth": True, "user": ""}
+    grantee = tk.get_action("user_create")(dict(site_user), {
+        "name": "bench-grantee", "email": "bench-grantee@bench.example.gov.cn",
+        "password": data.PASSWORD})
+    token = tk.get_action("api_token_create")(
+        {"user": grantee["name"]}, {"user": grantee["name"], "name": "bench"})["token"]
+    if op["site"] == "ours":
+        from ckanext.dongchang.requests.model import AccessRequest
+
+        model.Session.add(AccessRequest(
+            dataset_id=created["id"], requester_id=grantee["id"], resource_ids=[resource["id"]],
+            request_kind="open", applicant_kind="company", purpose="research", state="approved",
+            valid_from=dt.date.today(), valid_until=dt.date.today() + dt.timedelta(days=30)))
+    model.repo.commit()
+    path = f"/dataset/{created['id']}/resource/{resource['id']}/download/table.csv"
+    Path(op["fixtures"]).write_text(json.dumps({"token": token, "path": path}), encoding="utf-8")
+    return {"bytes": resource.get("size")}
+
+
 def main(argv: list[str]) -> int:
     config_path, ops_arg = argv[1], argv[2]
     ops = json.loads(Path(ops_arg[1:]).read_text() if ops_arg.startswith("@") else ops_arg)
@@ -217,6 +260,8 @@ def main(argv: list[str]) -> int:
                     results[op.get("name", "seed_entries")] = run_seed_entries(op)
                 elif kind == "create":
                     results[op["name"]] = run_create(op)
+                elif kind == "delivery_setup":
+                    results["delivery_setup"] = run_delivery_setup(op)
                 else:
                     raise ValueError(f"unknown operation kind {kind!r}")
         model.Session.remove()
