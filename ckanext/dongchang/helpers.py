@@ -13,6 +13,7 @@ from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
 from ckanext.dongchang.catalog import revisions as catalog_revisions
 from ckanext.dongchang.catalog import service as catalog_service
+from ckanext.dongchang.departments import lookup as department_lookup
 from ckanext.dongchang.products import rules as product_rules
 from ckanext.dongchang.products import service as product_service
 from ckanext.dongchang.requests import rules as request_rules
@@ -24,7 +25,7 @@ __all__ = [
     "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
-    "dongchang_product_sources",
+    "dongchang_product_sources", "dongchang_department_title",
 ]
 
 
@@ -194,3 +195,9 @@ def dongchang_product_sources(product: dict[str, Any]) -> list[dict[str, Any]]:
     department of each entry the reader may see), for the product page."""
     context = {"user": current_user.name if current_user.is_authenticated else ""}
     return tk.get_action("dongchang_product_citation")(context, {"id": product["id"]})["sources"]
+
+
+def dongchang_department_title(name: Any) -> str:
+    """The title of the department a data item names by URL name (issue 17 item 8: people see
+    区市场监督管理局, not dcf-scjgj)."""
+    return department_lookup.department_title(name)

@@ -15,6 +15,7 @@ from ckanext.dongchang.access import auth as access_auth
 from ckanext.dongchang.catalog import actions as catalog_actions
 from ckanext.dongchang.catalog import auth as catalog_auth
 from ckanext.dongchang.catalog import merge_actions, merge_auth, merge_views, merges
+from ckanext.dongchang.catalog import pickers as entry_pickers
 from ckanext.dongchang.catalog import validators as catalog_validators
 from ckanext.dongchang.catalog import views as catalog_views
 from ckanext.dongchang.dcat import actions as dcat_actions
@@ -43,6 +44,7 @@ from ckanext.dongchang.products import validators as product_validators
 from ckanext.dongchang.products import views as product_views
 from ckanext.dongchang.requests import actions as request_actions
 from ckanext.dongchang.requests import auth as request_auth
+from ckanext.dongchang.requests import pickers as request_pickers
 from ckanext.dongchang.requests import service as request_service
 from ckanext.dongchang.requests import views as request_views
 from ckanext.dongchang.security import csrf, headers, hidden_as_missing, input_guard, refusals
@@ -57,7 +59,7 @@ from ckanext.dongchang.workbench import views as workbench_views
 ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_actions,
                   open_list_actions, tender_actions, product_actions, oversight_actions,
                   dcat_actions, portal_actions, workbench_actions, delivery_actions,
-                  merge_actions)
+                  merge_actions, entry_pickers, request_pickers)
 AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
                 oversight_auth, department_auth, access_auth, portal_auth,
                 workbench_auth, delivery_auth, merge_auth)
@@ -70,6 +72,7 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               oversight_views.evaluation_blueprint, workbench_views.workbench_blueprint,
               delivery_views.delivery_blueprint, portal_views.portal_blueprint,
               dcat_views.dcat_blueprint, share_catalog.share_catalog_blueprint,
+              entry_pickers.pickers_blueprint, request_pickers.request_pickers_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
               hidden_as_missing.hidden_as_missing_blueprint,

@@ -316,6 +316,10 @@ def _check_namings(check, crawler, audience, entries):
         "tag_list": (crawler.api("tag_list")[1], tag_marker),
         "tag_autocomplete": (crawler.api("tag_autocomplete", q="matrixtag", limit=50)[1],
                              tag_marker),
+        # issue 17 item 8: the entry picker names an entry exactly where it may be seen
+        "dongchang_entry_autocomplete": (crawler.api("dongchang_entry_autocomplete",
+                                                     q="矩阵条目")[1],
+                                         lambda key: entries[key]["name"]),
         "relationships": (crawler.api("package_relationships_list",
                                       id=entries["open"]["id"])[1],
                           lambda key: entries[key]["name"] if key != "open" else None),

@@ -729,6 +729,11 @@ def listing_surfaces(world: World, audience: str) -> dict[str, Call]:
                                               incomplete="swp"),
         "page util dataset autocomplete": page("/api/2/util/dataset/autocomplete",
                                                incomplete="swp"),
+        # issue 17 item 8: the pickers name entries and the caller's own requests
+        "dongchang_entry_autocomplete": api("dongchang_entry_autocomplete", q="全量巡检"),
+        "page entry picker": page("/dongchang/autocomplete/entries", q="全量巡检"),
+        "dongchang_request_autocomplete": api("dongchang_request_autocomplete"),
+        "page request picker": page("/dongchang/autocomplete/requests", q=""),
         "page data-product list": page("/data-product/"),
         "page data-product": page(f"/data-product/{product}"),
         "page data-product citation": page(f"/data-product/{product}/citation"),

@@ -11,7 +11,7 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import service
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed, anyone, refused
 from ckanext.dongchang.kernel.messages import N_
 
 __all__ = [
@@ -20,7 +20,11 @@ __all__ = [
     "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
     "dongchang_catalog_change_create", "dongchang_catalog_change_list",
     "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
+    "dongchang_entry_autocomplete",
 ]
+
+# The entry picker searches as the caller: what it names is filtered, not refused (item 8).
+dongchang_entry_autocomplete = anyone
 
 
 def _entry(dataset_id: object) -> model.Package | None:

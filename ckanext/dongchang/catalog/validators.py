@@ -18,6 +18,7 @@ from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.rules import classes, workflow
+from ckanext.dongchang.departments import lookup as department_lookup
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
 
@@ -127,22 +128,24 @@ def dongchang_related_resource_codes(value: Any, context: Context) -> Any:
 
 
 def dongchang_department_name(value: Any, context: Context) -> Any:
-    """An authoritative source must be a recognised department (one data, one source, Art. 17)."""
+    """An authoritative source must be a recognised department (one data, one source, Art. 17).
+
+    The picker sends the department's URL name; a person may also type its title or id
+    (issue 17 item 8). Whatever was given, the URL name is stored."""
     if value is missing or value is None or value == "":
         return value
     if not isinstance(value, str):
-        raise tk.Invalid(tk._("Give the department's URL name."))
+        raise tk.Invalid(tk._("Choose the department from the list."))
     value = value.strip()
     if not value:  # only spaces: as good as not given
         return value
-    exists = (
-        model.Session.query(model.Group.id)
-        .filter(model.Group.name == value, audience.recognised_department())
-        .first()
-    )
-    if not exists:
+    found = department_lookup.departments_called(value)
+    if not found:
         raise tk.Invalid(tk._("There is no department called %(name)s.") % {"name": value})
-    return value
+    if len(found) > 1:
+        raise tk.Invalid(tk._("Several departments are called %(name)s: choose one from the"
+                              " list.") % {"name": value})
+    return found[0].name
 
 
 def dongchang_drop_blank_data_items(key: FlattenKey, data: FlattenDataDict,

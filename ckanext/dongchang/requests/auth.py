@@ -18,11 +18,14 @@ __all__ = [
     "dongchang_access_request_resubmit", "dongchang_audit_list",
     "dongchang_access_request_extend", "dongchang_access_request_opinion",
     "dongchang_access_request_verify", "dongchang_agreement_sign",
+    "dongchang_request_autocomplete",
 ]
 
 
 # Any registered user; anonymous visitors are asked to log in (the applicant must be known).
 dongchang_access_request_create = registered_users(N_("Log in to apply for access."))
+# The request picker names the caller's own requests only (issue 17 item 8).
+dongchang_request_autocomplete = registered_users(N_("Log in to choose your requests."))
 
 
 def _request(data_dict: DataDict):

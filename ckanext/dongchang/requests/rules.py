@@ -151,6 +151,27 @@ LABELS: dict[str, dict[str, str]] = {
 # Performing public duties is something only departments and bodies with public functions do.
 DUTIES_APPLICANT_KINDS = frozenset({"department", "other_body"})
 
+# Fields of the application form that only some purposes use (issue 17 item 9): the form shows
+# each for these purposes only, and a value a hidden field still carries is ignored, so a purpose
+# never fails, or stores, on a field that is not its own.
+PURPOSE_FIELDS: dict[str, tuple[str, ...]] = {
+    "institution": ("research",),
+    "public_interest_attested": ("research",),
+    "tender_id": ("commercial",),
+}
+
+
+def purposes_using(field: str) -> tuple[str, ...]:
+    """The purposes whose form shows ``field`` (every purpose for a field of all purposes)."""
+    return PURPOSE_FIELDS.get(field, PURPOSES)
+
+
+def without_unused_fields(req: Mapping[str, Any]) -> dict[str, Any]:
+    """``req`` without the fields its purpose does not use."""
+    purpose = req.get("purpose")
+    return {field: value for field, value in req.items()
+            if field not in PURPOSE_FIELDS or purpose in PURPOSE_FIELDS[field]}
+
 
 class InvalidTransition(ValueError):
     """An action that the request's current state does not allow (e.g. a second decision)."""

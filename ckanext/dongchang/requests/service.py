@@ -104,7 +104,8 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     if dataset is None or dataset.type != "dataset" or not audience.may_see_entry(context,
                                                                                 dataset.id):
         raise tk.ObjectNotFound(tk._("Catalog entry not found"))
-    data = dict(data, dataset_id=dataset.id)  # the rules and the tender compare ids
+    # the rules and the tender compare ids; a field the purpose does not use is not read
+    data = dict(rules.without_unused_fields(data), dataset_id=dataset.id)
     applicant_kind, applicant_org = applicant_profile(user, data)
     kind = determine_kind(dataset, applicant_kind, data.get("purpose"))
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
@@ -336,6 +337,7 @@ def detail(context: Context, request: AccessRequest) -> dict[str, Any]:
     out["opinions"] = [event for event in out["history"]
                        if event["action"] == "access_request_opinion"]
     out["files"] = scope.files_of(request)  # issue 16: the files of its version, and covered
+    out["tender"] = tenders.contract_of(request.tender_id)  # issue 17 item 9: what it rests on
     out["open_actions"] = rules.open_actions(request.state, _allowed(out), _done(out))
     return out
 

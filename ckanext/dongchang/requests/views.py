@@ -18,6 +18,7 @@ from ckanext.dongchang.kernel.pages import (
     show_or_404,
     signed_in,
 )
+from ckanext.dongchang.requests import rules
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
 
@@ -60,7 +61,20 @@ def apply(id: str):
     return tk.render("dongchang/requests/request_form.html", {
         "pkg_dict": dataset, "data": data, "errors": errors, "labels": labels,
         "error_summary": error_summary(errors, labels),
+        "purposes_of": {field: " ".join(rules.purposes_using(field))
+                        for field in rules.PURPOSE_FIELDS},
+        "my_tenders": _my_awarded_tenders(dataset["id"]),
     })
+
+
+def _my_awarded_tenders(dataset_id: str) -> list[dict[str, str]]:
+    """The awarded tenders covering the entry that the applicant won, as the choices of the
+    form's tender picker (issue 17 item 8): nobody types a tender number."""
+    result = tk.get_action("dongchang_tender_list")(context(), {
+        "state": "awarded", "dataset_id": dataset_id, "awardee": tk.current_user.name,
+        "limit": 100})
+    return [{"value": tender["id"], "text": f"{tender['title']} ({tender['id']})"}
+            for tender in result["results"]]
 
 
 def _kind_of_account() -> str:

@@ -138,6 +138,20 @@ def _refuse_unless(action: str, tender: Tender) -> None:
         raise invalid("state", refused)
 
 
+def _account_called(value: Any) -> model.User | None:
+    """The account a person picked (user name) or typed (user name, id or full name, when one
+    active account has it: issue 17 item 8)."""
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        return None
+    value = value.strip()
+    found = model.User.get(value)
+    if found is not None:
+        return found
+    named = model.Session.query(model.User).filter(
+        model.User.fullname == value, model.User.state == "active").limit(2).all()
+    return named[0] if len(named) == 1 else None
+
+
 def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
     """Record the winning bidder and the contract period; commercial use may then be requested.
 
@@ -147,7 +161,7 @@ def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
     _refuse_unless("award", tender)
     today = dt.date.today()
     errors = rendered(rules.award_errors(data, tender.bidding_end, today))
-    awardee = model.User.get((data.get("awardee") or "").strip()) if data.get("awardee") else None
+    awardee = _account_called(data.get("awardee"))
     if data.get("awardee") and (awardee is None or awardee.state != "active"):
         errors.setdefault("awardee", []).append(
             tk._("No registered account is called %(name)s.") % {"name": data["awardee"]})
@@ -274,6 +288,20 @@ def _query_tenders(states: list[str], dataset_id: str | None = None,
     if awardee_id:
         query = query.filter(Tender.awardee_id == awardee_id)
     return query.order_by(Tender.created.desc())
+
+
+def contract_of(tender_id: Any) -> dict[str, Any] | None:
+    """What a commercial-use request rests on, for its request page (issue 17 item 9): the
+    tender by number and title, its state, the awardee and the contract. Tenders are public;
+    this names no covered entry."""
+    tender = model.Session.get(Tender, normalise_id(tender_id)) if tender_id else None
+    if tender is None:
+        return None
+    awardee = model.User.get(tender.awardee_id) if tender.awardee_id else None
+    return {"id": tender.id, "title": tender.title, "state": state_of(tender),
+            "awardee_display_name": awardee.display_name if awardee else None,
+            "award_date": tender.award_date, "contract_start": tender.contract_start,
+            "contract_end": tender.contract_end}
 
 
 def as_dict(tender: Tender, context: Context) -> dict[str, Any]:

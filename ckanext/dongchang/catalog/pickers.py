@@ -1,0 +1,87 @@
+"""The entry picker (issue 17 item 8): forms that name catalog entries offer them by title.
+
+``dongchang_entry_autocomplete`` searches as the caller, so CKAN's permission labels decide
+what it may name: an entry the caller may not see is never offered, not even counted. Only
+published entries are offered (a tender or a product rests on the published catalog). The page
+``/dongchang/autocomplete/entries?q=`` answers CKAN's ``autocomplete`` JS module.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict, Schema
+from flask import Blueprint, jsonify
+
+from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.kernel.pages import context as page_context
+from ckanext.dongchang.kernel.schema import choice, text, validated
+
+__all__ = ["dongchang_entry_autocomplete"]
+
+MAX_RESULTS = 20
+pickers_blueprint = Blueprint("dongchang_entry_picker", __name__)
+
+
+def _schema() -> Schema:
+    ignore_missing = tk.get_validator("ignore_missing")
+    return {"q": [ignore_missing, text(200)],
+            "open_class": [ignore_missing, choice(("unconditional", "conditional"),
+                                                  N_("Choose unconditional or conditional."))],
+            "limit": [ignore_missing, tk.get_validator("int_validator")]}
+
+
+# Solr's syntax characters: the caller's words search the catalog, never steer the query.
+_OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+_SYNTAX = re.compile(r'[\\+\-!():^\[\]"{}~*?|&/]')
+
+
+def _words(term: str) -> str:
+    """``term`` as plain words for the search box's query (Chinese handled as there)."""
+    words = _SYNTAX.sub(" ", term).split()
+    return " ".join(word.lower() if word in _OPERATORS else word for word in words)
+
+
+def dongchang_entry_autocomplete(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Published entries the caller may see whose title, URL name or resource code matches.
+
+    :param q: what the person typed (nothing: no results)
+    :param open_class: only entries of this open class (``conditional`` for tenders)
+    :param limit: at most this many (default and most: 20)
+    :returns: ``[{"id", "name", "title", "resource_code"}]``
+    """
+    tk.check_access("dongchang_entry_autocomplete", context, data_dict)
+    data = validated(dict(data_dict), _schema(), context)
+    term = (data.get("q") or "").strip()
+    if not term:
+        return []
+    fq = ["+dataset_type:dataset", '+catalog_state:"published"']
+    if data.get("open_class"):
+        fq.append(f'+open_class:"{data["open_class"]}"')
+    words = _words(term)
+    if not words:
+        return []
+    found = tk.get_action("package_search")(
+        {"user": context.get("user", "")},
+        {"q": words, "fq": " ".join(fq),
+         "rows": min(data.get("limit") or MAX_RESULTS, MAX_RESULTS),
+         "include_private": True, "sort": "score desc, title_string asc"})
+    return [{"id": entry["id"], "name": entry["name"], "title": entry.get("title") or entry["name"],
+             "resource_code": entry.get("resource_code") or ""}
+            for entry in found["results"]]
+
+
+def autocomplete():
+    """Answers CKAN's ``autocomplete`` module: a JSON list, as CKAN's own util endpoints do."""
+    data = {"q": tk.request.args.get("q", "")}
+    if tk.request.args.get("open_class"):
+        data["open_class"] = tk.request.args["open_class"]
+    try:
+        results = tk.get_action("dongchang_entry_autocomplete")(page_context(), data)
+    except tk.ValidationError:
+        results = []
+    return jsonify(results)
+
+
+pickers_blueprint.add_url_rule("/dongchang/autocomplete/entries", view_func=autocomplete)

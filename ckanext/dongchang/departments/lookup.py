@@ -1,0 +1,34 @@
+"""Finding a department from what a person typed or picked (issue 17 item 8).
+
+A picker stores the department's URL name; someone typing may give the name, the id or the
+title people know it by (区市场监督管理局). Each of them finds the same recognised department,
+and a title two departments share finds both, so the caller can ask which one was meant.
+"""
+from __future__ import annotations
+
+from ckan import model
+
+from ckanext.dongchang.access import audience
+
+
+def departments_called(value: str) -> list[model.Group]:
+    """The recognised departments ``value`` may mean: the one with that URL name or id, else
+    every one with that title (spaces around ignored); [] if none."""
+    value = value.strip()
+    if not value or "\x00" in value:
+        return []
+    query = model.Session.query(model.Group).filter(audience.recognised_department())
+    exact = query.filter((model.Group.name == value) | (model.Group.id == value)).all()
+    if exact:
+        return exact
+    return query.filter(model.Group.title == value).order_by(model.Group.name).limit(5).all()
+
+
+def department_title(name: object) -> str:
+    """The title of the department a stored URL name (or id) refers to, for display; the value
+    itself if it names no department any more."""
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    found = [group for group in departments_called(name)
+             if group.name == name.strip() or group.id == name.strip()]
+    return found[0].title or found[0].name if found else name
