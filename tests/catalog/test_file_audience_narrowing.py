@@ -9,12 +9,12 @@ Real PostgreSQL, Solr and CKAN's FileStore.
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.delivery.conftest import _path, _upload
-from tests.entries import create_entry
+from tests.factories import CatalogEntry, district, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -27,14 +27,13 @@ TABLE = "街道,企业数\n古楼街道,1203\n".encode()
 
 @pytest.fixture
 def world(app, sysadmin):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    editor = factories.User(name="scjg-editor")
-    helpers.call_action("organization_member_create", id=org["id"], username=editor["name"],
-                        role="editor")
+    orgs = district()
+    editor = staff(orgs, ("scjg-editor", "scjg", "editor"))["scjg-editor"]
     token = factories.APIToken(user=sysadmin["name"])["token"]
     entries, files = {}, {}
     for name, audience in (("open-file", "open"), ("shared-file", "shared")):
-        entries[name] = create_entry(sysadmin, org["id"], name=name, resources=[])
+        entries[name] = CatalogEntry(user=sysadmin, owner_org=orgs["scjg"], name=name,
+                                     resources=[])
         files[name] = _upload(app, token, entries[name], "市场主体统计", audience, TABLE)
     return {"entries": entries, "files": files, "editor": Api(app, editor),
             "anonymous": Api(app)}

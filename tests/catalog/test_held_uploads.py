@@ -12,12 +12,12 @@ import os
 
 import pytest
 from ckan.lib import uploader
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.delivery.conftest import _upload
-from tests.entries import create_entry
+from tests.factories import CatalogEntry, district, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -30,19 +30,16 @@ NEW_TABLE = "街道,个体工商户数\n柳园街道,877\n".encode()
 
 
 @pytest.fixture
-def world(app, sysadmin, bureau):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    editor, reviewer = factories.User(name="scjg-editor"), factories.User(name="dsj-admin")
-    helpers.call_action("organization_member_create", id=org["id"], username=editor["name"],
-                        role="editor")
-    helpers.call_action("organization_member_create", id=bureau["id"],
-                        username=reviewer["name"], role="admin")
-    entry = create_entry(sysadmin, org["id"], name="market-entities", resources=[])
+def world(app, sysadmin):
+    orgs = district()
+    people = staff(orgs, ("scjg-editor", "scjg", "editor"), ("dsj-admin", "bureau", "admin"))
+    entry = CatalogEntry(user=sysadmin, owner_org=orgs["scjg"], name="market-entities",
+                         resources=[])
     token = factories.APIToken(user=sysadmin["name"])["token"]
     published = _upload(app, token, entry, "市场主体统计", "open", PUBLISHED_TABLE)
     return {"app": app, "entry": entry, "published": published,
-            "editor_token": factories.APIToken(user=editor["name"])["token"],
-            "bureau": Api(app, reviewer), "anonymous": Api(app)}
+            "editor_token": factories.APIToken(user=people["scjg-editor"]["name"])["token"],
+            "bureau": Api(app, people["dsj-admin"]), "anonymous": Api(app)}
 
 
 def _post_file(world, action, content, **fields):
