@@ -5,7 +5,10 @@ Debian package). Screenshots of every step go to test-artifacts/journeys/.
 """
 from __future__ import annotations
 
+import itertools
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,11 +46,13 @@ def browser():
 class Person:
     """One person's browser session, with screenshots named after the journey's steps."""
 
-    def __init__(self, browser, web, prefix: str, name: str, folder: Path):
+    def __init__(self, browser, web, prefix: str, name: str, folder: Path,
+                 steps: Iterator[int] | None = None):
         self.context = browser.new_context(locale="zh-CN" if prefix == "" else "en-US")
         self.page = self.context.new_page()
         self.web, self.prefix, self.name, self.folder = web, prefix, name, folder
-        self.step = 0
+        # one numbering for everyone in a journey, so the screenshots sort in the story's order
+        self.steps = steps or itertools.count(1)
         self.broken: list[str] = []  # the site's scripts, styles and XHRs that failed
         self.page.on("response", self._note_broken)
         # Script errors and Content-Security-Policy refusals (Chromium reports both on the
@@ -98,6 +103,14 @@ class Person:
                 self.page.locator("#ckan-confirm-yes").click()
         return self.page
 
+    def find(self, query: str, title: str, label: str = ""):
+        """Home page, its search box, then the entry titled ``title`` in the results."""
+        page = self.home()
+        page.fill("#dongchang-home-q", query)
+        with page.expect_navigation():
+            page.press("#dongchang-home-q", "Enter")
+        return self.click(page.locator(".dataset-list a", has_text=title), label)
+
     def open_workbench(self, label: str = "workbench"):
         """Home page, then the header's 工作台 (Workbench) link."""
         self.home()
@@ -115,9 +128,9 @@ class Person:
         self.shot("logged-in")
 
     def shot(self, label: str) -> Path:
-        self.step += 1
+        step = next(self.steps)
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{self.step:02d}-{self.name}-{re.sub(r'[^a-z0-9-]', '', label)}.png"
+        path = self.folder / f"{step:02d}-{self.name}-{re.sub(r'[^a-z0-9-]', '', label)}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -128,10 +141,12 @@ class Person:
 @pytest.fixture
 def people(browser, web, request):
     made = []
+    folder = ARTIFACTS / request.node.name.replace("/", "_")
+    shutil.rmtree(folder, ignore_errors=True)  # this run's screenshots only, step by step
+    steps = itertools.count(1)
 
     def person(name: str, prefix: str) -> Person:
-        folder = ARTIFACTS / request.node.name.replace("/", "_")
-        made.append(Person(browser, web, prefix, name, folder))
+        made.append(Person(browser, web, prefix, name, folder, steps))
         return made[-1]
 
     yield person

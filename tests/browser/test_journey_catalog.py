@@ -184,13 +184,7 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     bureau.shot("published")
 
     # 6. A visitor finds the entry with the home page's search box and sees it published.
-    page = visitor.home()
-    page.fill("#dongchang-home-q", CODE)
-    with page.expect_navigation():
-        page.press("#dongchang-home-q", "Enter")
-    assert TITLE in page.locator(".dataset-list").inner_text()
-    visitor.shot("finds-entry-in-search")
-    page = visitor.click(page.locator(".dataset-list a", has_text=TITLE))
+    page = visitor.find(CODE, TITLE, "finds-entry-by-its-code")
     assert TITLE in page.locator("h1").first.inner_text()
     state = page.locator("tr", has=page.locator("th", has_text=text["state_label"]))
     state = state.locator("td")

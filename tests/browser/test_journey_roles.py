@@ -65,15 +65,6 @@ def _badge(person) -> int:
     return int(person.page.locator(".dongchang-workbench-link .badge").inner_text())
 
 
-def _find_by_search(person, query: str, title: str, label: str):
-    """The home page's search box, then the entry in the results."""
-    page = person.home()
-    page.fill("#dongchang-home-q", query)
-    with page.expect_navigation():
-        page.press("#dongchang-home-q", "Enter")
-    return person.click(page.locator(".dataset-list a", has_text=title), label)
-
-
 # --- the department admin's inbox -------------------------------------------------------------
 
 @pytest.fixture
@@ -176,7 +167,7 @@ def test_journey_i17_bureau_reviews_a_change_with_its_diff_and_publishes(people,
     bureau.shot("published")
 
     # 4. The public finds the entry under its new title.
-    page = _find_by_search(visitor, NEW_TITLE, NEW_TITLE, "sees-new-title")
+    page = visitor.find(NEW_TITLE, NEW_TITLE, "sees-new-title")
     assert NEW_TITLE in page.locator("h1").first.inner_text()
 
 
@@ -206,7 +197,7 @@ def test_journey_i17_company_finds_the_tender_from_the_commercial_use_message(pe
     company.login("company-li")
 
     # 1. Home → search → the entry → apply.
-    page = _find_by_search(company, CREDIT, CREDIT, "entry-page")
+    page = company.find(CREDIT, CREDIT, "entry-page")
     company.click(page.locator(".dongchang-notice a.btn-primary"), "application-form")
 
     # 2. Commercial use without an awarded tender: the form says to go to the tender.

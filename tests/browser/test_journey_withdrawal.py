@@ -60,11 +60,7 @@ def test_journey_i17_editor_withdraws_a_published_entry_through_the_bureau(
 
     # 1. From the home page the editor finds her entry with the search box.
     editor.login("csgl-editor")
-    page = editor.home()
-    page.fill("#dongchang-home-q", TITLE)
-    with page.expect_navigation():
-        page.press("#dongchang-home-q", "Enter")
-    editor.click(page.locator(".dataset-list a", has_text=TITLE), "entry-page")
+    page = editor.find(TITLE, TITLE, "entry-page")
 
     # 2. Its form has no visibility select and no unpublish button; changing the open class
     #    turns the note into a warning (item 6). She leaves without saving.

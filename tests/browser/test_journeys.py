@@ -1,9 +1,11 @@
-"""What people do, in a real browser, in both languages (issue 10, F-4, F-15)."""
+"""What people do, in a real browser, in both languages (issue 10, F-4, F-15): from the home
+page, by clicking (issue 17)."""
 from __future__ import annotations
 
 import pytest
 from ckan.tests import factories, helpers
 
+from tests.browser.conftest import PASSWORD
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
 
@@ -13,7 +15,6 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-PASSWORD = "Dongchang-2026-test"
 SECRET_URL = "https://files.example.gov.cn/journey/elderly-care.csv"
 TEXT = {  # what each person should read, per language
     "": {"apply": "申请", "awaiting": "待审", "refused": "未获批准", "approved": "已批准",
@@ -36,33 +37,45 @@ def care_entry(sysadmin):
                         **conditional(share_class="unconditional"))
 
 
-def _apply(citizen, scenario: str, text: dict) -> str:
-    page = citizen.goto("/dataset/elderly-care")
+def _apply(citizen, scenario: str, text: dict) -> None:
+    """From the home page: search box → the entry → its apply button → the form."""
+    page = citizen.find("养老机构", "东昌府区养老机构名录")
     notice = page.locator(".dongchang-notice")
     assert text["apply"] in notice.inner_text()
     citizen.shot("sees-apply-notice")
-    notice.locator("a.btn-primary").click()
+    citizen.click(notice.locator("a.btn-primary"))
     page.select_option("select[name=applicant_kind]", "citizen")
     page.select_option("select[name=purpose]", "social_services")
     page.fill("textarea[name=use_scenario]", scenario)
     citizen.shot("fills-request")
-    page.locator("form button[name=save]").click()
-    page.wait_for_load_state()
+    citizen.submit("form button[name=save]")
     assert text["awaiting"] in page.locator(".dongchang-state").inner_text()
     citizen.shot("request-submitted")
-    return page.url
 
 
-def _decide(admin, request_url: str, decision: str, reason: str | None = None):
-    page = admin.page
-    page.goto(request_url.replace(admin.web.url, admin.web.url + admin.prefix)
-              if admin.prefix and admin.prefix not in request_url else request_url)
+def _open_request(person, state: str, own: bool = False):
+    """From the home page: workbench → the department's inbox (``own``: my requests) → the
+    request in ``state``, as listed there."""
+    person.open_workbench()
+    person.click(".dongchang-workbench-mine h2 a" if own
+                 else "[data-department=dcf-mzj] a[href$='/organization/dcf-mzj/requests']")
+    rows = person.page.locator("table.dongchang-requests tbody tr", has_text=state)
+    return person.click(rows.locator("a"))
+
+
+def _decide(admin, decision: str, reason: str | None = None, state: str = ""):
+    """From the home page: the request waiting on the workbench (or, ``state`` given, the
+    one in that state in the inbox) → the decision."""
+    if state:
+        page = _open_request(admin, state)
+    else:
+        page = admin.open_workbench()
+        admin.click(page.locator(".dongchang-workbench-requests tbody tr a"))
     form = page.locator(f"form[action$='/{decision}']")
     if reason is not None:
         form.locator("textarea[name=reason]").fill(reason)
     admin.shot(f"before-{decision}")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    admin.submit(f"form[action$='/{decision}'] button[type=submit]")
     admin.shot(f"after-{decision}")
     return page
 
@@ -75,31 +88,30 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
     citizen.login("citizen-zhang", PASSWORD)
     admin.login("mzj-admin", PASSWORD)
 
-    first = _apply(citizen, "想了解养老机构", text)
-    page = _decide(admin, first, "refuse", "请说明具体用途和数据保护措施")
+    _apply(citizen, "想了解养老机构", text)
+    page = _decide(admin, "refuse", "请说明具体用途和数据保护措施")
     assert text["refused"] in page.locator(".dongchang-state").inner_text()
 
-    citizen.page.goto(first)
-    assert "请说明具体用途和数据保护措施" in citizen.page.locator(".dongchang-reason").inner_text()
+    page = _open_request(citizen, text["refused"], own=True)
+    assert "请说明具体用途和数据保护措施" in page.locator(".dongchang-reason").inner_text()
     citizen.shot("reads-refusal-reason")
 
-    second = _apply(citizen, "为社区老人开发养老机构查询小程序，数据加密存储，不对外提供", text)
-    page = _decide(admin, second, "approve")
+    _apply(citizen, "为社区老人开发养老机构查询小程序，数据加密存储，不对外提供", text)
+    page = _decide(admin, "approve")
     assert text["approved"] in page.locator(".dongchang-state").inner_text()
     # Art. 25 ¶4: access starts once both sides have signed the agreement (协议)
-    _decide(admin, second, "sign")
-    citizen.page.goto(second)
-    sign = citizen.page.locator("form.dongchang-sign")
+    _decide(admin, "sign", state=text["approved"])
+    page = _open_request(citizen, text["approved"], own=True)
+    sign = page.locator("form.dongchang-sign")
     sign.locator("textarea[name=security_measures]").fill("数据加密存储，不对外提供")
     citizen.shot("signs-agreement")
-    sign.locator("button[type=submit]").click()
-    citizen.page.wait_for_load_state()
-    assert citizen.page.locator("form.dongchang-sign").count() == 0
+    citizen.submit("form.dongchang-sign button[type=submit]")
+    assert page.locator("form.dongchang-sign").count() == 0
 
     # The download goes to the department's file server; the browser is given the file here.
     citizen.context.route("https://files.example.gov.cn/**", lambda route: route.fulfill(
         status=200, content_type="text/csv", body="机构名称,地址\n东昌府区福利院,东昌路1号\n"))
-    page = citizen.goto("/dataset/elderly-care")
+    page = citizen.find("养老机构", "东昌府区养老机构名录")
     # A grantee is told the access was granted (and until when); nothing asks to apply any more
     notices = page.locator(".dongchang-notice")
     assert notices.count() == 1
