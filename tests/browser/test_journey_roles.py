@@ -4,8 +4,8 @@ languages (Debian Chromium, screenshots of every step under test-artifacts/journ
 * A department admin answers access requests from the workbench: header → 工作台 → the
   request → refuse with reasons, then the other → approve; the header badge counts down.
 * The Big Data Bureau reviews a change of a published entry with its diff: header →
-  workbench → review queue → the entry's published/proposed table → publish; the public then
-  sees the change.
+  workbench → the entry in the review queue → its published/proposed table → publish; the
+  public then sees the change.
 * A company that applies for commercial use without an awarded tender is told to go to the
   tender, follows the message's link and reaches the tender covering the entry.
 
@@ -142,11 +142,12 @@ def test_journey_i17_bureau_reviews_a_change_with_its_diff_and_publishes(people,
     bureau.login("bureau-wang")
     assert _badge(bureau) == 1
 
-    # 1. Header → workbench → review queue.
+    # 1. Header → workbench → the entry in its review queue (listed as the public knows it
+    #    until the Bureau publishes the change).
     page = bureau.open_workbench()
-    # The entry is listed as the public knows it until the Bureau publishes the change.
-    assert OLD_TITLE in page.locator(".dongchang-workbench-review").inner_text()
-    page = bureau.click("a[href$='/dongchang/review']", "review-queue")
+    page = bureau.click(page.locator(".dongchang-workbench-review a", has_text=OLD_TITLE),
+                        "review-queue")
+    assert page.url.endswith("#review-elderly-care"), page.url
 
     # 2. The entry shows what the public sees now against what the department proposes.
     entry = page.locator("section.dongchang-review-entry[data-entry=elderly-care]")

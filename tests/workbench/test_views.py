@@ -139,6 +139,24 @@ def test_f10_bureau_reaches_review_changes_evaluation_audit_utilisation_tenders(
 
 
 @LANGUAGES
+def test_i17_bureau_clicks_from_the_workbench_to_the_entry_under_review(site, prefix):
+    """The workbench's review row leads to the entry in the queue, where its diff and the
+    decision are, not to the public entry page (where the Bureau cannot decide)."""
+    app, editor, bureau = site["app"], site["api"]["scjg-editor"], site["api"]["bureau-admin"]
+    editor.ok("dongchang_catalog_submit", id="registrations")
+    _, bench = _workbench(app, bureau, prefix)
+    row = bench.select_one(".dongchang-workbench-review tbody tr")
+    link = row.select_one("a")
+    path, anchor = link["href"].split("#")
+    assert anchor == "review-registrations"
+    queue = _soup(app.get(path, headers=bureau.headers))
+    section = queue.select_one(f"section#{anchor}")
+    assert section is not None and section["data-entry"] == "registrations"
+    assert len(queue.select("section.dongchang-review-entry")) == 1  # its department's queue
+    assert section.select_one("form[action$='/publish']") is not None
+
+
+@LANGUAGES
 def test_f4_applicant_sees_own_requests_and_empty_workbench_says_so(site, prefix):
     app = site["app"]
     _, bench = _workbench(app, site["api"]["citizen-new"], prefix)
