@@ -7,7 +7,7 @@ languages (Debian Chromium, screenshots of every step under test-artifacts/journ
   workbench → the entry in the review queue → its published/proposed table → publish; the
   public then sees the change.
 * A company that applies for commercial use without an awarded tender is told to go to the
-  tender, follows the message's link and reaches the tender covering the entry.
+  tender, follows the message's link to the tenders covering the entry, and opens the tender.
 
 Only the home page's address is typed; the rest is clicking, as a person would.
 """
@@ -210,9 +210,10 @@ def test_journey_i17_company_finds_the_tender_from_the_commercial_use_message(pe
     assert link.count() == 1 and link.is_visible()
     company.shot("told-to-go-to-the-tender")
 
-    # 3. The message's link → the tenders → the tender covering the entry.
+    # 3. The message's link → the tenders covering this entry → the tender.
     page = company.click(link, "tenders")
     assert text["tenders"] in page.locator("h1").first.inner_text()
+    assert CREDIT in page.locator(".dongchang-tender-entry").inner_text()
     page = company.click(page.locator("table.dongchang-tenders a", has_text=TENDER), "tender")
     assert tender["id"] in page.locator("main, body").first.inner_text()
     assert CREDIT in page.locator("body").inner_text()

@@ -138,7 +138,25 @@ def test_i17_apply_form_shows_every_error_at_once_by_its_label(app, site):
 
 
 
-def test_i17_the_commercial_use_error_links_the_tenders(app, site):
+def test_i17_the_commercial_use_error_links_the_tenders(app, site, sysadmin):
+    """The message leads to the tenders covering this entry, not to every tender."""
+    other = create_entry(sysadmin, site["org"]["id"], name="relief", title="东昌府区低保对象名录",
+                         resources=[], **conditional(share_class="unconditional"))
+    for title, entry in (("养老机构名录商业利用招标", "elderly-care"),
+                         ("低保对象名录商业利用招标", other["name"])):
+        helpers.call_action("dongchang_tender_create", context={"user": sysadmin["name"]},
+                            title=title, dataset_ids=[entry], method="public_tender",
+                            notice="招标公告", scope="商业利用", bidding_start="2026-01-05",
+                            bidding_end="2099-12-31")
     page = _soup(_apply(app, site, purpose="commercial"))
     link = page.select_one(".dongchang-tender-link a")
-    assert link is not None and link["href"].endswith("/tender")
+    assert link is not None and link["href"].endswith("/tender?dataset=elderly-care")
+    tenders = _soup(app.get(link["href"], headers=site["citizen"]))
+    titles = [a.get_text() for a in tenders.select("table.dongchang-tenders td a")]
+    assert titles == ["养老机构名录商业利用招标"]
+    assert "东昌府区养老机构名录" in tenders.select_one(".dongchang-tender-entry").get_text()
+    # Filtering by state keeps the entry; an entry nobody can see lists every tender.
+    assert tenders.select_one("form.dongchang-filters input[name=dataset]")["value"] == \
+        "elderly-care"
+    everything = _soup(app.get("/tender?dataset=no-such-entry", headers=site["citizen"]))
+    assert len(everything.select("table.dongchang-tenders td a")) == 2

@@ -38,16 +38,31 @@ def _may_manage() -> bool:
 
 
 def index():
-    """The public list of tenders open for bids, closed for bidding and awarded."""
+    """The public list of tenders open for bids, closed for bidding and awarded; with
+    ``?dataset=<entry>`` those covering that entry (where the application form's
+    commercial-use message leads, issue 17 item 9)."""
     page_number = tk.h.get_page_number(tk.request.args)
     state = tk.request.args.get("state") or ""
     data: dict[str, Any] = {"page": page_number}
     if state in rules.STATES:
         data["state"] = state
+    entry = _entry(tk.request.args.get("dataset") or "")
+    if entry:
+        data["dataset_id"] = entry["id"]
     result = tk.get_action("dongchang_tender_list")(context(), data)
     return tk.render("dongchang/tenders/tender_list.html", {
         "page": paged(result, page_number), "state": state, "labels": labels(),
-        "may_manage": _may_manage()})
+        "may_manage": _may_manage(), "entry": entry})
+
+
+def _entry(name: str) -> dict[str, Any] | None:
+    """The entry the list is narrowed to, if the visitor may see it (else the whole list)."""
+    if not name:
+        return None
+    try:
+        return tk.get_action("package_show")(context(), {"id": name})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
 
 
 def _show(id: str) -> dict[str, Any]:
