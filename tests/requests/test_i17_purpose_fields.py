@@ -67,7 +67,7 @@ def test_i17_the_form_marks_each_field_with_the_purposes_that_use_it(world):
     # no awarded tender: the tender field explains and links the tenders, nothing to type
     tender_field = form.select_one(".dongchang-purpose-field[data-purposes=commercial]")
     assert tender_field.select_one(".dongchang-no-tender") is not None
-    assert tender_field.select_one("a[href$='/tender']") is not None
+    assert tender_field.select_one("a[href$='/tender?dataset=credit']") is not None  # its tenders
     # fields every purpose uses are not marked
     assert form.find(attrs={"name": "use_scenario"}).find_parent(
         class_="dongchang-purpose-field") is None
