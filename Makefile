@@ -70,6 +70,12 @@ benchmarks: services
 benchmark-delivery: services
 	$(VENV)/bin/python benchmarks/delivery.py $(DELIVERY_ARGS)
 
+# A department's spreadsheet import against vanilla's package_create, per entry (issue 20 item 2;
+# benchmarks/import_rate.py; recreates the benchmark sites).
+.PHONY: benchmark-import
+benchmark-import: services
+	$(VENV)/bin/python benchmarks/import_rate.py $(IMPORT_ARGS)
+
 # The site as it runs in production: nginx (Debian) → gunicorn × 4 → CKAN, plus a jobs worker,
 # on http://127.0.0.1:8080 (services/prod/prod.sh; PROD_PORT, PROD_WORKERS to change).
 prod: site-db demo

@@ -8,6 +8,7 @@ review with reviewer and date.
 """
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -127,7 +128,9 @@ def entry(serial: int, prefix: str = "bench-entry", tile: int = 0) -> dict[str, 
         "share_class": share,
         "share_method": rng.choice(["api", "file", "database"]),
         "open_class": open_,
-        "security_grade": rng.choice(["general", "general", "general", "important"]),
+        # important data is opened conditionally at most (the security-grade policy, F-2)
+        "security_grade": ("important" if rng.random() < 0.25 and open_ != "unconditional"
+                           else "general"),
         "confidentiality_review_status": "passed" if published else "pending",
         "catalog_state": "published" if published else rng.choice(["draft", "submitted"]),
         "temporary_collection": "false",
@@ -183,6 +186,23 @@ def table_csv(rows: int) -> bytes:
                      f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d},"
                      f"{rng.randint(10, 5000)}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def import_entries(start: int, count: int) -> list[dict[str, Any]]:
+    """The entries of a department's spreadsheet import (benchmarks/import_rate.py): bench
+    entries of one department, without files (a catalog sheet has none)."""
+    return [dict(entry(serial, prefix="bench-import"), owner_org=MEMBER_ORG, resources=[],
+                 resource_code=f"{DISTRICT}-IMP-{serial:06d}")
+            for serial in range(start, start + count)]
+
+
+def cell(value: Any) -> str:
+    """A field's value as a spreadsheet cell: lists and objects as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def entries(n: int, prefix: str = "bench-entry", start: int = 1) -> list[dict[str, Any]]:

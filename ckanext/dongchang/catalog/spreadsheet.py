@@ -10,15 +10,16 @@ Format (the same for import and export, so an export imports again):
 * ``.csv`` (UTF-8, or GB18030 as Chinese Excel saves it): the ``catalog`` columns plus a
   ``data_items`` column holding the items as a JSON list. An ``.xlsx`` may use that column too.
 
-Import runs in two passes. The dry run validates every row with the very schema
-``package_create`` uses (scheming's, through the dataset plugin's ``validate``), without
-writing, plus what only the file can tell (a resource code or URL name twice in the file,
-related codes naming rows of the file, which must then be created first); it reports every
-error with its row and column, in the user's language. Only a file without errors is imported:
-every ``package_create`` runs with ``defer_commit`` inside one database transaction, committed
-once at the end. ``package_create`` rolls the session back when a row still fails (say another
-user took a resource code meanwhile), which undoes the rows before it too, so the import
-keeps all rows or none; the search index is updated after the commit.
+A dry run validates every row with the very schema ``package_create`` uses (scheming's,
+through the dataset plugin's ``validate``), without writing, plus what only the file can tell (a
+resource code or URL name twice in the file, related codes naming rows of the file, which must
+then be created first); it reports every error with its row and column, in the user's language.
+A real run checks what only the file can tell, then creates: every ``package_create`` runs with
+``defer_commit`` inside one database transaction, committed once at the end, so each row is
+validated once. ``package_create`` rolls the session back when a row fails (a wrong value, or
+another user took a resource code meanwhile), which undoes the rows before it too, so the
+import keeps all rows or none, and the file is then validated whole to report every error. The
+search index is updated after the commit.
 """
 from __future__ import annotations
 
@@ -333,10 +334,15 @@ def _entry(row: Row, org_id: str, file_codes: set[str] | None = None) -> dict[st
 
 def validate(context: Context, org_id: str, rows: list[Row]) -> list[dict[str, Any]]:
     """Every error of every row, as ``package_create`` would report it, nothing written."""
+    return _file_errors(rows) + _rows_errors(context, org_id, rows)
+
+
+def _rows_errors(context: Context, org_id: str, rows: list[Row]) -> list[dict[str, Any]]:
+    """Each row validated with the very schema ``package_create`` uses, nothing written."""
     plugin = lib_plugins.lookup_package_plugin("dataset")
     schema = plugin.create_package_schema()
     file_codes = {r.data["resource_code"] for r in rows if r.data.get("resource_code")}
-    errors = _file_errors(rows)
+    errors = []
     for row in rows:
         _, row_errors = lib_plugins.plugin_validate(
             plugin, _context(context), _entry(row, org_id, file_codes), schema, "package_create")
@@ -394,9 +400,13 @@ def run_import(context: Context, org_id: str, content: bytes, filename: str,
     errors = list(sheet.errors)
     ordered: list[Row] = []
     if sheet.rows:
-        errors.extend(validate(context, org_id, sheet.rows))
+        errors.extend(_file_errors(sheet.rows))
         ordered, cycle_errors = _creation_order(sheet.rows)
         errors.extend(cycle_errors)
+        if dry_run or errors:
+            # A real run validates each row once, as it creates it (issue 20 item 2); a file
+            # that fails then is validated whole for the report (``_create_all``).
+            errors.extend(_rows_errors(context, org_id, sheet.rows))
     result: dict[str, Any] = {"dry_run": dry_run, "rows": len(sheet.rows),
                               "errors": sorted(errors, key=_error_order), "created": []}
     if errors or dry_run:
@@ -412,26 +422,32 @@ def _error_order(error: dict[str, Any]) -> tuple[int, int, str]:
 
 def _create_all(context: Context, org_id: str, rows: list[Row],
                 result: dict[str, Any]) -> list[dict[str, str]]:
+    """Create every row in one transaction (``defer_commit``; CKAN then neither shows nor
+    indexes each entry), commit once, index them all after. A row that fails undoes the rows
+    before it; the report then lists every error of the file, as a dry run would."""
     from ckan.lib import search
 
-    created = []
+    ids = []
     for row in rows:
-        create_context = dict(_context(context), defer_commit=True)
+        create_context = dict(_context(context), defer_commit=True, return_id_only=True)
         try:
-            entry = tk.get_action("package_create")(create_context, _entry(row, org_id))
+            ids.append(tk.get_action("package_create")(create_context, _entry(row, org_id)))
         except tk.ValidationError as error:
             # package_create has rolled the session back: the rows before are undone too.
             model.Session.rollback()
-            result["errors"] = _row_errors(row, error.error_dict)
+            report = validate(context, org_id, rows) or _row_errors(row, error.error_dict)
+            result["errors"] = sorted(report, key=_error_order)
             return []
         except Exception:
             model.Session.rollback()
             raise
-        created.append({"id": entry["id"], "name": entry["name"], "row": row.number})
     model.Session.commit()
-    search.rebuild(package_ids=[c["id"] for c in created], defer_commit=True, quiet=True)
+    names = dict(model.Session.query(model.Package.id, model.Package.name)
+                 .filter(model.Package.id.in_(ids)))
+    search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
     search.commit()
-    return created
+    return [{"id": entry_id, "name": names[entry_id], "row": row.number}
+            for entry_id, row in zip(ids, rows, strict=True)]
 
 
 # --- exporting --------------------------------------------------------------------------------
