@@ -6,16 +6,14 @@ soon as the session writes, so a decision still takes effect on the very next ch
 """
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.access import audience
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry
+from tests.sql import statements
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -23,21 +21,6 @@ pytestmark = [
 ]
 
 MEMBERSHIP_QUERY = 'FROM member JOIN "group"'
-
-
-@contextlib.contextmanager
-def statements():
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    engine = model.meta.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def _membership_queries(seen: list[str]) -> int:

@@ -9,7 +9,7 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.workbench import service
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
-from tests.requests.test_costs import statements
+from tests.sql import statements
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
