@@ -2,8 +2,11 @@
 page, by clicking (issue 17)."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from ckan.tests import factories, helpers
+from werkzeug.datastructures import FileStorage
 
 from tests.browser.conftest import PASSWORD
 from tests.conftest import PLUGINS
@@ -15,7 +18,6 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-SECRET_URL = "https://files.example.gov.cn/journey/elderly-care.csv"
 TEXT = {  # what each person should read, per language
     "": {"apply": "申请", "awaiting": "待审", "refused": "未获批准", "approved": "已批准",
          "granted": "您已获准使用本数据"},
@@ -24,17 +26,25 @@ TEXT = {  # what each person should read, per language
 }
 
 
+CARE_HOMES = "机构名称,地址\n东昌府区福利院,东昌路1号\n".encode()
+
+
 @pytest.fixture
 def care_entry(sysadmin):
+    """A conditionally open entry whose open version is uploaded to the portal (issue 16 item
+    3: a gated file is served by the portal, never by a link)."""
     org = factories.Organization(name="dcf-mzj", title="区民政局")
     admin = factories.User(name="mzj-admin", password=PASSWORD)
     factories.User(name="citizen-zhang", password=PASSWORD)
     helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
                         role="admin")
-    return create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
-                        resources=[{"name": "养老机构名录", "url": SECRET_URL, "format": "CSV",
-                                    "audience": "open"}],
-                        **conditional(share_class="unconditional"))
+    entry = create_entry(sysadmin, org["id"], name="elderly-care", title="东昌府区养老机构名录",
+                         resources=[], **conditional(share_class="unconditional"))
+    helpers.call_action("resource_create", {"user": sysadmin["name"]},
+                        package_id=entry["id"], name="养老机构名录", format="CSV",
+                        audience="open", upload=FileStorage(io.BytesIO(CARE_HOMES),
+                                                            filename="care-homes.csv"))
+    return helpers.call_action("package_show", id=entry["id"])
 
 
 def _apply(citizen, scenario: str, text: dict) -> None:
@@ -108,9 +118,6 @@ def test_journey_citizen_applies_is_refused_applies_again_and_downloads(people, 
     citizen.submit("form.dongchang-sign button[type=submit]")
     assert page.locator("form.dongchang-sign").count() == 0
 
-    # The download goes to the department's file server; the browser is given the file here.
-    citizen.context.route("https://files.example.gov.cn/**", lambda route: route.fulfill(
-        status=200, content_type="text/csv", body="机构名称,地址\n东昌府区福利院,东昌路1号\n"))
     page = citizen.find("养老机构", "东昌府区养老机构名录")
     # A grantee is told the access was granted (and until when); nothing asks to apply any more
     notices = page.locator(".dongchang-notice")
@@ -147,4 +154,5 @@ def test_journey_a_harvester_finds_the_conditional_entry_as_restricted(web, care
         assert graph.value(distribution, DCAT.downloadURL) is None
         assert str(graph.value(distribution, DCAT.accessURL)).endswith(
             "/dataset/elderly-care/request")
-    assert SECRET_URL not in graph.serialize(format="turtle")
+    resource_id = care_entry["resources"][0]["id"]
+    assert f"{resource_id}/download" not in graph.serialize(format="turtle")
