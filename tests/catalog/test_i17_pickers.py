@@ -171,6 +171,7 @@ def test_i17_product_form_picks_sources_and_the_requests_are_the_callers_own(wor
     theirs = world["api"]["citizen-wang"].get("/dongchang/autocomplete/requests",
                                               query_string={"q": "企业"}).json
     assert [r["id"] for r in theirs] == [mine["id"]]
+    assert theirs[0]["name"] == mine["id"]  # CKAN's client drops completions without a name
     assert "东昌府区企业信用信息" in theirs[0]["label"]
     # nobody else's request, and nothing for a visitor
     assert company.get("/dongchang/autocomplete/requests", query_string={"q": "企业"}).json == []

@@ -43,7 +43,8 @@ def dongchang_request_autocomplete(context: Context, data_dict: DataDict
 
     :param q: what the person typed (empty: the latest of them)
     :param dataset_id: only requests for this entry (id or URL name)
-    :returns: ``[{"id", "label", "dataset_id", "dataset_title"}]``, newest first
+    :returns: ``[{"id", "name" (the id again), "label", "dataset_id", "dataset_title"}]``,
+        newest first
     """
     tk.check_access("dongchang_request_autocomplete", context, data_dict)
     data = validated(dict(data_dict), _schema(), context)
@@ -66,7 +67,8 @@ def dongchang_request_autocomplete(context: Context, data_dict: DataDict
             continue
         if not audience.may_see_entry(reader, dataset.id):
             continue
-        results.append({"id": request.id, "label": label(request, dataset),
+        # "name": CKAN's client keeps only completions with a distinct name
+        results.append({"id": request.id, "name": request.id, "label": label(request, dataset),
                         "dataset_id": dataset.id, "dataset_title": dataset.title})
         if len(results) >= MAX_RESULTS:
             break

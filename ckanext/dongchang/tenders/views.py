@@ -108,6 +108,8 @@ def _edit_form(tender_id: str | None):
             return tk.redirect_to("dongchang_tenders.read", id=saved["id"])
     return tk.render("dongchang/tenders/tender_form.html", {
         "tender": tender, "data": data, "errors": errors, "error_summary": error_summary(errors),
+        # the picker shows the covered entries by title (issue 17 item 8)
+        "entry_labels": {d["name"]: d["title"] for d in (tender or {}).get("datasets", [])},
         "method_options": [{"value": value, "text": labels()["method"][value]}
                            for value in rules.METHODS]})
 
