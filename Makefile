@@ -61,6 +61,22 @@ test: services i18n browser-deps
 lint: venv
 	$(VENV)/bin/ruff check ckanext tests
 
+# The search, visibility and DCAT tests against SolrCloud instead of the standalone core: an
+# embedded ZooKeeper and 2 Solr nodes (ports 8990, 8991; SOLRCLOUD_PORT), collection "ckan" of
+# 2 shards, one per node (services/services.sh up solrcloud). Not part of `make test` (slower).
+# The shared standalone Solr keeps running; the cluster is stopped afterwards, pass or fail.
+SOLRCLOUD_TESTS ?= tests/access tests/dcat tests/catalog/test_facets.py \
+  tests/security/test_hidden_as_missing.py tests/security/test_snapshots_and_existence.py
+SOLRCLOUD_SANDBOX ?= solrcloud
+.PHONY: test-solrcloud
+test-solrcloud: services i18n
+	@trap '$(SERVICES) down solrcloud' EXIT; trap 'exit 130' INT TERM; \
+	  $(SERVICES) up solrcloud && \
+	  eval "$$(bash services/test-sandbox.sh $(SOLRCLOUD_SANDBOX))" && \
+	  export CKAN_SOLR_URL=http://127.0.0.1:$${SOLRCLOUD_PORT:-8990}/solr/ckan && \
+	  echo "pytest against SolrCloud at $$CKAN_SOLR_URL" && \
+	  $(VENV)/bin/python -m pytest $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
+
 benchmarks: services
 	$(VENV)/bin/python benchmarks/run.py
 

@@ -5,6 +5,7 @@
 #   services/services.sh up     [postgres|redis|solr|jena ...]   install what is missing, start, wait
 #   services/services.sh down   [postgres|redis|solr|jena ...]   stop what this script started
 #   services/services.sh status [postgres|redis|solr|jena ...]   say what answers
+#   services/services.sh up|down solrcloud   a 2-node SolrCloud for make test-solrcloud (never by default)
 #
 # Every "up" is idempotent: a service that already answers on its port is reused. Every wait has a
 # deadline and ends with a message that says what went wrong; nothing hangs silently.
@@ -122,7 +123,9 @@ solr_build() {
   java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || die "Solr 9 needs Java 17 or newer; found: $(java -version 2>&1 | head -1)"
   if [ ! -f "$SOLR_SRC/target/classes/SolrLauncher.class" ] || [ ! -d "$SOLR_SRC/target/lib" ] ||
      [ "$SOLR_SRC/pom.xml" -nt "$SOLR_SRC/target/classes/SolrLauncher.class" ] ||
-     [ "$SOLR_SRC/src/main/java/SolrLauncher.java" -nt "$SOLR_SRC/target/classes/SolrLauncher.class" ]; then
+     [ "$SOLR_SRC/src/main/java/SolrLauncher.java" -nt "$SOLR_SRC/target/classes/SolrLauncher.class" ] ||
+     [ ! -f "$SOLR_SRC/target/classes/SolrCloudLauncher.class" ] ||
+     [ "$SOLR_SRC/src/main/java/SolrCloudLauncher.java" -nt "$SOLR_SRC/target/classes/SolrCloudLauncher.class" ]; then
     log "building the Solr 9.10.1 launcher from Maven Central (first time: a few minutes)"
     (cd "$SOLR_SRC" && mvn -B -q package -DskipTests) || die "Maven could not build services/solr"
   fi
@@ -180,6 +183,61 @@ solr_down() {
 }
 solr_status() { solr_ping && echo "solr: up at $SOLR_URL" || echo "solr: down"; }
 
+# --- SolrCloud (make test-solrcloud only; never started by a plain "up") ----------------------
+# Two Solr nodes and an embedded ZooKeeper from the same Maven build (SolrCloudLauncher,
+# MiniSolrCloudCluster), a collection "ckan" of two shards, one per node, on its own ports so the
+# shared standalone Solr on $SOLR_PORT keeps serving. Started afresh each time (no state kept).
+SOLRCLOUD_PORT=${SOLRCLOUD_PORT:-8990}  # node 1; node 2 listens on the next port
+SOLRCLOUD_DIR=$STATE/solrcloud
+SOLRCLOUD_URL=http://127.0.0.1:$SOLRCLOUD_PORT/solr/ckan
+solrcloud_ping() { curl -fsS "$SOLRCLOUD_URL/admin/ping" 2>/dev/null | grep -q '"OK"'; }
+solrcloud_configset() {  # CKAN's schema with the standalone core's solrconfig, as one configset
+  local schema; schema=$(ckan_schema)
+  rm -rf "$SOLRCLOUD_DIR/configset"; mkdir -p "$SOLRCLOUD_DIR/configset"
+  cp "$SOLR_SRC/conf/solrconfig.xml" "$SOLR_SRC/conf/protwords.txt" "$SOLR_SRC/conf/synonyms.txt" \
+    "$SOLRCLOUD_DIR/configset/"
+  cp "$schema" "$SOLRCLOUD_DIR/configset/schema.xml"
+}
+solrcloud_up() {
+  if solrcloud_ping; then log "SolrCloud already running at $SOLRCLOUD_URL"; return; fi
+  local port
+  for port in $SOLRCLOUD_PORT $((SOLRCLOUD_PORT + 1)); do
+    port_open $port && die "port $port is taken (set SOLRCLOUD_PORT to move the SolrCloud nodes)"
+  done
+  solr_build
+  rm -rf "$SOLRCLOUD_DIR"; mkdir -p "$SOLRCLOUD_DIR"
+  solrcloud_configset
+  log "starting SolrCloud (ZooKeeper + 2 nodes) on 127.0.0.1:$SOLRCLOUD_PORT and :$((SOLRCLOUD_PORT + 1))"
+  nohup java -Xms256m -Xmx1g -Dsolr.port=$SOLRCLOUD_PORT \
+    -Dlog4j2.configurationFile="$SOLR_SRC/conf/log4j2.xml" \
+    -cp "$SOLR_SRC/target/classes:$SOLR_SRC/target/lib/*" SolrCloudLauncher \
+    "$SOLRCLOUD_DIR/cluster" "$SOLRCLOUD_DIR/configset" ckan \
+    >"$STATE/solrcloud.log" 2>&1 </dev/null &
+  echo $! > "$STATE/solrcloud.pid"
+  local deadline=$((SECONDS + 240))
+  until grep -q SOLRCLOUD_READY "$STATE/solrcloud.log" 2>/dev/null && solrcloud_ping; do
+    if ! kill -0 "$(cat "$STATE/solrcloud.pid")" 2>/dev/null || grep -q SOLRCLOUD_FAILED "$STATE/solrcloud.log"; then
+      tail -n 30 "$STATE/solrcloud.log" >&2
+      solrcloud_down
+      die "SolrCloud failed to start (see $STATE/solrcloud.log)"
+    fi
+    [ $SECONDS -lt $deadline ] || { solrcloud_down; die "SolrCloud did not answer within 240 s (see $STATE/solrcloud.log)"; }
+    sleep 1
+  done
+  log "SolrCloud is ready at $SOLRCLOUD_URL (2 shards on 2 nodes)"
+}
+solrcloud_down() {
+  if [ -f "$STATE/solrcloud.pid" ] && kill -0 "$(cat "$STATE/solrcloud.pid")" 2>/dev/null; then
+    kill "$(cat "$STATE/solrcloud.pid")"
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$(cat "$STATE/solrcloud.pid")" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
+    kill -0 "$(cat "$STATE/solrcloud.pid")" 2>/dev/null && kill -9 "$(cat "$STATE/solrcloud.pid")"
+    log "SolrCloud stopped"
+  fi
+  rm -f "$STATE/solrcloud.pid"
+}
+solrcloud_status() { solrcloud_ping && echo "solrcloud: up at $SOLRCLOUD_URL" || echo "solrcloud: down"; }
+
 # --- Apache Jena (not a server) -------------------------------------------------------------
 # RdfCheck, the suite's second RDF toolchain (strict parsing and SHACL, tests/dcat/
 # test_every_document.py): built from Maven Central once, like Solr's launcher, and run per test.
@@ -210,11 +268,11 @@ services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis solr jena
 mkdir -p "$STATE"
 case $action in
   up|down|status) ;;
-  *) die "usage: $0 up|down|status [postgres|redis|solr|jena|nginx ...]" ;;
+  *) die "usage: $0 up|down|status [postgres|redis|solr|jena|nginx|solrcloud ...]" ;;
 esac
 for service in "${services[@]}"; do
   case $service in
-    postgres|redis|solr|jena|nginx) "${service}_${action}" ;;
+    postgres|redis|solr|jena|nginx|solrcloud) "${service}_${action}" ;;
     *) die "unknown service: $service" ;;
   esac
 done
