@@ -15,6 +15,11 @@ $(VENV)/.installed: pyproject.toml dev-requirements.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip setuptools wheel
 	$(PIP) install -q "ckan[requirements]==2.12.0" "ckanext-scheming==3.1.0" "ckanext-dcat==2.4.4"
+# ckanext-xloader 2.5.2 (CKAN 2.12: yes) loads tabular files into the DataStore (issue 16 item 4).
+# Not 2.6.0: it requires certifi/idna/urllib3 newer than ckan[requirements] pins. 2.5.2 declares
+# no dependencies; its requirements.txt's are pinned here, chardet at 5 (2.5.2 imports its old path).
+	$(PIP) install -q "ckan[requirements]==2.12.0" "ckanext-xloader==2.5.2" "tabulator==1.53.5" \
+	  "Unidecode==1.4.0" "chardet==5.2.0"
 	$(PIP) install -q -e . -r dev-requirements.txt
 	touch $@
 
@@ -39,6 +44,7 @@ ckan.ini: | venv
 site-db: services ckan.ini i18n
 	$(CKAN) -c ckan.ini db upgrade
 	$(CKAN) -c ckan.ini db pending-migrations --apply
+	bash services/xloader-token.sh ckan.ini
 
 demo: site-db
 	$(CKAN) -c ckan.ini dongchang load-demo demo/catalog.json  # indexed as it is created
@@ -47,7 +53,9 @@ run: site-db demo
 	@$(CKAN) -c ckan.ini sysadmin add admin --create email=admin@dongchangfu.example.gov.cn \
 	  password=dongchang-admin-2026 </dev/null >/dev/null
 	@echo "CKAN on http://127.0.0.1:5000 — log in as admin / dongchang-admin-2026 (demo users: password dongchang-demo-2026)"
-	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
+	@# xloader's jobs (issue 16 item 4) and mail run in an RQ worker, stopped with the site
+	@$(CKAN) -c ckan.ini jobs worker & worker=$$!; trap 'kill $$worker' EXIT; \
+	  $(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
 
 browser-deps:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \

@@ -84,6 +84,14 @@ postgres_up() {
     # pg_trgm backs duplicate detection; creating it needs a superuser on first use.
     psql_admin -d "$db" -c "set client_min_messages = warning; create extension if not exists pg_trgm" >/dev/null
   done
+  # The DataStore's own databases with the read-only role datastore_ro (issue 16 item 4);
+  # CKAN's set-permissions needs the DataStore code, so the virtualenv must exist (make venv).
+  if [ -x "$VENV/bin/python" ]; then
+    VENV=$VENV bash "$ROOT/services/datastore-db.sh" datastore_default ckan
+    VENV=$VENV bash "$ROOT/services/datastore-db.sh" datastore_test ckan_test
+  else
+    log "no virtualenv at $VENV yet: the DataStore databases are made by the next 'make services'"
+  fi
 }
 postgres_down() {
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then

@@ -16,6 +16,8 @@ for d in "$db" "${db}_client"; do
     psql_admin -c "create database $d owner ckan_default encoding 'UTF8'" >&2
 done
 psql_admin -d "$db" -c "set client_min_messages = warning; create extension if not exists pg_trgm" >/dev/null
+# The sandbox's own DataStore database, read by datastore_ro (issue 16 item 4)
+bash "$ROOT/services/datastore-db.sh" "datastore_test_$name" "$db"
 core=test_$name
 for c in "$core" "${core}_client"; do
   if ! curl -fsS "http://127.0.0.1:8983/solr/admin/cores?action=STATUS&core=$c" | grep -q "\"instanceDir\""; then
@@ -30,6 +32,8 @@ n=$(( $(printf '%s' "$name" | cksum | cut -d' ' -f1) % 12 + 2 ))
 echo "export CKAN_SQLALCHEMY_URL=postgresql://ckan_default:pass@127.0.0.1:5432/$db"
 echo "export CKAN_SOLR_URL=http://127.0.0.1:8983/solr/$core"
 echo "export CKAN_REDIS_URL=redis://127.0.0.1:6379/$n"
+echo "export CKAN_DATASTORE_WRITE_URL=postgresql://ckan_default:pass@127.0.0.1:5432/datastore_test_$name"
+echo "export CKAN_DATASTORE_READ_URL=postgresql://datastore_ro:pass@127.0.0.1:5432/datastore_test_$name"
 echo "export CKAN_SITE_ID=dongchang-test-$name"
 echo "export CKAN_SMTP_SERVER=127.0.0.1:$((8025 + n))"
 echo "export DONGCHANG_HARVEST_CLIENT_DB=postgresql://ckan_default:pass@127.0.0.1:5432/${db}_client"

@@ -6,7 +6,7 @@ from pytest_factoryboy import register
 
 from tests import factories
 
-PLUGINS = "dongchang activity scheming_datasets scheming_organizations dcat"
+PLUGINS = "dongchang activity scheming_datasets scheming_organizations dcat datastore"
 
 
 # Fixtures ``department``, ``bureau``, ``official``, ``catalog_entry``, ``access_request`` and

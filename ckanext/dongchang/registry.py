@@ -24,6 +24,7 @@ from ckanext.dongchang.dcat import share_catalog
 from ckanext.dongchang.dcat import views as dcat_views
 from ckanext.dongchang.delivery import actions as delivery_actions
 from ckanext.dongchang.delivery import auth as delivery_auth
+from ckanext.dongchang.delivery import datastore as delivery_datastore
 from ckanext.dongchang.delivery import service as delivery_service
 from ckanext.dongchang.delivery import views as delivery_views
 from ckanext.dongchang.departments import auth as department_auth
@@ -98,11 +99,12 @@ def _exported(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
 
 
 def actions() -> dict[str, Any]:
-    return _exported(ACTION_MODULES)
+    # the DataStore's chains exist only with the datastore plugin (issue 16 item 4)
+    return _exported(ACTION_MODULES) | delivery_datastore.actions()
 
 
 def auth_functions() -> dict[str, Any]:
-    return _exported(AUTH_MODULES)
+    return _exported(AUTH_MODULES) | delivery_datastore.auth_functions()
 
 
 def validators() -> dict[str, Any]:

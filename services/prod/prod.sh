@@ -47,6 +47,8 @@ write_config() {
 [app:main]
 use = config:$CONFIG
 ckan.site_url = http://127.0.0.1:$PORT
+# xloader's job fetches uploads through the site it serves (issue 16 item 4)
+ckanext.xloader.site_url = http://127.0.0.1:$PORT
 debug = false
 INI
 }

@@ -101,6 +101,10 @@ def file_name_marker(key: str, audience: str) -> str:
     return f"FILEMARK{key.upper().replace('_', '')}X{audience.upper()}"
 
 
+def row_marker(key: str, audience: str) -> str:
+    return f"rowmark-{key.replace('_', '-')}-{audience}"
+
+
 def tag_marker(key: str) -> str:
     return f"matrixtag-{key.replace('_', '-')}"
 
@@ -139,6 +143,12 @@ def world():
                 state="approved", valid_from=dt.date.today(),
                 valid_until=dt.date.today() + dt.timedelta(days=30)))
     model.Session.commit()
+    for key, entry in entries.items():  # each file's rows in the DataStore (issue 16 item 4)
+        for resource in entry["resources"]:
+            helpers.call_action("datastore_create", {"user": creator["name"]},
+                                resource_id=resource["id"], force=True,
+                                fields=[{"id": "marker", "type": "text"}],
+                                records=[{"marker": row_marker(key, resource["audience"])}])
     tokens = {name: factories.APIToken(user=user["name"])["token"] for name, user in users.items()}
     return entries, tokens
 
@@ -248,6 +258,10 @@ def _check_resource(check, crawler, audience, key, entry, resource):
     if not usable:
         assert status in (403, 404), (audience, key, file_audience, status)
         assert (status == 404) == (not known), (audience, key, file_audience, status)
+    # the DataStore answers the file's rows exactly to who may use it (issue 16 item 4)
+    status, body = crawler.api("datastore_search", resource_id=resource_id)
+    assert (row_marker(key, file_audience) in body) == usable, (audience, key, file_audience)
+    assert status == (200 if usable else 403 if known else 404), (audience, key, status)
 
 
 def _check_history(check, crawler, audience, key, entry, sysadmin):

@@ -529,6 +529,12 @@ ENTRY_SURFACES: dict[str, Callable[[Probe], Call]] = {
     "dongchang_catalog_revision_list": lambda p: api("dongchang_catalog_revision_list",
                                                      dataset_id=p.id, include_diff="true"),
     "page tag feed": lambda p: page(f"/feeds/tag/{p.tag}.atom"),
+    # the DataStore (issue 16 item 4): its reads by resource id, and its pages
+    "datastore_search a": lambda p: api("datastore_search", resource_id=p.res_a),
+    "datastore_info a": lambda p: api("datastore_info", id=p.res_a),
+    "page datastore dump a": lambda p: page(f"/datastore/dump/{p.res_a}"),
+    "page datastore dictionary a": lambda p: page(f"/dataset/{p.id}/dictionary/{p.res_a}"),
+    "page datastore api_info a": lambda p: page(f"/datastore/api_info/{p.res_a}"),
 }
 
 # What every audience reads on every row; an audience that may see every marker (the owner
@@ -553,6 +559,10 @@ EXPECTED_BLIND = {
     "page history by id": "redirects to the page by name (swept), or 404",
     "page data-product path": "entries are not products: 404",
     "dongchang_tender_list": "the tender names none of the sweep's markers",
+    **{surface: "the sweep's files are links: no DataStore table exists, every audience gets"
+                " 404 (a gated table's answers per audience: tests/delivery/test_datastore.py)"
+       for surface in ("datastore_search a", "datastore_info a", "page datastore dump a",
+                       "page datastore dictionary a", "page datastore api_info a")},
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped
 from ckanext.dongchang.kernel.columns import column_values
 
 CHANNEL_DOWNLOAD = "download"  # a file through the portal's download route
+CHANNEL_API = "api"  # a DataStore call (datastore_search, the DataStore dump)
 
 
 class AccessLogEntry(tk.BaseModel):  # type: ignore[misc]

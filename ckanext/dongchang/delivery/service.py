@@ -21,7 +21,7 @@ from ckan.lib import uploader
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.enforcement import DOWNLOAD_ENDPOINTS
 from ckanext.dongchang.delivery import fingerprint
-from ckanext.dongchang.delivery.model import CHANNEL_DOWNLOAD, AccessLogEntry
+from ckanext.dongchang.delivery.model import CHANNEL_API, CHANNEL_DOWNLOAD, AccessLogEntry
 
 _PENDING = "dongchang_pending_delivery"
 
@@ -36,9 +36,12 @@ def record_deliveries(response: flask.Response) -> flask.Response:
     """After a download: the grantee's own copy of a gated table (item 7), then one log row
     per gated file it delivered, if it succeeded."""
     pending = flask.g.pop(_PENDING, None)
-    if not pending or response.status_code >= 400 \
-            or flask.request.endpoint not in DOWNLOAD_ENDPOINTS:
+    if not pending or response.status_code >= 400 or _is_site_user():
         return response
+    calls = [d for d in pending if d.get("channel") == CHANNEL_API]
+    pending = [d for d in pending if d.get("channel", CHANNEL_DOWNLOAD) == CHANNEL_DOWNLOAD]
+    if flask.request.endpoint not in DOWNLOAD_ENDPOINTS:
+        pending = []
     if response.status_code == 200 and len(pending) == 1 and pending[0].get("request_id"):
         _mark_copy(response, pending[0])
     user = tk.current_user.id if tk.current_user.is_authenticated else None
@@ -48,6 +51,10 @@ def record_deliveries(response: flask.Response) -> flask.Response:
              "bytes": response.content_length if response.status_code == 200 else None,
              "rows": None, "client_address": flask.request.remote_addr}
             for delivery in _unique(pending)]
+    rows += [dict(row, user_id=user, client_address=flask.request.remote_addr)
+             for row in _calls(calls)]
+    if not rows:
+        return response
     with model.meta.engine.begin() as connection:
         connection.execute(sa.insert(AccessLogEntry.__table__), rows)
     return response
@@ -111,6 +118,27 @@ def trace_copy(content: str) -> dict[str, Any] | None:
             "agreement": ranking[0][1], "rows_matched": best_shared,
             "candidates": [{"request_id": grant, "agreement": score}
                            for grant, score in ranking]}
+
+
+def _is_site_user() -> bool:
+    """CKAN's site user (named after ``ckan.site_id``) is the portal itself, e.g. xloader's job
+    fetching an upload to load it into the DataStore: no delivery to anyone."""
+    return bool(tk.current_user.is_authenticated
+                and tk.current_user.name == tk.config.get("ckan.site_id"))
+
+
+def _calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """DataStore calls of one request (one API call; a dump pages through several searches):
+    one row per table, with the rows served added up (None when not counted)."""
+    by_resource: dict[str, dict[str, Any]] = {}
+    for call in calls:
+        row = by_resource.setdefault(call["resource_id"], {
+            "occurred_at": dt.datetime.utcnow(), "request_id": call.get("request_id"),
+            "dataset_id": call["dataset_id"], "resource_id": call["resource_id"],
+            "channel": CHANNEL_API, "bytes": None, "rows": None})
+        if call.get("rows") is not None:
+            row["rows"] = (row["rows"] or 0) + call["rows"]
+    return list(by_resource.values())
 
 
 def _unique(pending: list[dict[str, Any]]) -> list[dict[str, Any]]:

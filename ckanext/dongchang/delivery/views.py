@@ -7,12 +7,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.dongchang.delivery import service
+from ckanext.dongchang.delivery import datastore, service
 from ckanext.dongchang.kernel import tables
 from ckanext.dongchang.kernel.pages import abort_invalid, call, login_first, paged
 
 delivery_blueprint = Blueprint("dongchang_delivery", __name__)
 delivery_blueprint.after_app_request(service.record_deliveries)
+delivery_blueprint.after_app_request(datastore.answer_quota)
+delivery_blueprint.before_app_request(datastore.guard_dump)
 
 _FILTERS = ("dataset_id", "request_id", "user")
 _EXPORT_ROWS = 1000
