@@ -21,11 +21,11 @@ class Limits:
 def beijing_day_bounds(now_utc: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The Beijing day holding ``now_utc`` as naive UTC instants ``[start, end)`` (the access
     log stores naive UTC)."""
-    local = now_utc.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
+    local = now_utc.replace(tzinfo=dt.UTC).astimezone(BEIJING)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(days=1)
-    return (start.astimezone(dt.timezone.utc).replace(tzinfo=None),
-            end.astimezone(dt.timezone.utc).replace(tzinfo=None))
+    return (start.astimezone(dt.UTC).replace(tzinfo=None),
+            end.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def calls_left(limits: Limits, calls_today: int) -> int | None:
@@ -51,5 +51,5 @@ def seconds_until(reset_utc: dt.datetime, now_utc: dt.datetime) -> int:
 
 def beijing_time(moment_utc: dt.datetime) -> str:
     """A naive UTC instant as Beijing wall time, e.g. ``2026-12-04 00:00 (UTC+8)``."""
-    local = moment_utc.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
+    local = moment_utc.replace(tzinfo=dt.UTC).astimezone(BEIJING)
     return local.strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
