@@ -28,7 +28,8 @@ def dongchang():
 @click.option("--password", default=None, help="Password for every demo user (default: random).")
 def load_demo(path: Path, password: str | None):
     """Load the demo catalog in PATH through the action API (idempotent)."""
-    summary = load_catalog(json.loads(path.read_text("utf-8")), password=password)
+    summary = load_catalog(json.loads(path.read_text("utf-8")), password=password,
+                           files=path.parent)
     click.echo(json.dumps(summary, ensure_ascii=False))
     if summary.get("errors"):
         sys.exit(1)

@@ -1,18 +1,25 @@
 """Loads the demo catalog (``demo/catalog.json``) through the action API.
 
 Going through the actions means the demo obeys the same validation as a publisher's form. The
-loader is idempotent: what exists is updated, what is missing is created.
+loader is idempotent: what exists is updated, what is missing is created. A resource with a
+``file`` (a path beside the catalog) is uploaded to CKAN's FileStore, as a department uploads a
+gated file (issue 16 item 3: the portal is the only door); it is uploaded once.
 """
 from __future__ import annotations
 
+import mimetypes
+from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
 
 DEFAULT_PASSWORD = "dongchang-demo-2026"
 
 
-def load_catalog(catalog: dict[str, Any], password: str | None = None) -> dict[str, Any]:
+def load_catalog(catalog: dict[str, Any], password: str | None = None,
+                 files: Path | None = None) -> dict[str, Any]:
+    """Load ``catalog``; ``files``: the folder its resources' ``file`` paths start from."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     summary: dict[str, Any] = {"organizations": 0, "users": 0, "datasets": 0, "errors": []}
     for org in catalog.get("organizations", []):
@@ -24,11 +31,11 @@ def load_catalog(catalog: dict[str, Any], password: str | None = None) -> dict[s
     # Related codes may point forward in the file: create everything first, then link.
     for dataset in catalog.get("datasets", []):
         first = dict(dataset, related_resource_codes="")
-        if _upsert_dataset(site_user["name"], first, summary):
+        if _upsert_dataset(site_user["name"], first, summary, files):
             summary["datasets"] += 1
     for dataset in catalog.get("datasets", []):
         if dataset.get("related_resource_codes"):
-            _upsert_dataset(site_user["name"], dataset, summary)
+            _upsert_dataset(site_user["name"], dataset, summary, files)
     return summary
 
 
@@ -80,13 +87,39 @@ def _upsert_user(site_user: str, user: dict[str, Any], password: str) -> None:
         )
 
 
-def _upsert_dataset(user: str, dataset: dict[str, Any], summary: dict[str, Any]) -> bool:
+def _upsert_dataset(user: str, dataset: dict[str, Any], summary: dict[str, Any],
+                    files: Path | None) -> bool:
+    uploads = [r for r in dataset.get("resources") or [] if r.get("file")]
     try:
         if _exists(user, "package_show", dataset["name"]):
-            tk.get_action("package_update")(_context(user), dict(dataset, id=dataset["name"]))
+            current = tk.get_action("package_show")(_context(user), {"id": dataset["name"]})
+            uploaded = {r["name"]: r for r in current.get("resources") or []
+                        if r.get("url_type") == "upload"}
+            kept = [uploaded.pop(r["name"]) for r in uploads if r["name"] in uploaded]
+            data = dict(dataset, id=dataset["name"], resources=_links(dataset) + kept)
+            tk.get_action("package_update")(_context(user), data)
+            uploads = [r for r in uploads if r["name"] not in {k["name"] for k in kept}]
         else:
-            tk.get_action("package_create")(_context(user), dict(dataset))
+            tk.get_action("package_create")(_context(user),
+                                            dict(dataset, resources=_links(dataset)))
+        for resource in uploads:
+            _upload(user, dataset["name"], resource, files)
         return True
     except tk.ValidationError as error:
         summary["errors"].append({"dataset": dataset.get("name"), "errors": error.error_dict})
         return False
+
+
+def _links(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in dataset.get("resources") or [] if not r.get("file")]
+
+
+def _upload(user: str, dataset_name: str, resource: dict[str, Any], files: Path | None) -> None:
+    if files is None:
+        raise ValueError(f"{resource['file']}: give load_catalog the folder of the files")
+    path = files / resource["file"]
+    with path.open("rb") as content:
+        tk.get_action("resource_create")(_context(user), dict(
+            {k: v for k, v in resource.items() if k != "file"}, package_id=dataset_name,
+            upload=FileStorage(content, filename=path.name,
+                               content_type=mimetypes.guess_type(path.name)[0] or "text/csv")))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from ckan import model
 from rdflib import RDF
 from rdflib.namespace import DCTERMS as DCT
 
@@ -29,9 +30,16 @@ SITE = "http://test.ckan.net"
 
 def test_f9_the_demo_catalog_loads_whole_and_its_feed_is_dcat_ap(app, tmp_path):
     catalog = json.loads(DEMO.read_text(encoding="utf-8"))
-    summary = demo.load_catalog(catalog)
+    summary = demo.load_catalog(catalog, files=DEMO.parent)
     assert summary["errors"] == []
     assert summary["datasets"] == len(catalog["datasets"])
+    # Issue 16: the demo's gated files are uploaded to the portal, once, however often loaded
+    files = [r for d in catalog["datasets"] for r in d.get("resources", []) if r.get("file")]
+    assert len(files) >= 15
+    assert demo.load_catalog(catalog, files=DEMO.parent)["errors"] == []
+    uploaded = model.Session.query(model.Resource).filter(
+        model.Resource.url_type == "upload", model.Resource.state == "active").count()
+    assert uploaded == len(files)
     pages, url, failures, datasets = [], "/catalog.ttl", {}, rdflib.Graph()
     while url:
         body, graph = _fetch(app, url, "ttl")
