@@ -161,6 +161,11 @@ def entry(serial: int, prefix: str = "bench-entry", tile: int = 0) -> dict[str, 
         data["open_legal_basis"] = LEGAL_BASIS_2
         if open_ == "conditional":
             data["open_conditions"] = "须提交申请并签署数据使用协议"
+    if open_ != "unconditional":
+        # a gated file is served by the portal (issue 16 item 3): registered as an upstream the
+        # portal calls, never a link
+        for resource in data["resources"]:
+            resource["upstream_url"] = resource.pop("url")
     # CKAN's own flag; ckanext-dongchang derives it from the classes (ignoring what is sent),
     # vanilla stores what is sent: give both the same value.
     data["private"] = not (published and open_ != "not_open")
