@@ -133,7 +133,7 @@ def test_f10_bureau_reaches_review_changes_evaluation_audit_utilisation_tenders(
     section = bench.select_one(".dongchang-workbench-bureau")
     assert section.select_one("h3 .badge").get_text() == "0"  # the one entry was returned
     links = section.select(".dongchang-workbench-links a")
-    assert len(links) == 7  # with the merge tasks (Art. 15)
+    assert len(links) == 8  # with the merge tasks (Art. 15) and the access log (issue 16)
     for link in links:
         assert app.get(link["href"], headers=bureau.headers).status_code == 200, link["href"]
 
@@ -154,6 +154,24 @@ def test_i17_bureau_clicks_from_the_workbench_to_the_entry_under_review(site, pr
     assert section is not None and section["data-entry"] == "registrations"
     assert len(queue.select("section.dongchang-review-entry")) == 1  # its department's queue
     assert section.select_one("form[action$='/publish']") is not None
+
+
+@LANGUAGES
+def test_f16_everyone_reaches_the_access_log_from_the_workbench(site, prefix):
+    """Issue 16 item 5: the Bureau sees all use, a department the use of its data, everyone
+    their own: each finds the access log on the workbench."""
+    app = site["app"]
+    for name, selector in (("bureau-admin", ".dongchang-workbench-bureau"),
+                           ("mzj-admin", '[data-department="dcf-mzj"]'),
+                           ("citizen-li", ".dongchang-workbench-mine")):
+        api = site["api"][name]
+        _, bench = _workbench(app, api, prefix)
+        section = bench.select_one(selector)
+        link = next((a for a in section.select("a") if a["href"].endswith("/access-log")),
+                    None)
+        assert link is not None, name
+        _, page = _follow(app, api, section, f'a[href="{link["href"]}"]')
+        assert page.select_one(".dongchang-access-log, p.empty") is not None, name
 
 
 @LANGUAGES
