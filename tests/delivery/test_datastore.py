@@ -8,6 +8,7 @@ read-only role), Solr, Redis and CKAN's FileStore.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -85,9 +86,10 @@ def test_f16_a_file_the_viewer_may_not_know_of_answers_404(table, app, sysadmin)
 
 def test_f16_an_alias_of_a_gated_table_is_judged_as_its_file(table, sysadmin):
     gated = table["files"]["open"]
+    name = f"gated_alias_{uuid.uuid4().hex[:12]}"  # the DataStore outlives clean_db
     helpers.call_action("datastore_create", {"user": sysadmin["name"]},
-                        resource_id=gated["id"], aliases="dstore_gated_alias", force=True)
-    alias = {"id": "dstore_gated_alias"}
+                        resource_id=gated["id"], aliases=name, force=True)
+    alias = {"id": name}
     for name in ("stranger", "official"):
         refused = _search(table["api"][name], alias, status=403)
         assert "古楼街道" not in str(refused)
