@@ -6,6 +6,8 @@ from typing import Any
 
 from ckan.tests import helpers
 
+from ckanext.dongchang.access.rules import visibility
+
 _serial = itertools.count(1)
 
 LEGAL_BASIS = "《中华人民共和国个人信息保护法》第十三条"
@@ -33,7 +35,34 @@ def entry_dict(owner_org: str, **overrides: Any) -> dict[str, Any]:
                        "format": "CSV"}],
     }
     data.update(overrides)
+    data["resources"] = portal_served(data.get("resources"), data.get("share_class"),
+                                      data.get("open_class"))
     return data
+
+
+def portal_served(resources: Any, share_class: Any, open_class: Any) -> Any:
+    """The entry's files as the portal must hold them (issue 16 item 3): a gated file given as
+    a link becomes a registered upstream at that address (the address then must appear
+    nowhere, which the leak tests check); open files of an open entry stay links."""
+    if not isinstance(resources, list):
+        return resources
+    return [as_upstream(resource) if isinstance(resource, dict) and resource.get("url")
+            and not resource.get("url_type")
+            and visibility.file_is_gated(resource.get("audience"), share_class, open_class)
+            else resource for resource in resources]
+
+
+# A closed port on loopback: a download the portal lets through fails at once (502) instead of
+# calling out; tests that serve real bytes register their own ``tests.servers.UpstreamServer``.
+UNANSWERED_UPSTREAM = "http://127.0.0.1:9/"
+
+
+def as_upstream(resource: dict[str, Any]) -> dict[str, Any]:
+    """The same file registered as an upstream: its link, host and path, becomes the path of
+    the address only the portal calls (so a test's URL markers are now upstream markers)."""
+    upstream = {key: value for key, value in resource.items() if key != "url"}
+    upstream["upstream_url"] = UNANSWERED_UPSTREAM + resource["url"].split("://", 1)[-1]
+    return upstream
 
 
 def conditional(**overrides: Any) -> dict[str, Any]:

@@ -148,3 +148,40 @@ class PrivatePostgres:
         if (self.data / "postmaster.pid").exists():
             self._as_owner("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+class UpstreamServer:
+    """A department's data server (issue 16 item 3): a real HTTP server on loopback that
+    answers every GET with ``body`` (or ``status``), counts the calls, and can be made slow
+    (``delay`` seconds) or stopped to stand for an upstream that fails."""
+
+    def __init__(self, body: bytes = b"", content_type: str = "text/csv; charset=utf-8"):
+        import http.server
+        import threading
+
+        self.body, self.content_type, self.status, self.delay = body, content_type, 200, 0.0
+        self.calls: list[str] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                server.calls.append(self.path)
+                time.sleep(server.delay)
+                self.send_response(server.status)
+                self.send_header("Content-Type", server.content_type)
+                self.send_header("Content-Length", str(len(server.body)))
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

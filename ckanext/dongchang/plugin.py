@@ -11,6 +11,7 @@ from ckanext.dongchang import registry
 from ckanext.dongchang.access import enforcement, indexing
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.dcat import cache as dcat_cache
+from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.oversight import evaluation
 from ckanext.dongchang.portal import facets
 
@@ -27,6 +28,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ISignal)
     p.implements(p.IFacets, inherit=True)
@@ -66,6 +68,11 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_delete(self, context, pkg_dict):
         enforcement.refresh_activity_labels(pkg_dict["id"], deleting=True)
         dcat_cache.bump_generation()
+
+    # IResourceController (issue 16 item 3: an upstream file's url is the portal's route)
+    def before_resource_show(self, resource_dict):
+        upstream.show_as_portal_route(resource_dict)
+        return resource_dict
 
     # IPermissionLabels
     def get_dataset_labels(self, dataset_obj):

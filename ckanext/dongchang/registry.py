@@ -26,6 +26,7 @@ from ckanext.dongchang.delivery import actions as delivery_actions
 from ckanext.dongchang.delivery import auth as delivery_auth
 from ckanext.dongchang.delivery import datastore as delivery_datastore
 from ckanext.dongchang.delivery import service as delivery_service
+from ckanext.dongchang.delivery import upstream as delivery_upstream
 from ckanext.dongchang.delivery import views as delivery_views
 from ckanext.dongchang.departments import auth as department_auth
 from ckanext.dongchang.departments import validators as department_validators
@@ -64,7 +65,8 @@ ACTION_MODULES = (chained, existence, request_actions, audit_actions, catalog_ac
 AUTH_MODULES = (request_auth, catalog_auth, open_list_auth, tender_auth, product_auth,
                 oversight_auth, department_auth, access_auth, portal_auth,
                 workbench_auth, delivery_auth, merge_auth)
-VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators)
+VALIDATOR_MODULES = (catalog_validators, department_validators, product_validators,
+                     delivery_upstream)
 # Order matters: the security blueprints' request hooks run in this order, after the pages'.
 BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               catalog_views.catalog_blueprint, merge_views.merges_blueprint,
@@ -77,6 +79,8 @@ BLUEPRINTS = (activity.activity_blueprint, request_views.requests_blueprint,
               input_guard.input_guard_blueprint,
               csrf.csrf_blueprint, headers.headers_blueprint, refusals.refusals_blueprint,
               hidden_as_missing.hidden_as_missing_blueprint,
+              # after the guards: serves an upstream file's download (issue 16 item 3)
+              delivery_upstream.upstream_blueprint,
               # last: answers from the DCAT cache only once every guard above let it through
               dcat_cache.dcat_cache_blueprint)
 

@@ -15,9 +15,10 @@ from ckan import model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
+from ckanext.dongchang.access.rules import visibility
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
-from tests.entries import LEGAL_BASIS, class_fields, create_entry
+from tests.entries import LEGAL_BASIS, class_fields, create_entry, portal_served
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -181,6 +182,9 @@ class Expectations:
 
     def expect(self, audience, surface, key, text, metadata=None, data=None, exact=True):
         """A marker must appear where allowed (exact surfaces) and never where not allowed."""
+        if data is not None:  # an upstream's address (issue 16 item 3) is shown to nobody
+            data = data and any(url_shown(key, file_audience, audience)
+                                for file_audience in MATRIX[key].files)
         for kind, allowed, marker in (("metadata", metadata, title_marker(key)),
                                       ("data", data, url_marker(key))):
             if allowed is not None and _misplaced(_found(text, marker), allowed, exact):
@@ -192,7 +196,8 @@ class Expectations:
         for file_audience, (known_by, used_by) in MATRIX[key].files.items():
             if only is not None and file_audience != only:
                 continue
-            checks = [("file data", audience in used_by, file_url_marker(key, file_audience))]
+            checks = [("file data", url_shown(key, file_audience, audience),
+                       file_url_marker(key, file_audience))]
             if names:
                 checks.insert(0, ("file name", audience in known_by,
                                   file_name_marker(key, file_audience)))
@@ -206,6 +211,15 @@ class Expectations:
         self.expect(audience, surface, key, text, audience in row.metadata,
                     audience in row.data, exact=exact)
         self.expect_files(audience, surface, key, text, exact=exact)
+
+
+def url_shown(key: str, file_audience: str, audience: str) -> bool:
+    """Whether the file's URL marker may reach ``audience``: a file the audience may use whose
+    URL is a link. A gated file is a registered upstream (``tests.entries.portal_served``): its
+    marker is in the address only the portal calls, and reaches nobody (issue 16 item 3)."""
+    row = MATRIX[key]
+    return audience in row.files[file_audience][1] and not visibility.file_is_gated(
+        file_audience, row.share_class, row.open_class)
 
 
 def _misplaced(found: bool, allowed: bool, exact: bool) -> bool:
@@ -330,10 +344,12 @@ def _check_namings(check, crawler, audience, entries):
         "tag_list": (crawler.api("tag_list")[1], tag_marker),
         "tag_autocomplete": (crawler.api("tag_autocomplete", q="matrixtag", limit=50)[1],
                              tag_marker),
-        # issue 17 item 8: the entry picker names an entry exactly where it may be seen
-        "dongchang_entry_autocomplete": (crawler.api("dongchang_entry_autocomplete",
-                                                     q="矩阵条目")[1],
-                                         lambda key: entries[key]["name"]),
+        # issue 17 item 8: the entry picker names a published entry exactly where it may be
+        # seen (it offers no draft, even to its department: tests/catalog/test_i17_pickers.py)
+        "dongchang_entry_autocomplete": (
+            crawler.api("dongchang_entry_autocomplete", q="矩阵条目")[1],
+            lambda key: entries[key]["name"]
+            if entries[key]["catalog_state"] == "published" else None),
         "relationships": (crawler.api("package_relationships_list",
                                       id=entries["open"]["id"])[1],
                           lambda key: entries[key]["name"] if key != "open" else None),
@@ -414,9 +430,11 @@ def test_f3_old_activities_follow_a_class_change(app, world, sysadmin):
 
 
 def _without_open_files(entry: dict) -> list[dict]:
-    """The entry's files with the open version relabelled: a not-open entry has none."""
-    return [dict(r, audience="shared" if r["audience"] == "open" else r["audience"])
-            for r in entry["resources"]]
+    """The entry's files with the open version relabelled: a not-open entry has none; the
+    file, now gated, becomes an upstream (a link would be refused, issue 16 item 3)."""
+    return portal_served([dict(r, audience="shared" if r["audience"] == "open"
+                               else r["audience"]) for r in entry["resources"]],
+                         "unconditional", "not_open")
 
 
 def test_f16_closing_an_entry_must_relabel_its_open_files(world, sysadmin):
@@ -426,8 +444,10 @@ def test_f16_closing_an_entry_must_relabel_its_open_files(world, sysadmin):
         helpers.call_action("package_patch", context={"user": sysadmin["name"]},
                             id=entry["id"], open_class="not_open", open_reason="调整",
                             open_legal_basis=LEGAL_BASIS)
-    assert list(raised.value.error_dict) == ["audience"]
+    assert sorted(raised.value.error_dict) == ["audience", "resources"]
     assert "File 1 is for the public" in raised.value.error_dict["audience"][0]
+    # the open file is a link, which a closed entry may not have either (issue 16 item 3)
+    assert "it is a link" in str(raised.value.error_dict["resources"])
 
 
 def test_f16_an_unknown_audience_is_a_field_error(world, sysadmin):

@@ -56,6 +56,12 @@ def _ids(entry: dict, audience: str) -> list[str]:
     return [r["id"] for r in entry["resources"] if r["audience"] == audience]
 
 
+# A download the portal lets through: it calls the file's upstream, which in these tests does
+# not answer (``tests.entries.UNANSWERED_UPSTREAM``), so the portal says 502; a refusal is
+# 403/404 and never calls it (issue 16 item 3).
+LET_THROUGH = 502
+
+
 def _download(api: Api, entry: dict, resource_id: str) -> int:
     return api.get(f"/dataset/{entry['id']}/resource/{resource_id}/download").status_code
 
@@ -127,10 +133,11 @@ def test_f16_a_share_grant_gives_the_shared_file_and_revocation_ends_it(world):
         model.Session.query(AccessRequest).filter_by(id=grant.id).update(
             {"valid_from": dt.date.today()})
         model.Session.commit()
-    assert _download(official, entry, shared) == 302
+    assert _download(official, entry, shared) == LET_THROUGH
     assert _download(official, entry, own) == 404
     files = {r["name"]: r["url"] for r in _shown(official, entry)["resources"]}
-    assert files == {"共享版文件": "https://files.example.gov.cn/f16-共享版-shared.csv"}
+    assert list(files) == ["共享版文件"]  # the portal's download route, not the address
+    assert files["共享版文件"].endswith(f"/resource/{shared}/download")
     admin.ok("dongchang_access_request_revoke", id=request["id"], reason="项目结束")
     assert _download(official, entry, shared) == 403  # the very next request
     files = {r["name"]: r["url"] for r in _shown(official, entry)["resources"]}
@@ -154,7 +161,7 @@ def test_f16_expiry_ends_access_to_the_granted_files_on_the_next_request(world):
     citizen = world["api"]["citizen"]
     entry, grant = _grant(world, "both", "citizen", "open", "open")
     opened = _ids(entry, "open")
-    assert [_download(citizen, entry, r) for r in opened] == [302, 302]
+    assert [_download(citizen, entry, r) for r in opened] == [LET_THROUGH, LET_THROUGH]
     assert _download(citizen, entry, _ids(entry, "shared")[0]) == 404  # not for the public
     model.Session.query(AccessRequest).filter_by(id=grant.id).update(
         {"valid_until": dt.date.today() - dt.timedelta(days=1)})
@@ -166,7 +173,7 @@ def test_f16_expiry_ends_access_to_the_granted_files_on_the_next_request(world):
 def test_f16_tender_cancellation_ends_access_to_the_granted_files(world):
     citizen = world["api"]["citizen"]
     entry, grant = _grant(world, "both", "citizen", "open", "open", tender_id="f16-tender")
-    assert _download(citizen, entry, _ids(entry, "open")[0]) == 302
+    assert _download(citizen, entry, _ids(entry, "open")[0]) == LET_THROUGH
     assert service.end_tender_grants(SimpleNamespace(id="f16-tender"), "中标人违约") == [grant.id]
     assert _download(citizen, entry, _ids(entry, "open")[0]) == 403
 
@@ -179,7 +186,7 @@ def test_f16_a_covered_file_relabelled_for_the_department_only_is_no_longer_give
     helpers.call_action("resource_patch", context={"user": sysadmin["name"]}, id=first,
                         audience="owner")
     assert _download(citizen, entry, first) == 404
-    assert _download(citizen, entry, second) == 302
+    assert _download(citizen, entry, second) == LET_THROUGH
 
 
 def test_f16_a_legacy_file_on_a_conditional_entry_is_not_handed_out(world, sysadmin):
@@ -199,7 +206,7 @@ def test_f16_a_legacy_file_on_a_conditional_entry_is_not_handed_out(world, sysad
     assert _download(world["api"]["citizen"], entry, entry["resources"][0]["id"]) == 404
     helpers.call_action("resource_patch", context={"user": sysadmin["name"]},
                         id=entry["resources"][0]["id"], audience="open")
-    assert _download(world["api"]["citizen"], entry, entry["resources"][0]["id"]) == 302
+    assert _download(world["api"]["citizen"], entry, entry["resources"][0]["id"]) == LET_THROUGH
 
 
 def test_f16_an_uploaded_gated_file_is_served_by_the_portal_checking_the_grant_each_time(

@@ -78,7 +78,9 @@ def test_f1_self_made_organisation_gives_no_government_audience(world):
     gov_only, cond_open = world["entries"]["gov_only"], world["entries"]["cond_open"]
 
     # A member of a recognised department sees the government-only entry (the control) ...
-    assert official.ok("package_show", id=gov_only["id"])["resources"][0]["url"] == GOV_URL
+    # (the file is a registered upstream: its url is the portal's download route, issue 16)
+    assert official.ok("package_show", id=gov_only["id"])["resources"][0]["url"].endswith(
+        "/download")
     # ... the member of a self-made organisation sees it nowhere.
     assert intruder.post("package_show", status=None, id=gov_only["id"])["success"] is False
     found = intruder.ok("package_search", q="DEPTMARKGOVONLY", include_private=True)

@@ -81,6 +81,11 @@ def _soup(response):
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+# Let through: the portal calls the gated file's registered upstream, which does not answer
+# in tests (``tests.entries.UNANSWERED_UPSTREAM``), so 502; a refusal is 403/404.
+LET_THROUGH = 502
+
+
 def _download_status(world, who, entry="credit"):
     dataset = world["entries"][entry]
     return world["api"][who].get(
@@ -230,7 +235,7 @@ def _granted(world, tender):
     verify_applicant(decider, request["id"])
     decider.ok("dongchang_access_request_approve", id=request["id"])
     sign_agreement(world["api"]["company-li"], decider, request["id"])
-    assert _download_status(world, "company-li") == 302
+    assert _download_status(world, "company-li") == LET_THROUGH
     return request
 
 
@@ -240,7 +245,7 @@ def test_f6_cancelling_a_tender_ends_the_access_granted_under_it(world):
     pending = _commercial(world, "company-li", tender["id"], entry="permits")["result"]
     bureau = world["api"]["bureau"]
     assert "reason" in bureau.error("dongchang_tender_cancel", id=tender["id"], reason="  ")
-    assert _download_status(world, "company-li") == 302
+    assert _download_status(world, "company-li") == LET_THROUGH
     cancelled = bureau.ok("dongchang_tender_cancel", id=tender["id"], reason="中标人违约")
     assert cancelled["state"] == "cancelled"
     assert _download_status(world, "company-li") == 403

@@ -13,6 +13,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.catalog import revisions
 from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import validated
 
@@ -77,15 +78,21 @@ def _saved_with_index(up_func: Action, context: Context, data_dict: DataDict) ->
 @tk.chained_action
 def package_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     _check_shape(data_dict)
-    return _saved_with_index(up_func, context, data_dict)
+    upstream.take_addresses(context, data_dict)  # before anything can store or echo them
+    with upstream.forgotten_if_refused(context):
+        return _saved_with_index(up_func, context, data_dict)
 
 
 @tk.chained_action
 def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """A department's change to what the public sees of a published entry waits for the
-    Bureau (issue 14 item 10); the rest is saved at once."""
+    Bureau (issue 14 item 10); the rest is saved at once. A typed upstream address is taken
+    out first, so not even a held proposal keeps it (issue 16 item 3)."""
     _check_shape(data_dict)
-    return revisions.update(functools.partial(_saved_with_index, up_func), context, data_dict)
+    upstream.take_addresses(context, data_dict)
+    with upstream.forgotten_if_refused(context):
+        return revisions.update(functools.partial(_saved_with_index, up_func), context,
+                                data_dict)
 
 
 def _held_resource_action(kind: str) -> Action:

@@ -336,9 +336,26 @@ def resource_change(up_func: Action, context: Context, data_dict: DataDict, kind
             resources = [r for r in resources if r["id"] != old["id"]]
     update_context = dict(context)
     update_context.pop(_HELD_IN_CONTEXT, None)
-    result = tk.get_action("package_update")(update_context, dict(entry, resources=resources))
+    try:
+        result = tk.get_action("package_update")(update_context,
+                                                 dict(entry, resources=resources))
+    except tk.ValidationError as error:
+        raise _resource_errors(error) from None
     held = update_context.get(_HELD_IN_CONTEXT)
     return _resource_answer(kind, data_dict, changed, result, held, dataset.id)
+
+
+def _resource_errors(error: tk.ValidationError) -> tk.ValidationError:
+    """The changed resource's own errors on its fields (``url``, ``audience``...), as CKAN's
+    resource actions give them. The positions are those of the held proposal, so the one
+    file with errors is taken; errors of the entry as a whole, or of several files, stay as
+    they are."""
+    found = error.error_dict.get("resources")
+    with_errors = [item for item in found if isinstance(item, dict) and item] \
+        if isinstance(found, list) else []
+    if len(with_errors) != 1 or set(error.error_dict) != {"resources"}:
+        return error
+    return tk.ValidationError(with_errors[0])
 
 
 def _resource_answer(kind: str, data_dict: DataDict, changed: dict[str, Any], result: Any,

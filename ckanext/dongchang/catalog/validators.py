@@ -15,11 +15,12 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.access.rules import publication
+from ckanext.dongchang.access.rules import doors, publication
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.rules import classes, workflow
+from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.departments import lookup as department_lookup
-from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.messages import Message, render
 from ckanext.dongchang.kernel.schema import add_flat_error, flat_items
 
 __all__ = [
@@ -190,11 +191,15 @@ def dongchang_catalog_entry_rules(key: FlattenKey, data: FlattenDataDict,
     errors_found = classes.classification_errors(entry, dc_config.grade_policy())
     if entry["resources"]:
         classes.merge(errors_found, classes.resource_audience_errors(entry))
+        classes.merge(errors_found, doors.gated_link_errors(entry))
+        classes.merge(errors_found, _unregistered_upstreams(entry["resources"], context))
     else:  # the update leaves the files out: the stored ones must agree, on ``audience``
-        stored = classes.resource_audience_errors(
-            dict(entry, resources=_stored_files(data, context)))
+        stored_files = _stored_files(data, context)
+        stored = classes.resource_audience_errors(dict(entry, resources=stored_files))
         classes.merge(errors_found, {"audience": stored.get("resources", [])}
                       if stored else {})
+        classes.merge(errors_found, doors.class_change_errors(
+            stored_files, _stored_classes(data, context), entry))
     for field, messages in errors_found.items():
         for message in messages:
             add_flat_error(errors, _error_key(field, message), render(message, tk._))
@@ -208,8 +213,25 @@ def _stored_files(data: FlattenDataDict, context: Context) -> list[dict[str, Any
     package = model.Package.get(package_id) if package_id else None
     if package is None:
         return []
-    return [{"audience": (resource.extras or {}).get("audience")}
-            for resource in package.resources]
+    return [{"audience": (resource.extras or {}).get("audience"), "url": resource.url,
+             "url_type": resource.url_type} for resource in package.resources]
+
+
+def _stored_classes(data: FlattenDataDict, context: Context) -> dict[str, Any]:
+    """The classes the entry has before this change (none for a new entry)."""
+    package_id = _current_package_id(data, context)
+    package = model.Package.get(package_id) if package_id else None
+    return dict(package.extras or {}) if package is not None else {}
+
+
+def _unregistered_upstreams(resources: list[dict[str, Any]], context: Context
+                            ) -> dict[str, list[Any]]:
+    """An upstream file needs its address: typed now or kept from before (issue 16 item 3)."""
+    messages = [Message(doors.UPSTREAM_MISSING, position=position, subfield="upstream_url")
+                for position, resource in enumerate(resources, start=1)
+                if resource.get("url_type") == doors.UPSTREAM
+                and not upstream.is_registered(context, resource.get("id"))]
+    return {"resources": messages} if messages else {}
 
 
 def _error_key(field: str, message: Any) -> FlattenKey:

@@ -35,3 +35,17 @@ class AccessLogEntry(tk.BaseModel):  # type: ignore[misc]
 
     def as_dict(self) -> dict:
         return column_values(self)
+
+
+class Upstream(tk.BaseModel):  # type: ignore[misc]
+    """A gated file's data kept at the department (issue 16 item 3): the address only the
+    portal calls, by resource id (migration ``a3c5e7f9b014``). Never dictized with the
+    resource, so it reaches no browser, API answer, index, feed, activity or mail."""
+
+    __tablename__ = "dongchang_upstream"
+
+    resource_id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True)
+    address: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    registered_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
+    registered_at: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
+                                                   default=dt.datetime.utcnow)

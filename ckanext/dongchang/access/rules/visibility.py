@@ -206,6 +206,15 @@ def may_use_file(viewer: frozenset[str], share_class: str, open_class: str, publ
     return GRANTEE in viewer and covered
 
 
+def file_is_gated(declared: object, share_class: object, open_class: object) -> bool:
+    """Whether the file's data is kept from the public once the entry is published: anything
+    but the open version of an unconditionally open entry. Such data may only leave through
+    the portal, which checks the grant on each download (issue 16 item 3)."""
+    public = frozenset({PUBLIC})
+    return not may_use_file(public, str(share_class or ""), str(open_class or ""), True,
+                            declared, False)
+
+
 def file_listed(viewer: frozenset[str], share_class: str, open_class: str, published: bool,
                 declared: object, covered: bool) -> bool:
     """Whether ``viewer`` may know the file exists (its name, description and format).
