@@ -169,6 +169,8 @@ def _calls_today(request_id: str, now: dt.datetime) -> tuple[int, dt.datetime]:
 
 
 def _check_calls(request_id: str, current: rules.Limits) -> None:
+    if rules.calls_left(current, 0) is None:
+        return  # no daily limit: no count to take
     now = dt.datetime.utcnow()
     calls, reset = _calls_today(request_id, now)
     if rules.calls_left(current, calls) != 0:
