@@ -11,6 +11,7 @@ from ckan.common import current_user, g
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.catalog import pickers as catalog_pickers
 from ckanext.dongchang.catalog import revisions as catalog_revisions
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.departments import lookup as department_lookup
@@ -25,7 +26,7 @@ __all__ = [
     "dongchang_is_bureau", "dongchang_is_department_member", "dongchang_working_days",
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
-    "dongchang_product_sources", "dongchang_department_title",
+    "dongchang_product_sources", "dongchang_department_title", "dongchang_related_entries",
 ]
 
 
@@ -201,3 +202,9 @@ def dongchang_department_title(name: Any) -> str:
     """The title of the department a data item names by URL name (issue 17 item 8: people see
     区市场监督管理局, not dcf-scjgj)."""
     return department_lookup.department_title(name)
+
+
+def dongchang_related_entries(codes: Any) -> list[dict[str, str]]:
+    """The entries a related-codes field names, by title where the reader may see them."""
+    return catalog_pickers.related_entries(
+        codes, {"user": current_user.name if current_user.is_authenticated else ""})

@@ -122,6 +122,8 @@ def test_i17_entry_picker_names_only_entries_the_caller_may_see(world):
     conditional_only = _entries(world, "rsj-editor", "企业信用", open_class="conditional")
     assert [e["name"] for e in conditional_only] == ["credit"]
     assert _entries(world, "citizen-wang", "") == []
+    _item_entry(world, "dcf-scjgj")  # a draft: its own department is not offered it either
+    assert _entries(world, "scjgj-editor", "营业执照") == []
     assert _entries(world, "citizen-wang", 'title:* OR "') == []
 
 
@@ -177,3 +179,29 @@ def test_i17_product_form_picks_sources_and_the_requests_are_the_callers_own(wor
     assert company.get("/dongchang/autocomplete/requests", query_string={"q": "企业"}).json == []
     assert world["api"]["anonymous"].get("/dongchang/autocomplete/requests",
                                          query_string={"q": "企业"}).json == []
+
+
+# --- related entries: picked by title, stored as resource codes, shown by title -------------
+def test_i17_related_entries_are_picked_and_shown_by_title_where_the_reader_may_see_them(
+        world, sysadmin):
+    editor = world["api"]["scjgj-editor"]
+    form = _soup(editor.get("/en/dataset/new"))
+    field = _picker(form, "related_resource_codes")
+    assert "/dongchang/autocomplete/entries" in field["data-module-source"]
+    assert field["data-module-key"] == "resource_code"
+    inspections = world["entries"]["inspections"]["resource_code"]
+    created = CatalogEntry(user=sysadmin, owner_org=world["scjgj"], name="licences",
+                           title="东昌府区营业执照信息",
+                           related_resource_codes=f"371502-SCJG-00101, {inspections}")
+    assert created["related_resource_codes"] == f"371502-SCJG-00101, {inspections}"
+    public = _soup(world["api"]["citizen-wang"].get(f"/en/dataset/{created['name']}"))
+    shown = public.select_one(".dongchang-related-entries")
+    assert shown.find("a", string="东昌府区企业信用信息") is not None
+    assert "东昌府区企业信用检查记录" not in shown.get_text()  # hidden from the public
+    assert inspections in shown.get_text()
+    official = _soup(world["api"]["rsj-editor"].get(f"/en/dataset/{created['name']}"))
+    assert official.select_one(".dongchang-related-entries").find(
+        "a", string="东昌府区企业信用检查记录") is not None
+    edit = _soup(editor.get(f"/en/dataset/edit/{created['name']}"))
+    labels = edit.find(attrs={"name": "related_resource_codes"})["data-picked-labels"]
+    assert "东昌府区企业信用信息" in labels.encode().decode("unicode_escape")

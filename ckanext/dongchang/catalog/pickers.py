@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict, Schema
 from flask import Blueprint, jsonify
 
+from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.pages import context as page_context
 from ckanext.dongchang.kernel.schema import choice, text, validated
@@ -43,6 +45,7 @@ def _words(term: str) -> str:
     return " ".join(word.lower() if word in _OPERATORS else word for word in words)
 
 
+@tk.side_effect_free
 def dongchang_entry_autocomplete(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Published entries the caller may see whose title, URL name or resource code matches.
 
@@ -70,6 +73,31 @@ def dongchang_entry_autocomplete(context: Context, data_dict: DataDict) -> list[
     return [{"id": entry["id"], "name": entry["name"], "title": entry.get("title") or entry["name"],
              "resource_code": entry.get("resource_code") or ""}
             for entry in found["results"]]
+
+
+def related_entries(codes: object, context: Context) -> list[dict[str, str]]:
+    """The entries a stored list of resource codes names, as the reader may know them: the
+    title and URL name of each live entry the reader may see, only the code otherwise (an
+    entry hidden from the reader is not named, nor said to exist)."""
+    if not isinstance(codes, str):
+        return []
+    wanted = [code.strip() for code in re.split(r"[,，;；\s]+", codes) if code.strip()]
+    if not wanted:
+        return []
+    code_column = model.Package.extras["resource_code"].astext
+    found = {code: package for code, package in model.Session.query(code_column, model.Package)
+             .filter(code_column.in_(wanted), model.Package.state == "active",
+                     model.Package.type == "dataset")}
+    reader = audience.reader_context(context)
+    named = []
+    for code in dict.fromkeys(wanted):
+        package = found.get(code)
+        if package is not None and audience.may_see_entry(reader, package.id):
+            named.append({"code": code, "name": package.name,
+                          "title": package.title or package.name})
+        else:
+            named.append({"code": code, "name": "", "title": ""})
+    return named
 
 
 def autocomplete():

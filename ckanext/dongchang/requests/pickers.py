@@ -37,6 +37,7 @@ def label(request: AccessRequest, dataset: model.Package) -> str:
     return f"{dataset.title or dataset.name} ({until}; {request.id[:8]})"
 
 
+@tk.side_effect_free
 def dongchang_request_autocomplete(context: Context, data_dict: DataDict
                                    ) -> list[dict[str, Any]]:
     """The caller's approved requests whose entry title, URL name or number matches ``q``.
