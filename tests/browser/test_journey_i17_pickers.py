@@ -1,5 +1,5 @@
 """Issue 17 item 8 "Done when": a registrant picks a product's sources from pickers, in Chinese
-(Debian Chromium, screenshots of every step under test-artifacts/journeys/).
+and English (Debian Chromium, screenshots of every step under test-artifacts/journeys/).
 
 A citizen whose request for the civil affairs bureau's conditionally open list was approved
 (both sides signed the agreement) goes from the home page to 登记数据产品, types part of the
@@ -69,8 +69,9 @@ def _pick(person, field_id: str, typed: str, name: str, label: str) -> None:
     option.click()
 
 
-def test_journey_i17_registrant_picks_sources_from_pickers(people, approved):
-    citizen = people("registrant", "")
+@pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
+def test_journey_i17_registrant_picks_sources_from_pickers(people, approved, prefix):
+    citizen = people("registrant", prefix)
     citizen.login("citizen-zhang", PASSWORD)
     page = citizen.home()
     page = citizen.click(page.locator("a[href$='/data-product/register']"), "register-form")
