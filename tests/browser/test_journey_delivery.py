@@ -5,12 +5,16 @@ homes — the open version (names of the responsible people left out) and the sh
 departments (every field) — to its published entry; the Big Data Bureau publishes the change.
 A citizen applies; the department approves, and the grant covers the open version only. The
 citizen downloads the open version from the entry page (the shared version is not even listed
-to them) and fetches it through the API with their token. The department revokes the grant:
+to them), fetches it through the API with their token and reads its rows through the DataStore
+API (datastore_search). The department revokes the grant:
 both stop working on the next request. The Bureau reads the use in the access log.
 Every page is reached from the home page by clicking (issue 17).
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
 import urllib.error
 import urllib.request
 
@@ -69,6 +73,10 @@ def _upload(admin, name: str, audience: str, content: str) -> None:
     assert text_held(admin) in page.content()
 
 
+def _records(table: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(table)))
+
+
 def text_held(person) -> str:
     return TEXT[person.prefix]["held"]
 
@@ -84,7 +92,7 @@ def _fetch(url: str, token: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
 def test_journey_f16_open_version_only_then_revoked_and_logged(people, care_entry, web,
-                                                               prefix):
+                                                               sysadmin, prefix):
     text = TEXT[prefix]
     admin, bureau, citizen = (people("admin", prefix), people("bureau", prefix),
                               people("citizen", prefix))
@@ -141,6 +149,13 @@ def test_journey_f16_open_version_only_then_revoked_and_logged(people, care_entr
     token = factories.APIToken(user="citizen-zhang")["token"]
     status, body = _fetch(download_url, token)
     assert status == 200 and "东昌府区福利院" in body
+    # the same data as an API (接口, item 4): the department's DataStore table of the file
+    resource_id = download_url.split("/resource/")[1].split("/")[0]
+    helpers.call_action("datastore_create", context={"user": sysadmin["name"]},
+                        resource_id=resource_id, force=True, records=_records(OPEN_CSV))
+    search = f"{web.url}/api/3/action/datastore_search?resource_id={resource_id}"
+    status, body = _fetch(search, token)
+    assert status == 200 and json.loads(body)["result"]["total"] == 2
 
     # 4. The department revokes; the browser and the API both stop on the next request.
     page = admin.open_workbench()
@@ -151,16 +166,18 @@ def test_journey_f16_open_version_only_then_revoked_and_logged(people, care_entr
     assert text["revoked"] in page.locator(".dongchang-state").inner_text()
     admin.shot("revoked")
     assert _fetch(download_url, token)[0] in (403, 404)
+    assert _fetch(search, token)[0] in (403, 404)
     response = citizen.page.goto(download_url)
     assert response.status in (403, 404)
     citizen.shot("download-refused")
 
-    # 5. The Bureau reads the use: the citizen's two deliveries of the open version.
+    # 5. The Bureau reads the use: the citizen's deliveries of the open version (two
+    #    downloads and one API call).
     page = bureau.open_workbench()
     bureau.click(page.locator(".dongchang-workbench-bureau a[href$='/access-log']"),
                  "access-log")
     rows = page.locator("table.dongchang-access-log tbody tr")
-    assert rows.count() == 2, rows.all_inner_texts()
+    assert rows.count() == 3, rows.all_inner_texts()
     assert all(OPEN_NAME in row and "张伟" in row for row in rows.all_inner_texts()), \
         rows.all_inner_texts()
     bureau.shot("use-logged")
