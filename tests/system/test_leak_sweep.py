@@ -23,6 +23,7 @@ and the listings a grant or request can change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -45,6 +46,7 @@ from tests.api import Api, browser_session
 from tests.conftest import PLUGINS
 from tests.entries import class_fields, create_entry, entry_dict
 from tests.grants import sign_agreement
+from tests.servers import UpstreamServer
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -179,6 +181,13 @@ def may_see_data(audience: str, key: str, resource: str, pending: bool = False) 
     return _file_rights(audience, key, resource, pending)[1]
 
 
+def is_upstream(key: str, resource: str) -> bool:
+    """A gated file is a registered upstream (``tests.entries.portal_served``): its URL marker
+    is the address only the portal calls, which no audience may ever read."""
+    row = ROWS[key]
+    return policy.file_is_gated(file_audience(key, resource), row.share_class, row.open_class)
+
+
 def may_know_file(audience: str, key: str, resource: str) -> bool:
     return _file_rights(audience, key, resource, False)[0]
 
@@ -212,8 +221,11 @@ def build_markers(world: World) -> dict[str, Marker]:
             add(marker(kind, key), key, kind, lambda a, k=key: may_see_metadata(a, k))
         add(entry["id"], key, "id", lambda a, k=key: may_see_metadata(a, k))
         for letter in "abc":
-            add(marker(f"url{letter}", key), key, f"url_{letter}",
-                lambda a, k=key, r=letter: may_see_data(a, k, r))
+            if is_upstream(key, letter):  # issue 16 item 3: the address reaches nobody at all
+                add(marker(f"url{letter}", key), key, f"upstream_{letter}", lambda a: False)
+            else:
+                add(marker(f"url{letter}", key), key, f"url_{letter}",
+                    lambda a, k=key, r=letter: may_see_data(a, k, r))
         # the department's own file: its name and id reach nobody else (issue 16)
         add(marker("filec", key), key, "file_c", lambda a, k=key: may_know_file(a, k, "c"))
         add(entry["resources"][2]["id"], key, "id_c",
@@ -246,10 +258,19 @@ class World:
     merge_task_id: str = ""  # duplicates marked for merging (Art. 15)
 
 
+@functools.cache
+def _upstream() -> UpstreamServer:
+    """The department's data server behind every gated file (issue 16 item 3): it answers,
+    so a download the portal lets through is a 200 with bytes that carry no marker."""
+    return UpstreamServer("镇街,数量\n古楼街道,1\n".encode())
+
+
 def _resources(key: str) -> list[dict]:
     return [{"name": (f"资源{letter.upper()} {marker('title', key)}" if letter != "c"
                       else f"内部资源 {marker('filec', key)}"),
-             "url": f"https://files.example.gov.cn/{marker('url' + letter, key)}.csv",
+             ("upstream_url" if is_upstream(key, letter) else "url"): (
+                 f"{_upstream().url if is_upstream(key, letter) else 'https://files.example.gov.cn'}"
+                 f"/{marker('url' + letter, key)}.csv"),
              "format": marker("format", key) if letter == "a" else "CSV",
              "audience": file_audience(key, letter)}
             for letter in "abc"]
@@ -1031,7 +1052,8 @@ class Sweep:
                     continue
                 seen = self.found.get((audience, "package_show", key), set())
                 expected = {"title"} if may_see_metadata(audience, key) else set()
-                expected |= {f"url_{r}" for r in "ab" if may_see_data(audience, key, r)}
+                expected |= {f"url_{r}" for r in "ab" if may_see_data(audience, key, r)
+                             and not is_upstream(key, r)}
                 if expected - seen:
                     blind.append(f"package_show: {key} {sorted(expected - seen)} not seen by "
                                  f"{audience}")
