@@ -207,7 +207,11 @@ def test_f9_viewers_allowed_the_data_get_its_url_in_the_dataset_feed(app, world)
     graph = _graph(app, f"/dataset/{entry['name']}.ttl", tokens["owner"])
     ref = _dataset_ref(entry)
     (distribution,) = graph.objects(ref, DCAT.distribution)
-    assert url_marker("cond_open") in str(graph.value(distribution, DCAT.accessURL))
+    # the gated file is a registered upstream (issue 16 item 3): the owner gets the portal's
+    # download route of the file, and the upstream's address reaches not even the owner
+    access_url = str(graph.value(distribution, DCAT.accessURL))
+    assert f"/resource/{entry['resources'][0]['id']}/download" in access_url
+    assert url_marker("cond_open") not in graph.serialize(format="turtle")
     assert graph.value(ref, DCT.accessRights) == URIRef(ACCESS + "RESTRICTED")
     government = _graph(app, f"/dataset/{entries['cond_share']['name']}.ttl",
                         tokens["government"])
