@@ -193,7 +193,7 @@ class Expectations:
     def expect_files(self, audience, surface, key, text, exact=True, only=None, names=True):
         """Per file (issue 16): its name where it may be known of, its URL where it may be
         used; never elsewhere. ``only``: the one file a per-file surface is about."""
-        for file_audience, (known_by, used_by) in MATRIX[key].files.items():
+        for file_audience, (known_by, _used_by) in MATRIX[key].files.items():
             if only is not None and file_audience != only:
                 continue
             checks = [("file data", url_shown(key, file_audience, audience),

@@ -142,9 +142,9 @@ def test_journey_f10_editor_fixes_legal_basis_submits_and_bureau_publishes(
     # A file of a conditionally open entry is served by the portal (issue 16 item 3): she
     # uploads it; a link would be refused.
     page.locator("#resource-upload-button").click()
+    table = "统一社会信用代码,名称\n91371502MA000001,聊城市东昌府区示例商贸有限公司\n"
     page.set_input_files("#field-resource-upload", files=[{
-        "name": "registrations.csv", "mimeType": "text/csv",
-        "buffer": "统一社会信用代码,名称\n91371502MA000001,聊城市东昌府区示例商贸有限公司\n".encode()}])
+        "name": "registrations.csv", "mimeType": "text/csv", "buffer": table.encode()}])
     page.fill("#field-name", "2026年市场主体登记信息")
     # Issue 16: each file says who it is for; this one is the open version (left empty, a file
     # of a conditionally open entry would be the shared version, which the public never sees).

@@ -45,5 +45,5 @@ def test_f16_the_evaluation_dashboard_charts_use_beside_its_table(world, app):
     chart = json.loads(html.unescape(embedded.group(1)))
     assert {"id": "chart-use", "keys": ["deliveries", "entries_delivered"],
             "stacked": False} in chart["charts"]
-    deliveries = dict(zip(chart["labels"], chart["series"]["deliveries"]))
+    deliveries = dict(zip(chart["labels"], chart["series"]["deliveries"], strict=True))
     assert deliveries["区民政局"] == 2

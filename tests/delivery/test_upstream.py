@@ -6,7 +6,6 @@ Real PostgreSQL, Solr, Redis, FileStore and a real HTTP server as the department
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import ckan.plugins.toolkit as tk
 import pytest

@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ckan.plugins.toolkit as tk
