@@ -31,7 +31,8 @@ def test_f10_every_schema_field_is_either_reviewed_again_or_applied_at_once():
     assert fields <= set(workflow.REREVIEW_FIELDS) | set(workflow.APPLIED_AT_ONCE)
     assert not set(workflow.REREVIEW_FIELDS) & set(workflow.APPLIED_AT_ONCE)
     resource_fields = {f["field_name"] for f in schema["resource_fields"]}
-    assert resource_fields <= set(workflow.REVIEWED_RESOURCE_FIELDS)
+    assert resource_fields <= {*workflow.REVIEWED_RESOURCE_FIELDS,
+                               *workflow.TAKEN_OUT_RESOURCE_FIELDS}
 
 
 def test_f10_what_the_public_sees_is_reviewed_again_and_bookkeeping_is_not():

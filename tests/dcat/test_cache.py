@@ -7,7 +7,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, conditional, create_entry
+from tests.entries import as_upstream, class_fields, conditional, create_entry
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -67,7 +67,9 @@ def test_i1_a_class_change_takes_the_entry_out_of_the_cached_feed(app, sysadmin)
     org = factories.Organization()
     entry = create_entry(sysadmin, org["id"], title="即将不开放的条目")
     assert "即将不开放的条目" in app.get("/catalog.ttl").get_data(as_text=True)
+    # its link file is registered as an upstream with the change (issue 16 item 3)
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry["id"],
+                        resources=[as_upstream(r) for r in entry["resources"]],
                         **class_fields("unconditional", "not_open"))
     assert "即将不开放的条目" not in app.get("/catalog.ttl").get_data(as_text=True)
     app.get(f"/dataset/{entry['name']}.ttl", status=404)

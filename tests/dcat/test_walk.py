@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 from rdflib import RDF
 
 from tests.conftest import PLUGINS
-from tests.entries import create_entry, entry_dict
+from tests.entries import as_upstream, create_entry, entry_dict
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -61,8 +61,12 @@ def department():
 
 
 def _hide(sysadmin, entry_id: str) -> None:
+    """Close an open entry; its link file is registered as an upstream with the change (a
+    gated file is never a link, issue 16 item 3)."""
+    files = helpers.call_action("package_show", id=entry_id)["resources"]
     helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id=entry_id,
-                        open_class="not_open", open_reason="依法不予开放",
+                        resources=[as_upstream(r) for r in files], open_class="not_open",
+                        open_reason="依法不予开放",
                         open_legal_basis="《中华人民共和国数据安全法》第二十一条")
 
 

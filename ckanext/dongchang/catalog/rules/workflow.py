@@ -271,6 +271,9 @@ REREVIEW_FIELDS: tuple[str, ...] = (
 APPLIED_AT_ONCE: tuple[str, ...] = (
     "update_cycle", "issued", "temporal_start", "temporal_end", "catalog_state")
 REVIEWED_RESOURCE_FIELDS: tuple[str, ...] = ("name", "url", "format", "description", "audience")
+# Taken out of a resource before any save (an upstream's address, issue 16 item 3): never
+# stored in the entry, so never compared nor held; the address has its own table.
+TAKEN_OUT_RESOURCE_FIELDS: tuple[str, ...] = ("upstream_url",)
 # Not in the entry schema but shown to the public by CKAN: treated as text to review.
 _TAG_FIELDS = ("tags", "tag_string")
 
