@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
-from tests.entries import LEGAL_BASIS, conditional, create_entry
+from tests.entries import LEGAL_BASIS, as_upstream, conditional, create_entry
 from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
@@ -230,9 +230,12 @@ def test_f8_json_download_parses(app, world):
 
 def test_f8_class_change_moves_an_entry_between_lists_at_once(app, world, sysadmin):
     entries, _ = world
+    # its link file is registered as an upstream with the change (a gated file is never a
+    # link, issue 16 item 3)
+    files = [as_upstream(r) for r in entries["open_a"]["resources"]]
     helpers.call_action("package_patch", context={"user": sysadmin["name"]},
-                        id=entries["open_a"]["id"], **conditional(share_class="unconditional",
-                                                                  share_conditions=""))
+                        id=entries["open_a"]["id"], resources=files,
+                        **conditional(share_class="unconditional", share_conditions=""))
     assert "371502-SCJG-00001" not in _codes(_api(app, open_class="unconditional")["result"])
     assert "371502-SCJG-00001" in _codes(_api(app, open_class="conditional")["result"])
     helpers.call_action("package_patch", context={"user": sysadmin["name"]},
