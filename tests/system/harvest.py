@@ -31,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.entries import as_upstream
 from tests.servers import ROOT, WebProcess, free_port
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
@@ -182,8 +183,12 @@ class Publisher:
         return self.call("package_patch", id=entry_id, update_cycle=update_cycle)
 
     def hide(self, entry_id: str) -> dict:
-        """Opening narrowed to not open: applies at once, the entry leaves the public feed."""
-        return self.call("package_patch", id=entry_id, open_class="not_open",
+        """Opening narrowed to not open: applies at once, the entry leaves the public feed.
+        Its link files are registered as upstreams in the same change (a gated file is never
+        a link, issue 16 item 3)."""
+        files = [as_upstream(r) if r.get("url") and not r.get("url_type") else r
+                 for r in self.call("package_show", id=entry_id)["resources"]]
+        return self.call("package_patch", id=entry_id, resources=files, open_class="not_open",
                          open_conditions="", open_reason="依法不予开放",
                          open_legal_basis="《中华人民共和国数据安全法》第二十一条")
 

@@ -283,7 +283,13 @@ def test_f9_city_exchange_platform_harvests_the_share_catalog_with_a_token(
     assert sorted(d.guid for d in downstream) == sorted(guid(our_site, e) for e in shared)
     urls = {url for d in downstream for url in d.resource_urls}
     assert secret_url("share-condshare") not in urls
-    assert {secret_url(f"share-government-{n}") for n in range(2)} <= urls
+    # government's files are gated (shared, not open): served by the portal as registered
+    # upstreams (issue 16 item 3), so the platform gets the portal's routes, never the addresses
+    assert not {secret_url(f"share-government-{n}") for n in range(2)} & urls
+    for entry in entries["government"]:
+        routes = {f"/resource/{r['id']}/download" for r in entry["resources"]}
+        assert all(any(url.endswith(route) or f"{route}/" in url for url in urls)
+                   for route in routes), (routes, urls)
     assert not [url for url in urls if "closed" in url or "draft" in url]
 
 
