@@ -143,7 +143,9 @@ def test_item1_resource_history_goes_through_activity_detail_rights(snapshots):
     status, _ = snapshots["viewers"]["anonymous"].get(url)
     assert status == 403
     status, body = Viewer(snapshots["viewers"]["anonymous"].app, snapshots["editor"]).get(url)
-    assert status == 200 and MARK_A in body
+    # the old version is there; the file is a registered upstream (issue 16 item 3), whose
+    # address not even the department sees again
+    assert status == 200 and "文件甲" in body and MARK_A not in body
 
 
 def test_item1_resource_history_of_another_entry_is_not_found(snapshots, app):
