@@ -181,7 +181,7 @@ def test_f13_redis_down_during_a_submission_keeps_the_request_and_its_mail(
                     ["dongchang", "flush-outbox", "--older-than", "0"],
                     ["jobs", "worker", "--burst"]):
         subprocess.run([ckan, "-c", str(ROOT / "test.ini"), *command], check=True, cwd=ROOT,
-                       env=run_env, capture_output=True, timeout=120)
+                       env=run_env, capture_output=True, timeout=600)
     assert len(mail_sink.to("citizen@example.com")) == 1  # queued twice, sent once
     model.Session.remove()
     assert model.Session.query(MailOutbox).filter(MailOutbox.sent_at.is_(None)).count() == 0

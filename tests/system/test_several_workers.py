@@ -76,7 +76,9 @@ def test_f4_decisions_cross_web_workers_at_once(workers, sysadmin):
     call(first, admin_token, "dongchang_agreement_sign", id=request["id"])
     call(second, citizen_token, "dongchang_agreement_sign", id=request["id"],
          security_measures="加密存储")
-    assert download(first, citizen_token, entry) == (302, SECRET_URL)
+    # let through to the registered upstream (issue 16 item 3; unreachable here, so 502), where
+    # it was refused before the agreement
+    assert download(first, citizen_token, entry)[0] == 502
     call(second, admin_token, "dongchang_access_request_revoke", id=request["id"],
          reason="测试撤销")
     assert download(first, citizen_token, entry)[0] == 403

@@ -126,8 +126,8 @@ def _department_counts(org_id: str) -> list[Any]:
     owned = model.Package.owner_org == org_id
     inbox = owned
     if authority.stand_in():  # Art. 20 ¶3: the Bureau's inbox also holds the city's requests
-        inbox = sa.or_(owned, sa.and_(sa.literal(org_id).in_(_bureau_department_ids()),
-                                      AccessRequest.request_kind == "share",
+        bureau = sa.cast(org_id, sa.UnicodeText).in_(_bureau_department_ids())
+        inbox = sa.or_(owned, sa.and_(bureau, AccessRequest.request_kind == "share",
                                       AccessRequest.applicant_kind != "department"))
     requests = (sa.select(AccessRequest.id)
                 .join(model.Package, model.Package.id == AccessRequest.dataset_id)
