@@ -276,6 +276,10 @@ def _check_resource(check, crawler, audience, key, entry, resource):
     status, body = crawler.api("datastore_search", resource_id=resource_id)
     assert (row_marker(key, file_audience) in body) == usable, (audience, key, file_audience)
     assert status == (200 if usable else 403 if known else 404), (audience, key, status)
+    # ... and so does its dump (the whole table), which answers 404 to anyone else
+    status, body, _ = crawler.get(f"/datastore/dump/{resource_id}")
+    assert (row_marker(key, file_audience) in body) == usable, (audience, key, "dump")
+    assert status == (200 if usable else 404), (audience, key, "dump", status)
 
 
 def _check_history(check, crawler, audience, key, entry, sysadmin):

@@ -155,6 +155,44 @@ def test_f16_the_dump_of_a_gated_table_is_one_logged_call(table):
     assert refused.status_code == 404 and "古楼街道" not in refused.get_data(as_text=True)
 
 
+def _dump(api, resource, query=""):
+    return api.get(f"/datastore/dump/{resource['id']}{query}")
+
+
+@pytest.mark.ckan_config("ckanext.dongchang.datastore_calls_per_day", 2)
+@pytest.mark.ckan_config("ckanext.dongchang.datastore_rows_per_call", 2)
+def test_f16_i2_a_dump_is_one_call_capped_at_the_grants_rows(table, app):
+    citizen, gated = table["api"]["citizen"], table["files"]["open"]
+    for api in (table["api"]["stranger"], table["api"]["official"], Api(app)):
+        refused = _dump(api, gated)
+        assert refused.status_code == 404 and "古楼街道" not in refused.get_data(as_text=True)
+    first = _dump(citizen, gated)
+    assert first.status_code == 200
+    assert first.get_data(as_text=True).splitlines()[1:] == ["1,古楼街道,12", "2,柳园街道,9"]
+    # the cap is said, with the address of the next part
+    assert first.headers["X-Dongchang-Rows-Per-Call"] == "2"
+    assert "offset=2" in first.headers["Link"] and 'rel="next"' in first.headers["Link"]
+    rest = _dump(citizen, gated, "?offset=2")
+    assert rest.get_data(as_text=True).splitlines()[1:] == ["3,新区街道,4"]
+    assert [(r["request_id"], r["rows"]) for r in _api_rows()] == [
+        (table["grant"], 2), (table["grant"], 1)]
+    over = _dump(citizen, gated)
+    assert over.status_code == 429 and 0 < int(over.headers["Retry-After"]) <= 24 * 3600
+    assert "(UTC+8)" in over.json["error"]["message"]
+    assert len(_api_rows()) == 2  # the refused dump is no delivery
+    whole = _dump(table["api"]["admin"], gated)  # the department has no quota
+    assert len(whole.get_data(as_text=True).splitlines()) == 4
+    assert _api_rows()[-1]["rows"] == 3
+
+
+@pytest.mark.ckan_config("ckan.datastore.search.rows_max", 2)
+def test_f16_i2_a_dump_over_several_pages_logs_every_row_served(table):
+    dumped = _dump(table["api"]["citizen"], table["files"]["open"])
+    assert len(dumped.get_data(as_text=True).splitlines()) == 4  # header and 3 rows, 2 pages
+    assert [(r["request_id"], r["rows"]) for r in _api_rows()] == [(table["grant"], 3)]
+    assert _api_rows()[0]["bytes"] == len(dumped.get_data())
+
+
 @pytest.mark.ckan_config("ckanext.dongchang.datastore_calls_per_day", 2)
 @pytest.mark.ckan_config("ckanext.dongchang.datastore_rows_per_call", 2)
 def test_art20_a_grant_over_its_daily_calls_gets_429_with_when_it_resets(table):

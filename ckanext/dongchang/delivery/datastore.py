@@ -13,8 +13,11 @@ whose original does not exist).
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -23,6 +26,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import plugin_loaded
 from ckan.types import Action, AuthFunction, AuthResult, Context, DataDict
+from werkzeug.datastructures import ImmutableMultiDict
 
 from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.access.rules import visibility
@@ -219,6 +223,11 @@ def datastore_search(up_func: Action, context: Context, data_dict: DataDict) -> 
     if gated is None:
         return up_func(context, data_dict)
     resource, request_id = gated
+    dump = _dump_in_progress()
+    if dump is not None and dump.resource_id == resource.id:
+        result = up_func(context, data_dict)  # a page of a dump, judged once (guard_dump)
+        dump.rows += _served_rows(result)
+        return result
     if request_id:
         current = limits()
         _check_calls(request_id, current)
@@ -255,12 +264,41 @@ def answer_quota(response: flask.Response) -> flask.Response:
 
 
 DUMP_ENDPOINT = "datastore.dump"
+_DUMP = "dongchang_dump"  # flask.g: the gated dump this request serves
+# The dump being streamed: CKAN pages through ``datastore_search`` while the response leaves,
+# after the request context is gone; its pages find the dump here.
+_STREAMING: contextvars.ContextVar[Dump | None] = contextvars.ContextVar(
+    "dongchang_dump_streaming", default=None)
+
+
+@dataclass
+class Dump:
+    """One dump of gated data: one call, one access-log row written when the stream ends,
+    with the rows and bytes actually served."""
+
+    resource_id: str
+    dataset_id: str
+    request_id: str | None
+    user_id: str | None
+    client_address: str | None
+    occurred_at: dt.datetime
+    rows_cap: int | None = None
+    rows: int = 0
+    bytes: int = 0
+
+
+def _dump_in_progress() -> Dump | None:
+    dump = _STREAMING.get()
+    if dump is None and flask.has_request_context():
+        dump = flask.g.get(_DUMP)
+    return dump
 
 
 def guard_dump() -> Any:
-    """``/datastore/dump/<id>`` streams a whole table through ``datastore_search`` after the
-    response has left (no request to log against): decide and log here, before it starts.
-    A file the viewer may not use answers 404, as the dump does for a missing table."""
+    """``/datastore/dump/<id>`` streams a whole table. On gated data it is one call: refused
+    (404, as the dump answers for a missing table) to whoever may not use the file; for a
+    grant, counted against its calls per day (429 when over) and capped at its rows per call
+    (the ``limit`` lowered, as ``datastore_search`` lowers it)."""
     if flask.request.endpoint != DUMP_ENDPOINT:
         return None
     context: Context = {"user": tk.current_user.name if tk.current_user.is_authenticated
@@ -273,18 +311,73 @@ def guard_dump() -> Any:
     if refused:
         return tk.abort(404, tk._("DataStore resource not found"))
     gated = _gated_use(context, data_dict)
-    if gated is not None:
-        resource, request_id = gated
-        if request_id:
-            try:
-                _check_calls(request_id, limits())
-            except QuotaExceeded as error:
-                flask.g.pop(_QUOTA, None)
-                return _quota_response(error)
-        enforcement.gated_file_served.send(
-            None, dataset_id=resource.package_id, resource_id=resource.id,
-            request_id=request_id, channel=CHANNEL_API, rows=None)
+    if gated is None:
+        return None
+    resource, request_id = gated
+    cap = None
+    if request_id:
+        current = limits()
+        try:
+            _check_calls(request_id, current)
+        except QuotaExceeded as error:
+            flask.g.pop(_QUOTA, None)
+            return _quota_response(error)
+        cap = _cap_dump_limit(current)
+    flask.g.setdefault(_DUMP, Dump(
+        resource_id=resource.id, dataset_id=resource.package_id, request_id=request_id,
+        user_id=tk.current_user.id if tk.current_user.is_authenticated else None,
+        client_address=flask.request.remote_addr, occurred_at=dt.datetime.utcnow(),
+        rows_cap=cap))
     return None
+
+
+def _cap_dump_limit(current: rules.Limits) -> int | None:
+    """Lower the dump's ``limit`` to the grant's rows per call; the cap, or None."""
+    args = flask.request.args
+    asked = _as_int(args.get("limit"))
+    allowed = rules.dump_rows(current, asked)
+    if allowed is None:
+        return None
+    if allowed != asked:
+        flask.request.args = ImmutableMultiDict(  # type: ignore[misc]
+            [*((key, value) for key, value in args.items(multi=True) if key != "limit"),
+             ("limit", str(allowed))])
+    return current.rows_per_call
+
+
+def finish_dump(response: flask.Response) -> flask.Response:
+    """A gated dump that starts (200) is logged once its stream ends; a capped one says its
+    cap and, when it filled it, where the next part is."""
+    dump = flask.g.pop(_DUMP, None)
+    if dump is None or response.status_code != 200:
+        return response
+    if dump.rows_cap:
+        response.headers["X-Dongchang-Rows-Per-Call"] = str(dump.rows_cap)
+        if dump.rows >= dump.rows_cap:
+            params = flask.request.args.to_dict()
+            params["offset"] = str((_as_int(params.get("offset")) or 0) + dump.rows)
+            response.headers["Link"] = '<{}>; rel="next"'.format(tk.h.url_for(
+                DUMP_ENDPOINT, resource_id=dump.resource_id, **params))
+    response.response = _logged_stream(response.response, dump)
+    return response
+
+
+def _logged_stream(chunks: Iterable[Any], dump: Dump) -> Iterator[Any]:
+    """The dump's chunks as they leave; the later pages count their rows into ``dump``; at the
+    end (or when the client goes away) one access-log row with what was served."""
+    _STREAMING.set(dump)
+    try:
+        for chunk in chunks:
+            dump.bytes += len(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            yield chunk
+    finally:
+        _STREAMING.set(None)
+        with model.meta.engine.begin() as connection:
+            connection.execute(sa.insert(AccessLogEntry.__table__), [{
+                "occurred_at": dump.occurred_at, "user_id": dump.user_id,
+                "request_id": dump.request_id, "dataset_id": dump.dataset_id,
+                "resource_id": dump.resource_id, "channel": CHANNEL_API, "bytes": dump.bytes,
+                "rows": dump.rows, "client_address": dump.client_address}])
 
 
 def _quota_response(error: QuotaExceeded) -> flask.Response:

@@ -44,6 +44,14 @@ def rows_allowed(limits: Limits, asked: int | None, default: int) -> int:
     return min(wanted, limits.rows_per_call)
 
 
+def dump_rows(limits: Limits, asked: int | None) -> int | None:
+    """The rows one dump may stream: what was asked, at most the per-call limit; None for the
+    whole table (no limit asked, none set). A dump is one call, capped like a search."""
+    if limits.rows_per_call <= 0:
+        return asked
+    return limits.rows_per_call if asked is None else min(asked, limits.rows_per_call)
+
+
 def seconds_until(reset_utc: dt.datetime, now_utc: dt.datetime) -> int:
     """Whole seconds to wait (for Retry-After), at least 1."""
     return max(int((reset_utc - now_utc).total_seconds()) + 1, 1)

@@ -15,6 +15,7 @@ delivery_blueprint = Blueprint("dongchang_delivery", __name__)
 delivery_blueprint.after_app_request(service.record_deliveries)
 delivery_blueprint.after_app_request(datastore.answer_quota)
 delivery_blueprint.before_app_request(datastore.guard_dump)
+delivery_blueprint.after_app_request(datastore.finish_dump)
 
 _FILTERS = ("dataset_id", "request_id", "user")
 _EXPORT_ROWS = 1000
