@@ -390,3 +390,53 @@ def test_art15_bureau_marks_from_the_candidates_and_the_department_merges_on_its
     assert api["bureau-admin"].ok("dongchang_duplicate_task_show",
                                   id=task["id"])["state"] == "merged"
     api["jyj-editor"].page(f"/en/dongchang/merges/{task['id']}", status=403)
+
+
+def test_i16_a_merged_upstream_file_is_served_from_the_same_upstream(world, sysadmin):
+    """Issue 16: a file registered as an upstream moves with its registration, carried over to
+    the id the file gets in the kept entry (in the merge's own change); a grantee of the kept
+    entry downloads it through the portal, which calls the same address; the address reaches
+    no answer."""
+    import uuid
+
+    from ckanext.dongchang.delivery.model import Upstream
+    from ckanext.dongchang.requests.model import AccessRequest
+    from tests.entries import conditional
+    from tests.servers import UpstreamServer
+
+    server = UpstreamServer("企业名称,参保人数\n东昌公司,12\n".encode())
+    path = f"/rsj-internal-{uuid.uuid4().hex[:8]}/export.csv"
+    try:
+        kept = world["entry"](world["orgs"]["scjg"], "scjg-gated", SCJG_ITEMS, **conditional(),
+                              resources=[])
+        other = world["entry"](world["orgs"]["rsj"], "rsj-gated", RSJ_ITEMS, **conditional(),
+                               resources=[{"name": "参保企业开放版", "format": "CSV",
+                                           "audience": "open",
+                                           "upstream_url": server.url + path}])
+        task = _mark(world, entry_id=kept["name"], duplicate_id=other["name"])
+        bureau = world["api"]["bureau-admin"]
+        merged = bureau.ok("dongchang_duplicate_merge", id=task["id"], keep_id=kept["name"])
+        assert merged["state"] == "merged"
+        shown = bureau.ok("package_show", id=kept["name"])
+        (moved,) = shown["resources"]
+        assert moved["id"] != other["resources"][0]["id"]
+        assert moved["url_type"] == "dongchang_upstream" and server.url not in str(shown)
+        assert path not in str(merged) and path not in str(
+            bureau.ok("dongchang_duplicate_task_show", id=task["id"]))
+        assert model.Session.get(Upstream, moved["id"]).address == server.url + path
+
+        citizen = world["users"]["citizen"]
+        model.Session.add(AccessRequest(
+            dataset_id=kept["id"], requester_id=citizen["id"], resource_ids=[moved["id"]],
+            request_kind="open", applicant_kind="citizen", purpose="social_services",
+            state="approved", valid_from=dt.date.today(),
+            valid_until=dt.date.today() + dt.timedelta(days=30)))
+        model.Session.commit()
+        served = world["api"]["citizen"].get(
+            f"/dataset/{kept['id']}/resource/{moved['id']}/download/data.csv")
+        assert served.status_code == 200 and "东昌公司" in served.get_data(as_text=True)
+        assert server.calls == [path]
+        assert world["anonymous"].get(
+            f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
+    finally:
+        server.stop()

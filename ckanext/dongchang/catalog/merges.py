@@ -21,12 +21,14 @@ from ckan.types import Context
 from sqlalchemy.orm import aliased
 
 from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.access.rules import doors
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog import revisions, service
 from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
 from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import merge as rules
 from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.rows import one_or_not_found
@@ -288,10 +290,27 @@ def _move_into(user: model.User | None, kept: model.Package, other: model.Packag
 def _moved_file(resource: dict[str, Any]) -> dict[str, Any]:
     """A file of the removed entry as a new file of the kept one (CKAN gives a resource id to
     one entry only): what describes it and where it is. The catalog links its data; a file
-    uploaded to the site cannot move with its address, so the department moves it by hand."""
+    uploaded to the site cannot move with its address, so the department moves it by hand.
+    A registered upstream moves with its registration (:func:`_carried_upstream`)."""
     if resource.get("url_type") == "upload":
         raise invalid("resources", rules.UPLOADED_FILE)
-    return {name: resource[name] for name in _MOVED_RESOURCE_FIELDS if name in resource}
+    moved = {name: resource[name] for name in _MOVED_RESOURCE_FIELDS if name in resource}
+    if resource.get("url_type") == doors.UPSTREAM:
+        moved = _carried_upstream(resource["id"], moved)
+    return moved
+
+
+def _carried_upstream(old_id: str, moved: dict[str, Any]) -> dict[str, Any]:
+    """The moved file as an upstream at the address kept for its old id: ``package_update``
+    takes the address out first (``upstream.take_addresses``) and registers it under the id the
+    file gets, in the merge's own change, so it is never stored, shown or held as text. The
+    old id's row stays with the removed entry (deleted: nothing downloads through it)."""
+    moved = {name: value for name, value in moved.items() if name != "url"}
+    moved["url_type"] = doors.UPSTREAM
+    address = upstream.address_of(old_id)
+    if address:
+        moved[upstream.ADDRESS_FIELD] = address
+    return moved
 
 
 def decline(context: Context, task_id: str, reason: str) -> DuplicateMergeTask:
