@@ -2,6 +2,8 @@
 real actions, and their pytest-factoryboy fixtures work."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from ckan import model
 from ckan.tests import helpers
@@ -9,7 +11,7 @@ from ckan.tests import helpers
 from ckanext.dongchang.requests.model import AccessRequest as AccessRequestModel
 from tests.conftest import PLUGINS
 from tests.entries import conditional
-from tests.factories import AccessRequest, Bureau, CatalogEntry, Department, Official, Tender
+from tests.factories import AccessRequest, Bureau, CatalogEntry, Department, Official, Tender, grant
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -57,6 +59,17 @@ def test_r7_an_access_request_is_submitted_by_its_applicant():
     request = AccessRequest(user=citizen)
     stored = AccessRequest._meta.sqlalchemy_session.get(AccessRequestModel, request["id"])
     assert (request["state"], stored.requester_id) == ("submitted", citizen["id"])
+
+
+def test_r7_a_grant_is_an_approved_request_current_for_30_days():
+    citizen = Official()
+    entry = CatalogEntry(**conditional())
+    files = [entry["resources"][0]["id"]]
+    stored = model.Session.get(AccessRequestModel, grant(entry, citizen, files).id)
+    assert (stored.state, stored.request_kind, stored.requester_id, stored.resource_ids) == \
+        ("approved", "open", citizen["id"], files)
+    assert stored.valid_until - stored.valid_from == dt.timedelta(days=30)
+    assert stored.valid_from == dt.date.today()
 
 
 def test_r7_a_tender_is_announced_by_a_bureau_admin():
