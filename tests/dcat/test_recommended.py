@@ -12,7 +12,6 @@ import json
 import pytest
 import rdflib
 import rdflib.compare
-from ckan.tests import factories
 from ckanext.dcat.processors import RDFParser
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS as DCT
@@ -21,7 +20,8 @@ from rdflib.namespace import SKOS, XSD
 from ckanext.dongchang.dcat import vocabulary as vocab
 from tests.conftest import PLUGINS
 from tests.dcat import shacl
-from tests.entries import LEGAL_BASIS, conditional, create_entry
+from tests.entries import LEGAL_BASIS, conditional
+from tests.factories import Bureau, CatalogEntry, Department
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -43,23 +43,24 @@ ITEMS = [{"name": "统一社会信用代码", "type": "string", "description": "
 
 @pytest.fixture
 def world(sysadmin):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    factories.Organization(name="dcf-dsj", title="区大数据局", is_bureau="true")
-    base = create_entry(sysadmin, org["id"], name="rec-base", resource_code="371502-REC-00009")
+    org = Department(name="dcf-scjg", title="区市场监督管理局")
+    Bureau(name="dcf-dsj")
+    base = CatalogEntry(user=sysadmin, owner_org=org, name="rec-base",
+                        resource_code="371502-REC-00009")
     entries = {
-        "open": create_entry(
-            sysadmin, org["id"], name="rec-open", title="市场主体登记信息",
+        "open": CatalogEntry(
+            user=sysadmin, owner_org=org, name="rec-open", title="市场主体登记信息",
             notes="全区市场主体登记的基本信息。", resource_code="371502-REC-00001",
             catalog_category="base", security_grade="general", share_method="api",
             related_resource_codes=base["resource_code"], data_items=ITEMS,
             temporal_start="2019-01-01", temporal_end="2025-12-31",
             resources=[{"name": "登记信息文件", "format": "CSV", "url": OPEN_FILE},
                        {"name": "说明页面", "format": "HTML", "url": OPEN_PAGE}]),
-        "conditional": create_entry(
-            sysadmin, org["id"], name="rec-conditional", title="企业年报信息",
+        "conditional": CatalogEntry(
+            user=sysadmin, owner_org=org, name="rec-conditional", title="企业年报信息",
             resource_code="371502-REC-00002", **conditional()),
-        "closed": create_entry(
-            sysadmin, org["id"], name="rec-closed", resource_code="371502-REC-00003",
+        "closed": CatalogEntry(
+            user=sysadmin, owner_org=org, name="rec-closed", resource_code="371502-REC-00003",
             share_class="conditional", share_conditions="仅限监管部门", share_reason="内部",
             share_legal_basis=SECRET_BASIS, open_class="not_open", open_reason="内部",
             open_legal_basis=SECRET_BASIS),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 from rdflib import RDF, URIRef
 
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
+from tests.entries import class_fields
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -31,23 +32,19 @@ def _url(key: str) -> str:
 
 @pytest.fixture
 def world(sysadmin):
-    owner, other = factories.Organization(), factories.Organization()
-    users = {"owner": factories.User(), "government": factories.User(),
-             "citizen": factories.User(), "self_made": factories.User()}
-    helpers.call_action("organization_member_create", id=owner["id"],
-                        username=users["owner"]["name"], role="editor")
-    helpers.call_action("organization_member_create", id=other["id"],
-                        username=users["government"]["name"], role="member")
-    not_a_department = helpers.call_action(
-        "organization_create", context={"user": sysadmin["name"]}, name="self-made-club",
-        is_department="false")
-    helpers.call_action("organization_member_create", id=not_a_department["id"],
-                        username=users["self_made"]["name"], role="admin")
-    entries = {key: create_entry(sysadmin, owner["id"], name=f"share-{key.replace('_', '-')}",
+    owner, other = Department(), Department()
+    # an organisation a sysadmin made but did not recognise as a department
+    not_a_department = Department(name="self-made-club", title="自建机构", is_department="false")
+    users = {"owner": Official(department=owner, capacity="editor"),
+             "government": Official(department=other),
+             "citizen": Official(),
+             "self_made": Official(department=not_a_department, capacity="admin")}
+    entries = {key: CatalogEntry(user=sysadmin, owner_org=owner,
+                                 name=f"share-{key.replace('_', '-')}",
                                  resources=[{"name": "数据", "url": _url(key), "format": "CSV"}],
                                  **class_fields(*classes))
                for key, classes in ROWS.items()}
-    entries["draft"] = create_entry(sysadmin, owner["id"], name="share-draft",
+    entries["draft"] = CatalogEntry(user=sysadmin, owner_org=owner, name="share-draft",
                                     catalog_state="draft",
                                     resources=[{"name": "数据", "url": _url("draft"),
                                                 "format": "CSV"}])
