@@ -362,3 +362,35 @@ def test_f10_the_package_table_can_be_analyzed_with_an_empty_search_path(sysadmi
         names = connection.execute(sa.text(
             "select public.dongchang_data_item_text(extras) from public.package")).scalars()
         assert "统一社会信用代码" in list(names)
+
+
+def _item_text(dataset_id: str) -> str | None:
+    return model.Session.execute(sa.text(
+        "select items_text from dongchang_entry_item_text where package_id = :id"),
+        {"id": dataset_id}).scalar()
+
+
+def test_f10_item_names_for_duplicate_detection_follow_every_write(sysadmin):
+    """The duplicate query reads data item names from ``dongchang_entry_item_text`` (issue 20
+    item 4: no JSON parsed per candidate). A trigger keeps it: create, update, a write that
+    bypasses the actions (SQL, as bulk loads do) and purge."""
+    org = factories.Organization()
+    entry = create_entry(sysadmin, org["id"], data_items=[
+        {"name": "统一社会信用代码", "type": "string", "source_org": org["name"]}])
+    assert _item_text(entry["id"]) == "统一社会信用代码"
+
+    helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=entry["id"],
+                        data_items=[{"name": "企业名称", "type": "string",
+                                     "source_org": org["name"]},
+                                    {"name": "注册资本", "type": "string",
+                                     "source_org": org["name"]}])
+    assert _item_text(entry["id"]) == "企业名称 注册资本"
+
+    model.Session.execute(sa.text(
+        "update package set extras = jsonb_set(extras, '{data_items}', "
+        "to_jsonb(CAST(:items AS text))) where id = :id"),
+        {"id": entry["id"], "items": '[{"name": "法定代表人"}]'})
+    assert _item_text(entry["id"]) == "法定代表人"
+
+    helpers.call_action("dataset_purge", {"user": sysadmin["name"]}, id=entry["id"])
+    assert _item_text(entry["id"]) is None

@@ -1,9 +1,9 @@
 """Duplicate candidates (Art. 15) and one-data-one-source lookups (Art. 17) across the catalog.
 
-Both are single SQL queries answered from the GIN indexes of migration ``b2c4e6a8d002``: trigram
-indexes on titles, abstracts and data item names, and an array index on data item names. No
-Python loop ever walks the catalog. The pure scoring and wording are in
-``policy.catalog_workflow``.
+Both are single SQL queries answered from GIN indexes: trigram indexes on titles and abstracts
+(migration ``b2c4e6a8d002``) and on data item names (``b6d8f0a2c015``), and an array index on
+data item names. No Python loop ever walks the catalog. The pure scoring and wording are in
+``catalog.rules.workflow``.
 """
 from __future__ import annotations
 
@@ -23,37 +23,45 @@ from ckanext.dongchang.catalog.rules import workflow
 # the list, small enough to stay cheap.
 _FETCH = 40
 
-# One branch per compared field, each answered by its own GIN index, so a branch rechecks only
-# its own condition: the item names are rebuilt from JSON (a PL/pgSQL call) only for the rows the
-# item index proposes, never for the rows the title or abstract index proposes. ``%`` keeps the
-# rows whose similarity reaches pg_trgm.similarity_threshold (set to the lowest field threshold);
-# the exact scores are computed for the union only.
+# One branch per compared field, each answered by its own GIN index and scoring only its own
+# field; data item names are read from ``dongchang_entry_item_text`` (kept by a trigger, migration
+# ``b6d8f0a2c015``), so no recheck parses JSON. ``%`` keeps the rows whose similarity reaches
+# pg_trgm.similarity_threshold (set to the lowest field threshold). A row missing from a branch
+# scores below every field threshold there, so the branch scores alone decide which rows pass and
+# their order; the other scores are computed for the rows kept (``:fetch``), not for every hit.
 _CANDIDATES_SQL = sa.text("""
     WITH by_title AS MATERIALIZED (
-        SELECT id FROM package WHERE title % :title
+        SELECT id, similarity(title, :title) AS score FROM package WHERE title % :title
     ), by_notes AS MATERIALIZED (
-        SELECT id FROM package WHERE notes % :notes
+        SELECT id, similarity(notes, :notes) AS score FROM package WHERE notes % :notes
     ), by_items AS MATERIALIZED (
-        SELECT id, similarity(dongchang_data_item_text(extras), :items) AS score
-        FROM package WHERE dongchang_data_item_text(extras) % :items
-    ), hits AS MATERIALIZED (
-        SELECT p.id, p.name, p.title, p.owner_org, p.extras,
-               similarity(p.title, :title) AS title_score,
-               similarity(coalesce(p.notes, ''), :notes) AS notes_score,
-               i.score AS items_hit_score
-        FROM package p LEFT JOIN by_items i ON i.id = p.id
-        WHERE p.id IN (SELECT id FROM by_title UNION SELECT id FROM by_notes
-                       UNION SELECT id FROM by_items)
-          AND p.type = 'dataset' AND p.state = 'active' AND p.id <> :id
+        SELECT package_id AS id, similarity(items_text, :items) AS score
+        FROM dongchang_entry_item_text WHERE items_text % :items
+    ), branch_scores AS (
+        SELECT id, max(title_score) AS title_score, max(notes_score) AS notes_score,
+               max(items_score) AS items_score
+        FROM (SELECT id, score AS title_score, NULL::real AS notes_score,
+                     NULL::real AS items_score FROM by_title
+              UNION ALL SELECT id, NULL, score, NULL FROM by_notes
+              UNION ALL SELECT id, NULL, NULL, score FROM by_items) AS found
+        GROUP BY id
+    ), kept AS (
+        SELECT s.* FROM branch_scores s JOIN package p ON p.id = s.id
+        WHERE p.type = 'dataset' AND p.state = 'active' AND p.id <> :id
+          AND (s.title_score >= :t_title OR s.notes_score >= :t_notes
+               OR s.items_score >= :t_data_items)
+        ORDER BY greatest(s.title_score, s.notes_score, s.items_score) DESC, s.id
+        LIMIT :fetch
     )
-    SELECT id, name, title, owner_org, extras ->> 'catalog_state' AS catalog_state,
-           extras ->> 'data_items' AS data_items, title_score, notes_score,
-           coalesce(items_hit_score, similarity(dongchang_data_item_text(extras), :items))
+    SELECT p.id, p.name, p.title, p.owner_org, p.extras ->> 'catalog_state' AS catalog_state,
+           p.extras ->> 'data_items' AS data_items,
+           coalesce(k.title_score, similarity(p.title, :title)) AS title_score,
+           coalesce(k.notes_score, similarity(coalesce(p.notes, ''), :notes)) AS notes_score,
+           coalesce(k.items_score, similarity(coalesce(t.items_text, ''), :items))
                AS data_items_score
-    FROM hits
-    WHERE title_score >= :t_title OR notes_score >= :t_notes OR items_hit_score >= :t_data_items
-    ORDER BY greatest(title_score, notes_score, coalesce(items_hit_score, 0)) DESC
-    LIMIT :fetch
+    FROM kept k JOIN package p ON p.id = k.id
+    LEFT JOIN dongchang_entry_item_text t ON t.package_id = k.id
+    ORDER BY greatest(k.title_score, k.notes_score, k.items_score) DESC, k.id
 """)
 
 # Published entries of *other* departments that list one of the given item names with their own
