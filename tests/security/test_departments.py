@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.dongchang import demo
 from ckanext.dongchang.access import audience
@@ -22,6 +22,7 @@ from ckanext.dongchang.products import service
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
+from tests.factories import Bureau, CatalogEntry, Department, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -37,32 +38,28 @@ MIGRATION_BEFORE = "f6a8b0d2c006"  # the revision before the department flag's m
 
 @pytest.fixture
 def world(app, sysadmin):
-    department = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    other = factories.Organization(name="dcf-rsj", title="区人社局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name) for name in
-             ("rsj-official", "scjg-admin", "bureau-admin", "intruder")}
-    for user, org, role in [("rsj-official", other, "member"), ("scjg-admin", department, "admin"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"],
-                            username=users[user]["name"], role=role)
+    department = Department(name="dcf-scjg", title="区市场监督管理局")
+    orgs = {"department": department, "other": Department(name="dcf-rsj", title="区人社局"),
+            "bureau": Bureau()}
+    users = staff(orgs, ("rsj-official", "other", "member"),
+                  ("scjg-admin", "department", "admin"), ("bureau-admin", "bureau", "admin"),
+                  ("intruder", None, "member"))
     entries = {
-        "gov_only": create_entry(
-            sysadmin, department["id"], name="gov-only", title=GOV_TITLE,
+        "gov_only": CatalogEntry(
+            user=sysadmin, owner_org=department, name="gov-only", title=GOV_TITLE,
             resources=[{"name": "明细", "url": GOV_URL, "format": "CSV"}],
             **conditional(share_class="unconditional", share_reason="", share_legal_basis="",
                           share_conditions="", open_class="not_open", open_conditions="")),
-        "cond_share": create_entry(
-            sysadmin, department["id"], name="cond-share",
+        "cond_share": CatalogEntry(
+            user=sysadmin, owner_org=department, name="cond-share",
             **conditional(open_class="not_open", open_conditions="")),
-        "cond_open": create_entry(
-            sysadmin, department["id"], name="cond-open",
+        "cond_open": CatalogEntry(
+            user=sysadmin, owner_org=department, name="cond-open",
             resources=[{"name": "名录", "url": COND_OPEN_URL, "format": "CSV"}],
             **conditional(share_class="unconditional", share_reason="", share_legal_basis="",
                           share_conditions="")),
     }
-    return {"orgs": {"department": department, "other": other, "bureau": bureau},
-            "users": users, "entries": entries,
+    return {"orgs": orgs, "users": users, "entries": entries,
             "api": {name: Api(app, user) for name, user in users.items()}}
 
 
