@@ -27,6 +27,7 @@ __all__ = [
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
     "dongchang_product_sources", "dongchang_department_title", "dongchang_related_entries",
+    "dongchang_links_offered",
 ]
 
 
@@ -208,3 +209,16 @@ def dongchang_related_entries(codes: Any) -> list[dict[str, str]]:
     """The entries a related-codes field names, by title where the reader may see them."""
     return catalog_pickers.related_entries(
         codes, {"user": current_user.name if current_user.is_authenticated else ""})
+
+
+def dongchang_links_offered(package_id: Any) -> bool:
+    """Whether the resource form offers a link (issue 16): only the open version of an
+    unconditionally open entry may be one; every other file is served by the portal."""
+    from ckanext.dongchang.access.rules import visibility
+
+    try:
+        extras = catalog_service.get_entry(str(package_id or "")).extras or {}
+    except tk.ObjectNotFound:
+        return True  # no entry yet: the server still refuses a gated link on save
+    return not visibility.file_is_gated("open", extras.get("share_class"),
+                                        extras.get("open_class"))

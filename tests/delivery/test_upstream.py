@@ -188,3 +188,36 @@ def test_f16_an_upstream_file_needs_an_address(door):
                                        name="无地址", format="CSV", audience="open",
                                        url_type="dongchang_upstream")
     assert "upstream_url" in error
+
+
+def _data_source_choices(admin, path):
+    form = admin.page(path)
+    chooser = form.select_one("fieldset.dongchang-data-source")
+    return chooser, {radio["value"]: (radio.has_attr("checked"), radio.find_next("label").text)
+                     for radio in chooser.select("input[type=radio]")}
+
+
+def test_f16_i1_the_resource_form_asks_upload_upstream_or_link(door):
+    admin, entry, file = door["api"]["admin"], door["entry"], door["file"]
+    public = create_entry(door["sysadmin"], door["owner"]["id"], resources=[])
+    chooser, choices = _data_source_choices(admin, f"/dataset/{public['name']}/resource/new")
+    assert choices == {"upload": (True, "上传文件"),
+                       "upstream": (False, "登记上游接口（数据留在部门）"),
+                       "link": (False, "链接")}
+    # hidden until the script shows it (without scripts every field shows), never submitted
+    assert chooser.has_attr("hidden") and chooser["data-module"] == "dongchang-data-source"
+    assert all(radio["form"] == "dongchang-data-source-none"
+               for radio in chooser.select("input[type=radio]"))
+    page = admin.page(f"/dataset/{public['name']}/resource/new")
+    assert page.select_one("#field-upstream_url") and page.select_one("#field-resource-upload")
+    assert page.select_one("#dongchang-upstream-type").has_attr("disabled")
+    # a gated entry offers no link; its upstream file's form starts on the upstream choice
+    _, choices = _data_source_choices(admin, f"/dataset/{entry['name']}/resource/new")
+    assert list(choices) == ["upload", "upstream"]
+    _, choices = _data_source_choices(
+        admin, f"/dataset/{entry['id']}/resource/{file['id']}/edit")
+    assert choices["upstream"][0] and not choices["upload"][0]
+    _, english = _data_source_choices(admin, f"/en/dataset/{public['name']}/resource/new")
+    assert [label for _, label in english.values()] == [
+        "Upload a file", "Register an upstream interface (data stays at the department)",
+        "Link"]
