@@ -3,17 +3,16 @@ uploaded open version, an unconditionally open entry with its file, a grant to a
 Bureau; real PostgreSQL, Solr, Redis and CKAN's FileStore."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 import sqlalchemy as sa
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
-from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
-from tests.entries import conditional, create_entry
+from tests.entries import conditional
+from tests.factories import Bureau, CatalogEntry, Department, Official, grant
 
 OPEN_CSV = "镇街,机构数\n古楼街道,12\n柳园街道,9\n".encode()
 PUBLIC_CSV = "年份,数量\n2025,31\n".encode()
@@ -29,29 +28,23 @@ def _upload(app, token, entry, name, audience, content):
 
 @pytest.fixture
 def world(app, sysadmin):
-    owner = factories.Organization(name="dcf-log-owner", title="区民政局")
-    other = factories.Organization(name="dcf-log-other", title="区人社局")
-    bureau = factories.Organization(name="dcf-log-dsj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=f"log-{name}")
-             for name in ("admin", "official", "citizen", "bureau", "stranger")}
-    for org, name, role in ((owner, "admin", "admin"), (other, "official", "member"),
-                            (bureau, "bureau", "admin")):
-        helpers.call_action("organization_member_create", id=org["id"],
-                            username=users[name]["name"], role=role)
+    owner = Department(name="dcf-log-owner", title="区民政局")
+    other = Department(name="dcf-log-other", title="区人社局")
+    bureau = Bureau(name="dcf-log-dsj")
+    places = {"admin": (owner, "admin"), "official": (other, "member"),
+              "citizen": (None, "member"), "bureau": (bureau, "admin"),
+              "stranger": (None, "member")}
+    users = {name: Official(name=f"log-{name}", department=org, capacity=capacity)
+             for name, (org, capacity) in places.items()}
     token = factories.APIToken(user=sysadmin["name"])["token"]
-    gated = create_entry(sysadmin, owner["id"], name="log-gated", **conditional(), resources=[])
-    public = create_entry(sysadmin, owner["id"], name="log-public", resources=[])
+    gated = CatalogEntry(user=sysadmin, owner_org=owner, name="log-gated", resources=[],
+                         **conditional())
+    public = CatalogEntry(user=sysadmin, owner_org=owner, name="log-public", resources=[])
     files = {"open": _upload(app, token, gated, "养老机构统计开放版", "open", OPEN_CSV),
              "public": _upload(app, token, public, "养老机构数量", "open", PUBLIC_CSV)}
-    grant = AccessRequest(
-        dataset_id=gated["id"], requester_id=users["citizen"]["id"],
-        resource_ids=[files["open"]["id"]], request_kind="open", applicant_kind="citizen",
-        purpose="social_services", state="approved", valid_from=dt.date.today(),
-        valid_until=dt.date.today() + dt.timedelta(days=30))
-    model.Session.add(grant)
-    model.Session.commit()
+    granted = grant(gated, users["citizen"], [files["open"]["id"]])
     return {"users": users, "entries": {"gated": gated, "public": public}, "files": files,
-            "grant": grant.id, "api": {name: Api(app, user) for name, user in users.items()}}
+            "grant": granted.id, "api": {name: Api(app, user) for name, user in users.items()}}
 
 
 def _path(entry, resource):
