@@ -6,19 +6,17 @@ the table allows it, and never anywhere else.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 
 import pytest
-from ckan import model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.access.rules import visibility
-from ckanext.dongchang.requests.model import AccessRequest
 from tests.conftest import PLUGINS
-from tests.entries import LEGAL_BASIS, class_fields, create_entry, portal_served
+from tests.entries import LEGAL_BASIS, class_fields, portal_served
+from tests.factories import Bureau, CatalogEntry, Department, Official, grant
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -112,20 +110,18 @@ def tag_marker(key: str) -> str:
 
 @pytest.fixture
 def world():
-    owner_org = factories.Organization(name="dcf-owner")
-    other_org = factories.Organization(name="dcf-other")
-    bureau_org = factories.Organization(name="dcf-bureau", is_bureau="true")
-    users = {name: factories.User(name=name.replace("_", "-")) for name in AUDIENCES[1:]}
-    for name, org, role in [("government", other_org, "member"), ("owner", owner_org, "editor"),
-                            ("bureau", bureau_org, "admin"),
-                            ("grantee_government", other_org, "member")]:
-        helpers.call_action("organization_member_create", id=org["id"],
-                            username=users[name]["name"], role=role)
+    owner_org, other_org = Department(name="dcf-owner"), Department(name="dcf-other")
+    bureau_org = Bureau(name="dcf-bureau")
+    places = {"citizen": (None, "member"), "government": (other_org, "member"),
+              "owner": (owner_org, "editor"), "bureau": (bureau_org, "admin"),
+              "grantee_citizen": (None, "member"), "grantee_government": (other_org, "member")}
+    users = {name: Official(name=name.replace("_", "-"), department=org, capacity=capacity)
+             for name, (org, capacity) in places.items()}
     creator = factories.Sysadmin()
     entries = {}
     for key, row in MATRIX.items():
-        entries[key] = create_entry(
-            creator, owner_org["id"], name=f"matrix-{key.replace('_', '-')}",
+        entries[key] = CatalogEntry(
+            user=creator, owner_org=owner_org, name=f"matrix-{key.replace('_', '-')}",
             title=f"矩阵条目 {title_marker(key)}",
             resources=[{"name": f"数据 {file_name_marker(key, audience)}", "format": "CSV",
                         "audience": audience,
@@ -136,14 +132,8 @@ def world():
     for holder, (kind, keys) in GRANTS.items():
         wanted = {"open": "open", "share": "shared"}[kind]
         for key in keys:
-            model.Session.add(AccessRequest(
-                dataset_id=entries[key]["id"], requester_id=users[holder]["id"],
-                resource_ids=[r["id"] for r in entries[key]["resources"]
-                              if r["audience"] == wanted],
-                request_kind=kind, applicant_kind="citizen", purpose="social_services",
-                state="approved", valid_from=dt.date.today(),
-                valid_until=dt.date.today() + dt.timedelta(days=30)))
-    model.Session.commit()
+            files = [r["id"] for r in entries[key]["resources"] if r["audience"] == wanted]
+            grant(entries[key], users[holder], files, kind)
     for key, entry in entries.items():  # each file's rows in the DataStore (issue 16 item 4)
         for resource in entry["resources"]:
             helpers.call_action("datastore_create", {"user": creator["name"]},
