@@ -9,11 +9,12 @@ class field changes and asks for confirmation on saving.
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
+from tests.entries import class_fields
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -23,14 +24,12 @@ pytestmark = [
 
 @pytest.fixture
 def world(app):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    editor = factories.User(name="scjg-editor")
-    helpers.call_action("organization_member_create", id=org["id"], username="scjg-editor",
-                        role="editor")
+    org = Department(name="dcf-scjg", title="区市场监督管理局")
+    editor = Official(name="scjg-editor", department=org, capacity="editor")
     sysadmin = factories.Sysadmin()
-    create_entry(sysadmin, org["id"], name="published-entry",
+    CatalogEntry(user=sysadmin, owner_org=org, name="published-entry",
                  **class_fields("unconditional", "conditional"))
-    create_entry(sysadmin, org["id"], name="draft-entry", catalog_state="draft")
+    CatalogEntry(user=sysadmin, owner_org=org, name="draft-entry", catalog_state="draft")
     return {"editor": Api(app, editor), "app": app}
 
 

@@ -7,11 +7,12 @@ the permission-filtered query: an entry hidden from the viewer never shows in a 
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from tests.api import Api, EnglishApi
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
+from tests.entries import class_fields
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -21,15 +22,13 @@ pytestmark = [
 
 @pytest.fixture
 def world(app):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    member = factories.User(name="rsj-member")
-    helpers.call_action("organization_member_create", id=rsj["id"], username="rsj-member",
-                        role="member")
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    rsj = Department(name="dcf-rsj", title="区人力资源和社会保障局")
+    member = Official(name="rsj-member", department=rsj)
     sysadmin = factories.Sysadmin()
-    create_entry(sysadmin, scjg["id"], name="open-entry", update_cycle="daily",
+    CatalogEntry(user=sysadmin, owner_org=scjg, name="open-entry", update_cycle="daily",
                  catalog_category="base")
-    create_entry(sysadmin, scjg["id"], name="government-entry", update_cycle="annual",
+    CatalogEntry(user=sysadmin, owner_org=scjg, name="government-entry", update_cycle="annual",
                  catalog_category="theme", **class_fields("unconditional", "not_open"))
     return {"anonymous": Api(app), "english": EnglishApi(app), "member": Api(app, member),
             "org": scjg}

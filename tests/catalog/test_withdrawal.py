@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.dongchang.kernel.audit import AuditEvent
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import class_fields, create_entry
+from tests.entries import class_fields
+from tests.factories import Bureau, CatalogEntry, Department, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -26,20 +27,16 @@ NOT_OPEN = class_fields("unconditional", "not_open")
 
 @pytest.fixture
 def world(app):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn")
-             for name in ("scjg-admin", "scjg-editor", "bureau-admin")}
-    for user, org, role in [("scjg-admin", scjg, "admin"), ("scjg-editor", scjg, "editor"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    users = staff({"scjg": scjg, "bureau": Bureau()}, ("scjg-admin", "scjg", "admin"),
+                  ("scjg-editor", "scjg", "editor"), ("bureau-admin", "bureau", "admin"))
     sysadmin = factories.Sysadmin()
-    published = create_entry(sysadmin, scjg["id"], name="published-entry")
-    hidden = create_entry(sysadmin, scjg["id"], name="hidden-entry", **NOT_OPEN)
-    submitted = create_entry(sysadmin, scjg["id"], name="submitted-entry",
+    published = CatalogEntry(user=sysadmin, owner_org=scjg, name="published-entry")
+    hidden = CatalogEntry(user=sysadmin, owner_org=scjg, name="hidden-entry", **NOT_OPEN)
+    submitted = CatalogEntry(user=sysadmin, owner_org=scjg, name="submitted-entry",
                              catalog_state="submitted")
-    draft = create_entry(sysadmin, scjg["id"], name="draft-entry", catalog_state="draft")
+    draft = CatalogEntry(user=sysadmin, owner_org=scjg, name="draft-entry",
+                         catalog_state="draft")
     return {"org": scjg, "users": users, "sysadmin": sysadmin,
             "api": {name: Api(app, user) for name, user in users.items()},
             "anonymous": Api(app),
