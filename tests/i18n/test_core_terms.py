@@ -12,12 +12,12 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.dongchang.i18n import core_terms_scan
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import create_entry
+from tests.factories import CatalogEntry, Department, Official
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -62,11 +62,9 @@ def test_i17_rules_fix_the_terms_the_issue_names():
 
 @pytest.fixture
 def world(app):
-    org = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    member = factories.User(name="scjg-editor")
-    helpers.call_action("organization_member_create", id=org["id"], username="scjg-editor",
-                        role="editor")
-    create_entry(factories.Sysadmin(), org["id"], name="terms-entry",
+    org = Department(name="dcf-scjg", title="区市场监督管理局")
+    member = Official(name="scjg-editor", department=org, capacity="editor")
+    CatalogEntry(user=factories.Sysadmin(), owner_org=org, name="terms-entry",
                  title="东昌府区市场主体登记信息")
     return {"anonymous": Api(app), "editor": Api(app, member)}
 
