@@ -16,6 +16,7 @@ from ckan import authz, model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang.catalog import revisions
+from ckanext.dongchang.kernel.chains import refusing_first
 
 __all__ = [
     "package_collaborator_list", "package_collaborator_create", "package_collaborator_delete",
@@ -34,20 +35,10 @@ def _refusal(context: Context, data_dict: DataDict | None) -> AuthResult | None:
     return None
 
 
-def _judged_by_ckan(name: str) -> AuthFunction:
-    """CKAN's collaborator auth ``name``, once :func:`_refusal` has nothing to say."""
-    @tk.chained_auth_function
-    def auth(next_auth: AuthFunction, context: Context,
-             data_dict: DataDict | None = None) -> AuthResult:
-        return _refusal(context, data_dict) or next_auth(context, data_dict)
-
-    auth.__name__ = name
-    return auth
-
-
-package_collaborator_list = _judged_by_ckan("package_collaborator_list")
-package_collaborator_create = _judged_by_ckan("package_collaborator_create")
-package_collaborator_delete = _judged_by_ckan("package_collaborator_delete")
+# CKAN's collaborator auth functions, once :func:`_refusal` has nothing to say.
+package_collaborator_list, package_collaborator_create, package_collaborator_delete = (
+    refusing_first(f"package_collaborator_{verb}", _refusal)
+    for verb in ("list", "create", "delete"))
 
 
 @tk.chained_auth_function

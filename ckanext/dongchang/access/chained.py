@@ -14,6 +14,7 @@ from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.catalog import revisions
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.delivery import upstream
+from ckanext.dongchang.kernel.chains import chained_read, named
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import validated
 
@@ -102,14 +103,11 @@ def _held_resource_action(kind: str) -> Action:
     def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
         return revisions.resource_change(up_func, context, data_dict, kind)
 
-    action.__name__ = f"resource_{kind}"
-    action.__doc__ = _held_resource_action.__doc__
-    return action
+    return named(action, f"resource_{kind}", _held_resource_action.__doc__)
 
 
-resource_create = _held_resource_action("create")
-resource_update = _held_resource_action("update")
-resource_delete = _held_resource_action("delete")
+resource_create, resource_update, resource_delete = map(
+    _held_resource_action, ("create", "update", "delete"))
 
 
 def _visibility_by_hand(up_func: Action, context: Context, data_dict: DataDict) -> Any:
@@ -135,15 +133,19 @@ def bulk_update_delete(up_func: Action, context: Context, data_dict: DataDict) -
     return up_func(context, data_dict)
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    shown = enforcement.shown_in_this_download(context, data_dict)
+    if shown is not None:  # the same entry, asked again by CKAN's download view
+        tk.check_access("package_show", context, data_dict)
+        return shown
     if enforcement.needs_fresh_read(str(data_dict.get("id") or data_dict.get("name") or "")):
         context["use_cache"] = False
     with enforcement.hidden_as_missing():
         dataset = up_func(context, data_dict)
     if _is_search_index_read(context):
         _without_relationships(dataset)
+    enforcement.remember_shown(context, data_dict, dataset)
     return dataset
 
 
@@ -166,16 +168,14 @@ def _without_relationships(dataset: Any) -> None:
                 dataset[field] = []
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def resource_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     with enforcement.hidden_as_missing():
         resource = up_func(context, data_dict)
     return enforcement.strip_resource(context, resource)
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def current_package_list_with_resources(up_func: Action, context: Context,
                                         data_dict: DataDict) -> Any:
     datasets = up_func(context, data_dict)
@@ -184,8 +184,7 @@ def current_package_list_with_resources(up_func: Action, context: Context,
     return datasets
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def resource_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Core matches and orders resources of public entries by any column, the URL included.
 
@@ -228,37 +227,31 @@ def _resource_search_paging(data_dict: DataDict) -> dict[str, Any]:
 
 
 def _stripping_activity_list(name: str) -> Action:
-    @tk.chained_action
-    @tk.side_effect_free
+    @chained_read
     def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
         activities = up_func(context, data_dict)
         enforcement.strip_activities(context, activities)
         return activities
 
-    action.__name__ = name
-    action.__doc__ = "Activity snapshots without the URLs the viewer may not use."
-    return action
+    return named(action, name, "Activity snapshots without the URLs the viewer may not use.")
 
 
-package_activity_list = _stripping_activity_list("package_activity_list")
-organization_activity_list = _stripping_activity_list("organization_activity_list")
-group_activity_list = _stripping_activity_list("group_activity_list")
-user_activity_list = _stripping_activity_list("user_activity_list")
-dashboard_activity_list = _stripping_activity_list("dashboard_activity_list")
-recently_changed_packages_activity_list = _stripping_activity_list(
-    "recently_changed_packages_activity_list")
+(package_activity_list, organization_activity_list, group_activity_list, user_activity_list,
+ dashboard_activity_list, recently_changed_packages_activity_list) = map(
+    _stripping_activity_list, (
+        "package_activity_list", "organization_activity_list", "group_activity_list",
+        "user_activity_list", "dashboard_activity_list",
+        "recently_changed_packages_activity_list"))
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def activity_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     activity = up_func(context, data_dict)
     enforcement.strip_activities(context, [activity])
     return activity
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def activity_data_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     data = up_func(context, data_dict)
     activity = context.get("activity")
@@ -270,8 +263,7 @@ def activity_data_show(up_func: Action, context: Context, data_dict: DataDict) -
     return data
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def activity_diff(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """A diff would show changed URLs verbatim: only for those who may use all the data."""
     from ckanext.activity.model import Activity

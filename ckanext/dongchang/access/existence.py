@@ -14,6 +14,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.access import enforcement
+from ckanext.dongchang.kernel.chains import chained_read
 
 __all__ = [
     "member_list", "tag_list", "tag_search", "tag_autocomplete", "tag_show",
@@ -21,8 +22,7 @@ __all__ = [
 ]
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def member_list(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """A department's members without the entries the viewer may not see."""
     members = up_func(context, data_dict)
@@ -67,15 +67,13 @@ def _without_paging(data_dict: DataDict) -> DataDict:
     return {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def tag_list(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     visible = visible_tag_names(context, data_dict.get("vocabulary_id"))
     return [tag for tag in up_func(context, data_dict) if _tag_name(tag) in visible]
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def tag_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Count and page over the visible tags only (CKAN pages over every tag in the table)."""
     offset, limit = _natural(data_dict, "offset") or 0, _natural(data_dict, "limit")
@@ -86,8 +84,7 @@ def tag_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     return {"count": len(results), "results": results[offset:end]}
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def tag_autocomplete(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Also behind ``/api/2/util/tag/autocomplete`` (the tag field of the entry form)."""
     limit = _natural(data_dict, "limit")
@@ -97,8 +94,7 @@ def tag_autocomplete(up_func: Action, context: Context, data_dict: DataDict) -> 
     return names[:limit]
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def tag_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     tag = up_func(context, data_dict)
     if tag["name"] not in visible_tag_names(context, tag.get("vocabulary_id")):
@@ -118,8 +114,7 @@ def visible_format_counts(context: Context) -> dict[str, int]:
     return dict(result["facets"].get("res_format") or {})
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def format_autocomplete(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Also behind ``/api/2/util/resource/format_autocomplete`` (the format field of the
     resource form). Answered from the viewer's facet alone, most used first, as CKAN orders."""
@@ -141,8 +136,7 @@ _MISSING = {"id": "First package named in request was not found.",
             "id2": "Second package named in address was not found."}
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def package_relationships_list(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     for field, message in _MISSING.items():
         named = model.Package.get(str(data_dict.get(field) or "")) if data_dict.get(field) \

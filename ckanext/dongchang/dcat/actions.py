@@ -25,6 +25,7 @@ from dateutil.parser import parse as parse_date
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 from ckanext.dongchang.dcat import jsonld, rules
+from ckanext.dongchang.kernel.chains import chained_read, named
 
 __all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
 
@@ -34,18 +35,16 @@ DEFAULT_PER_PAGE = 100  # ckanext-dcat's default for ckanext.dcat.datasets_per_p
 def _catalog_feed(name: str) -> Action:
     """ckanext-dcat's catalog action ``name`` (show and search answer alike): its own access
     check, then our page instead of the chained function's."""
-    @tk.chained_action
-    @tk.side_effect_free
+    @chained_read
     def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
         tk.check_access(name, context, data_dict)
         return _catalog_page(context, data_dict)
 
-    action.__name__ = name
-    return action
+    return named(action, name)
 
 
-dcat_catalog_show = _catalog_feed("dcat_catalog_show")
-dcat_catalog_search = _catalog_feed("dcat_catalog_search")
+dcat_catalog_show, dcat_catalog_search = map(_catalog_feed, ("dcat_catalog_show",
+                                                             "dcat_catalog_search"))
 
 
 def share_catalog_page(context: Context, data_dict: DataDict) -> Any:
@@ -102,8 +101,7 @@ def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...
     return _compacted(output, data_dict.get("format"))
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def dcat_dataset_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """ckanext-dcat's dataset document; JSON-LD compacted with an ``@context``."""
     return _compacted(up_func(context, data_dict), data_dict.get("format"))

@@ -32,6 +32,7 @@ from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.access.rules import visibility
 from ckanext.dongchang.delivery import rules
 from ckanext.dongchang.delivery.model import CHANNEL_API, AccessLogEntry
+from ckanext.dongchang.kernel.chains import chained_read, refusing_first
 
 READS = ("datastore_search", "datastore_info", "xloader_status")
 WRITES = ("datastore_create", "datastore_upsert", "datastore_delete",
@@ -106,12 +107,7 @@ def write_refusal(context: Context, data_dict: DataDict | None) -> AuthResult | 
 
 
 def _chained(name: str, refusal: Any) -> AuthFunction:
-    @tk.chained_auth_function
-    def auth(next_auth: AuthFunction, context: Context,
-             data_dict: DataDict | None = None) -> AuthResult:
-        return refusal(context, data_dict) or next_auth(context, data_dict)
-
-    auth.__name__ = name
+    auth = refusing_first(name, refusal)
     if name in READS:
         auth = tk.auth_allow_anonymous_access(auth)
     return auth
@@ -216,8 +212,7 @@ def _gated_use(context: Context, data_dict: DataDict) -> tuple[model.Resource, s
     return resource, access.grant_for(resource.id, declared)
 
 
-@tk.chained_action
-@tk.side_effect_free
+@chained_read
 def datastore_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     gated = _gated_use(context, data_dict)
     if gated is None:
