@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -16,10 +17,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
-from ckan.types import Context
+from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.rules import publication, visibility
+from ckanext.dongchang.kernel import request_memo
 
 RESTRICTED_FLAG = "dongchang_restricted"
 AUDIENCE_FIELD = "audience"  # who each file is for (issue 16): open, shared or owner
@@ -365,11 +367,47 @@ def _is_download_request() -> bool:
         return False
 
 
+# --- downloads: CKAN shows the entry twice ----------------------------------------------------
+_SHOWN = "dongchang_download_package_show"
+_PLAIN_SHOW = frozenset({"id", "name"})
+_SHAPING_CONTEXT = ("schema", "for_view", "for_update", "ignore_auth")
+
+
+def _show_key(context: Context, data_dict: DataDict) -> tuple[str, str] | None:
+    """Within a download only, a plain ``package_show`` (CKAN's download view asks once inside
+    ``resource_show`` and once itself, the same reader and entry each time) is asked again with
+    the same answer: key it by reader and entry; None for any other call."""
+    if not _is_download_request() or not set(data_dict) <= _PLAIN_SHOW \
+            or any(context.get(key) for key in _SHAPING_CONTEXT) \
+            or context.get("validate", True) is False:
+        return None
+    entry = data_dict.get("id") or data_dict.get("name")
+    return (str(_context_user(context) or ""), str(entry)) if entry else None
+
+
+def shown_in_this_download(context: Context, data_dict: DataDict) -> dict[str, Any] | None:
+    """The entry as this reader was already shown it in this download (a copy); None when not
+    (``kernel/request_memo``: forgotten on any write)."""
+    key = _show_key(context, data_dict)
+    shown = request_memo.memo(_SHOWN).get(key) if key else None
+    return copy.deepcopy(shown) if shown is not None else None
+
+
+def remember_shown(context: Context, data_dict: DataDict, dataset: Any) -> None:
+    key = _show_key(context, data_dict)
+    if key is None or not isinstance(dataset, dict):
+        return
+    kept = copy.deepcopy(dataset)
+    shown = request_memo.memo(_SHOWN)
+    for entry in {key[1], str(dataset.get("id")), str(dataset.get("name"))}:
+        shown[(key[0], entry)] = kept
+
+
 def _dataset_fields(dataset_id: str) -> dict[str, Any]:
-    found = _datasets_fields({dataset_id})
-    if not found:
+    found = current_dataset_fields(dataset_id)
+    if found is None:
         raise tk.ObjectNotFound()
-    return found[0]
+    return found
 
 
 def _datasets_fields(dataset_ids: set[str]) -> list[dict[str, Any]]:
@@ -439,8 +477,15 @@ def may_see_all_data(context: Context, dataset_id: str) -> bool:
 
 
 def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:
-    found = _datasets_fields({dataset_id})
-    return found[0] if found else None
+    """The entry's id, owner and extras (classes, state), read once per web request: a
+    DataStore call asks in its auth and again in the action (``kernel/request_memo``:
+    forgotten on any write)."""
+    read = request_memo.memo("dongchang_dataset_fields")
+    if dataset_id not in read:
+        found = _datasets_fields({dataset_id})
+        read[dataset_id] = found[0] if found else None
+    found = read[dataset_id]
+    return None if found is None else dict(found)
 
 
 # --- activity: labels follow the entry's current classes --------------------------------------

@@ -16,11 +16,10 @@ import ckan.plugins.toolkit as tk
 import flask
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib import uploader
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.access.enforcement import DOWNLOAD_ENDPOINTS
-from ckanext.dongchang.delivery import fingerprint
+from ckanext.dongchang.delivery import copies, fingerprint
 from ckanext.dongchang.delivery.model import CHANNEL_API, CHANNEL_DOWNLOAD, AccessLogEntry
 
 _PENDING = "dongchang_pending_delivery"
@@ -62,14 +61,25 @@ def record_deliveries(response: flask.Response) -> flask.Response:
 
 def _mark_copy(response: flask.Response, delivery: dict[str, Any]) -> None:
     """Serve an uploaded CSV in the grant's own row order (``fingerprint``), so a leaked copy
-    names the grant it came from. Other files go out as they are."""
-    lines = original_lines(delivery["resource_id"])
-    if lines is None:
+    names the grant it came from; the copy is made once per grant and version of the file
+    (``copies``). Other files go out as they are."""
+    resource_id, request_id = delivery["resource_id"], delivery["request_id"]
+
+    def make(path: str) -> bytes | None:
+        lines = _read_lines(path)
+        if lines is None:
+            return None
+        copy = fingerprint.marked(lines, _order_key(request_id, resource_id))
+        return "\n".join(copy).encode("utf-8") + b"\n"
+
+    content = copies.marked_copy(resource_id, request_id, make)
+    if content is None:
         return
-    copy = fingerprint.marked(lines, _order_key(delivery["request_id"],
-                                                delivery["resource_id"]))
+    original = response.response
     response.direct_passthrough = False
-    response.set_data("\n".join(copy).encode("utf-8") + b"\n")
+    response.set_data(content)
+    if hasattr(original, "close"):  # the stored file CKAN opened to stream
+        original.close()
 
 
 def _order_key(request_id: str, resource_id: str) -> bytes:
@@ -78,11 +88,11 @@ def _order_key(request_id: str, resource_id: str) -> bytes:
 
 def original_lines(resource_id: str) -> list[str] | None:
     """The lines of an uploaded CSV file as stored in the FileStore; None for anything else."""
-    resource = model.Resource.get(resource_id)
-    if resource is None or resource.url_type != "upload" \
-            or (resource.format or "").upper() != "CSV":
-        return None
-    path = uploader.get_resource_uploader({"id": resource.id}).get_path(resource.id)
+    path = copies.stored_file(resource_id)
+    return None if path is None else _read_lines(path)
+
+
+def _read_lines(path: str) -> list[str] | None:
     try:
         with open(path, encoding="utf-8-sig") as stored:
             return stored.read().splitlines()

@@ -1,0 +1,33 @@
+"""Answers kept for the rest of one web request, forgotten as soon as the session writes.
+
+Some reads are asked twice within one request with the same answer (CKAN's download view shows
+the entry once inside ``resource_show`` and once more itself). A memo lives on ``flask.g``: never
+across requests or processes, and any flush, commit or rollback empties every memo, so a write
+(an approval, a revocation, a class change) is seen by the very next read.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import sqlalchemy as sa
+from ckan import model
+
+_KEY = "dongchang_request_memos"
+
+
+def memo(name: str) -> dict[Any, Any]:
+    """The memo called ``name`` of the current web request; a throwaway one outside a
+    request (nothing is kept)."""
+    if not flask.has_request_context():
+        return {}
+    return flask.g.setdefault(_KEY, {}).setdefault(name, {})
+
+
+def _forget(*_args: Any) -> None:
+    if flask.has_app_context():
+        flask.g.pop(_KEY, None)
+
+
+for _event in ("after_flush", "after_commit", "after_soft_rollback"):
+    sa.event.listen(model.Session, _event, _forget)
