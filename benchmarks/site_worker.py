@@ -86,7 +86,7 @@ def run_get(client, counter: SqlCounter, op: dict[str, Any], tokens: dict[str, s
 
     # warm-up (templates compiled, caches filled) before anything is timed: every path of a
     # ``get``; the first page of a ``walk`` (a walk is long, and its pages share their code paths)
-    for path in paths[:1] if walk else paths:
+    for path in (paths[:1] if walk else paths) if op.get("warm", True) else ():
         fetch(path)
     times, sqls, sizes = [], [], []
     statements: list[str] | None = None
@@ -195,13 +195,15 @@ def run_delivery_setup(op: dict[str, Any]) -> dict[str, Any]:
     """One published entry with one uploaded CSV, and a grantee with an API token (for
     ``delivery.py``). Ours: a conditionally open entry whose open version an approved request
     covers, so each download goes through the grant check, the access log and the grant's own
-    row order; vanilla: the same entry public, CKAN's stock download of the same file.
-    Writes ``{"token", "path"}`` to ``op["fixtures"]``."""
+    row order; vanilla: the same entry public, CKAN's stock download of the same file. With the
+    DataStore plugin, the file's rows are also loaded into the DataStore (the grant covers its
+    table on ours). Writes ``{"token", "path", "datastore_path"}`` to ``op["fixtures"]``."""
     import datetime as dt
     import io
 
     import ckan.plugins.toolkit as tk
     from ckan import model
+    from ckan.plugins import plugin_loaded
     from werkzeug.datastructures import FileStorage
 
     run_seed_setup({"fixtures": op["fixtures"] + ".seed.json"})
@@ -215,6 +217,8 @@ def run_delivery_setup(op: dict[str, Any]) -> dict[str, Any]:
         "audience": "open",
         "upload": FileStorage(io.BytesIO(data.table_csv(op.get("rows", 2000))),
                               filename="table.csv", content_type="text/csv")})
+    if plugin_loaded("datastore"):
+        _load_table(resource["id"], data.table_csv(op.get("rows", 2000)))
     site_user = {"ignore_auth": True, "user": ""}
     grantee = tk.get_action("user_create")(dict(site_user), {
         "name": "bench-grantee", "email": "bench-grantee@bench.example.gov.cn",
@@ -230,8 +234,25 @@ def run_delivery_setup(op: dict[str, Any]) -> dict[str, Any]:
             valid_from=dt.date.today(), valid_until=dt.date.today() + dt.timedelta(days=30)))
     model.repo.commit()
     path = f"/dataset/{created['id']}/resource/{resource['id']}/download/table.csv"
-    Path(op["fixtures"]).write_text(json.dumps({"token": token, "path": path}), encoding="utf-8")
+    search = f"/api/3/action/datastore_search?resource_id={resource['id']}&limit=100"
+    Path(op["fixtures"]).write_text(json.dumps({"token": token, "path": path,
+                                                "datastore_path": search}), encoding="utf-8")
     return {"bytes": resource.get("size")}
+
+
+def _load_table(resource_id: str, content: bytes) -> None:
+    """The file's rows in the DataStore (text columns, as xloader's direct load makes them),
+    loaded by the sysadmin in one ``datastore_create``."""
+    import csv
+    import io
+
+    import ckan.plugins.toolkit as tk
+
+    header, *rows = csv.reader(io.StringIO(content.decode("utf-8")))
+    tk.get_action("datastore_create")(_sysadmin_context(), {
+        "resource_id": resource_id, "force": True,
+        "fields": [{"id": name, "type": "text"} for name in header],
+        "records": [dict(zip(header, row, strict=True)) for row in rows]})
 
 
 def run_import(op: dict[str, Any]) -> dict[str, Any]:
@@ -263,8 +284,33 @@ def run_import(op: dict[str, Any]) -> dict[str, Any]:
     return {"entries": len(entries), "total_s": seconds, "entries_per_s": len(entries) / seconds}
 
 
+def serve(config_path: str) -> int:
+    """``site_worker.py CONFIG --serve``: one booted site answering operations one JSON line at
+    a time on stdin (``get`` and ``tokens`` only), one ``BENCH-RESULT`` line each, so a driver
+    can interleave two live sites request block by request block (``delivery.py``)."""
+    stack = boot(config_path)
+    from ckan import model
+    from ckan.common import config
+
+    counter = SqlCounter(model.meta.engine)
+    client, tokens = client_for(stack), {}
+    print("BENCH-READY", flush=True)
+    for line in sys.stdin:
+        op = json.loads(line)
+        if op.get("tokens"):
+            tokens = op["tokens"]
+            result: dict[str, Any] = {}
+        else:
+            result = run_get(client, counter, op, tokens, config["ckan.site_url"])
+        model.Session.remove()
+        print("BENCH-RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     config_path, ops_arg = argv[1], argv[2]
+    if ops_arg == "--serve":
+        return serve(config_path)
     ops = json.loads(Path(ops_arg[1:]).read_text() if ops_arg.startswith("@") else ops_arg)
     stack = boot(config_path)
     from ckan import model

@@ -88,7 +88,13 @@ def write_vanilla_schemas() -> dict[str, Path]:
 
 
 # --- configs ------------------------------------------------------------------------------------
-def write_configs() -> dict[str, Path]:
+def datastore_name(site: str) -> str:
+    return f"datastore_bench_{site}"
+
+
+def write_configs(datastore: bool = False) -> dict[str, Path]:
+    """Both sites' configs; ``datastore``: with CKAN's DataStore plugin on each site's own
+    DataStore database (``create_datastore_database``)."""
     STATE.mkdir(parents=True, exist_ok=True)
     vanilla_schemas = write_vanilla_schemas()
     paths = {}
@@ -103,7 +109,11 @@ def write_configs() -> dict[str, Path]:
         app["solr_url"] = f"{SOLR}/{core_name(site)}"
         app["ckan.redis.url"] = f"redis://127.0.0.1:6379/{REDIS_DB[site]}"
         app["ckan.storage_path"] = str(STATE / f"storage-{site}")
-        app["ckan.plugins"] = PLUGINS[site]
+        app["ckan.plugins"] = PLUGINS[site] + (" datastore" if datastore else "")
+        # never the suite's DataStore database (test.ini's), even with the plugin off
+        for key, role in (("write_url", "ckan_default"), ("read_url", "datastore_ro")):
+            app[f"ckan.datastore.{key}"] = \
+                f"postgresql://{role}:pass@127.0.0.1:5432/{datastore_name(site)}"
         # no view plugin is enabled on either site; an empty list only silences a warning per
         # resource (CKAN would skip the views anyway)
         app["ckan.views.default_views"] = ""
@@ -134,6 +144,15 @@ def create_database(site: str) -> None:
     name = db_name(site)
     psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{name}" OWNER ckan_default ENCODING \'UTF8\'')
+
+
+def create_datastore_database(site: str) -> None:
+    """A fresh DataStore database for the site, read through ``datastore_ro``, made by the
+    project's own script (``services/datastore-db.sh``) as for the site and the suite."""
+    psql(f'DROP DATABASE IF EXISTS "{datastore_name(site)}" WITH (FORCE)')
+    subprocess.run(["bash", str(ROOT / "services" / "datastore-db.sh"), datastore_name(site),
+                    db_name(site)], env=dict(os.environ, VENV=str(VENV)), check=True,
+                   capture_output=True)
 
 
 def copy_data(src: str, dst: str) -> list[str]:
