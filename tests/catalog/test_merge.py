@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from ckan import model
-from ckan.tests import factories, helpers
 
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
@@ -19,6 +18,7 @@ from ckanext.dongchang.kernel.outbox import MailOutbox
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import class_fields, entry_dict
+from tests.factories import CatalogEntry, Department, district, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -38,26 +38,18 @@ RSJ_ITEMS = [
 
 @pytest.fixture
 def world(app, sysadmin):
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    rsj = factories.Organization(name="dcf-rsj", title="区人力资源和社会保障局")
-    jyj = factories.Organization(name="dcf-jyj", title="区教育和体育局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name, email=f"{name}@example.gov.cn") for name in (
-        "scjg-editor", "rsj-admin", "jyj-editor", "bureau-admin", "citizen")}
-    for user, org, role in [("scjg-editor", scjg, "editor"), ("rsj-admin", rsj, "admin"),
-                            ("jyj-editor", jyj, "editor"), ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
+    orgs = dict(district(), jyj=Department(name="dcf-jyj", title="区教育和体育局"))
+    users = staff(orgs, ("scjg-editor", "scjg", "editor"), ("rsj-admin", "rsj", "admin"),
+                  ("jyj-editor", "jyj", "editor"), ("bureau-admin", "bureau", "admin"),
+                  ("citizen", None, "member"))
 
     def entry(org, name, items, **overrides):
-        data = entry_dict(org["id"], name=name, title=f"企业信息{name}", data_items=items,
-                          **overrides)
-        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                                   **data)
+        return CatalogEntry(user=sysadmin, owner_org=org, name=name, title=f"企业信息{name}",
+                            data_items=items, **overrides)
 
-    entries = {"kept": entry(scjg, "scjg-companies", SCJG_ITEMS),
-               "other": entry(rsj, "rsj-companies", RSJ_ITEMS)}
-    return {"orgs": {"scjg": scjg, "rsj": rsj, "jyj": jyj, "bureau": bureau}, "users": users,
+    entries = {"kept": entry(orgs["scjg"], "scjg-companies", SCJG_ITEMS),
+               "other": entry(orgs["rsj"], "rsj-companies", RSJ_ITEMS)}
+    return {"orgs": orgs, "users": users,
             "entries": entries, "entry": entry,
             "api": {name: Api(app, user) for name, user in users.items()},
             "anonymous": Api(app)}
