@@ -21,7 +21,7 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access.rules import visibility
 from ckanext.dongchang.departments import rules as departments
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed_if
 from ckanext.dongchang.requests.model import AccessRequest
 
 _CACHE_KEY = "dongchang_memberships"
@@ -161,9 +161,7 @@ def bureau_only(refusal: str) -> AuthFunction:
     """The auth of an action only the Big Data Bureau may call; others are refused with
     ``refusal`` (a msgid marked with ``N_``, translated for each caller)."""
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
-        if is_bureau(context):
-            return allowed()
-        return refused(tk._(refusal))
+        return allowed_if(is_bureau(context), tk._(refusal))
     return auth
 
 

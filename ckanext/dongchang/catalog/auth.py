@@ -10,18 +10,12 @@ from ckan import model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.catalog import service
-from ckanext.dongchang.kernel.auth import allowed, anyone, refused
+from ckanext.dongchang.catalog import actions, service
+from ckanext.dongchang.kernel.auth import allowed, allowed_if, anyone, refused
 from ckanext.dongchang.kernel.messages import N_
 
-__all__ = [
-    "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
-    "dongchang_catalog_withdraw",
-    "dongchang_catalog_list", "dongchang_catalog_revision_list", "dongchang_duplicate_candidates",
-    "dongchang_catalog_change_create", "dongchang_catalog_change_list",
-    "dongchang_catalog_change_report", "dongchang_catalog_import", "dongchang_catalog_export",
-    "dongchang_entry_autocomplete",
-]
+# One auth function per action, under its name (the entry picker's action is in pickers.py).
+__all__ = [*actions.__all__, "dongchang_entry_autocomplete"]
 
 # The entry picker searches as the caller: what it names is filtered, not refused (item 8).
 dongchang_entry_autocomplete = anyone
@@ -39,10 +33,9 @@ def _bureau_or_editor(entry_key: str, refusal: str) -> AuthFunction:
     entry's department's editors and admins may call; others get ``refusal`` (a msgid)."""
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
         dataset = _entry(data_dict.get(entry_key))
-        if dataset is not None and context.get("user") and (
-                audience.is_bureau(context) or service.may_edit(context["user"], dataset)):
-            return allowed()
-        return refused(tk._(refusal))
+        return allowed_if(dataset is not None and context.get("user") and (
+            audience.is_bureau(context) or service.may_edit(context["user"], dataset)),
+            tk._(refusal))
     return auth
 
 
@@ -88,13 +81,11 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> Auth
     org = data_dict.get("org")
     if org:
         group = model.Group.get(org)
-        if group is not None and audience.department_role_permits(
-                group.id, context["user"], "update_dataset"):
-            return allowed()
-        return refused(tk._("Only the department's editors and the Bureau can see its changes."))
-    if service.editable_org_ids(context["user"]):
-        return allowed()
-    return refused(tk._("Only department editors and the Bureau can see catalog changes."))
+        return allowed_if(group is not None and audience.department_role_permits(
+            group.id, context["user"], "update_dataset"),
+            tk._("Only the department's editors and the Bureau can see its changes."))
+    return allowed_if(service.editable_org_ids(context["user"]),
+                      tk._("Only department editors and the Bureau can see catalog changes."))
 
 
 def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> AuthResult:
@@ -103,9 +94,8 @@ def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> Au
     except tk.ObjectNotFound:
         change = None
     dataset = model.Package.get(change.dataset_id) if change else None
-    if _bureau_or_editor(context, dataset):
-        return allowed()
-    return refused(tk._("Only the department's editors and admins can report its changes."))
+    return allowed_if(_bureau_or_editor(context, dataset),
+                      tk._("Only the department's editors and admins can report its changes."))
 
 
 def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResult:
@@ -113,16 +103,15 @@ def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResul
     sysadmins. A Bureau admin who is not a sysadmin is a reviewer, not a publisher."""
     user = context.get("user")
     org = model.Group.get(str(data_dict.get("org") or ""))
-    if user and org is not None and audience.department_role_permits(org.id, user, "admin"):
-        return allowed()
-    return refused(tk._("Only the department's admins can import its catalog."))
+    return allowed_if(
+        user and org is not None and audience.department_role_permits(org.id, user, "admin"),
+        tk._("Only the department's admins can import its catalog."))
 
 
 def dongchang_catalog_export(context: Context, data_dict: DataDict) -> AuthResult:
     user = context.get("user")
     org = model.Group.get(str(data_dict.get("org") or ""))
-    if user and org is not None and (
-            audience.is_bureau(context)
-            or audience.department_role_permits(org.id, user, "update_dataset")):
-        return allowed()
-    return refused(tk._("Only the department's editors and the Bureau can export its catalog."))
+    return allowed_if(user and org is not None and (
+        audience.is_bureau(context)
+        or audience.department_role_permits(org.id, user, "update_dataset")),
+        tk._("Only the department's editors and the Bureau can export its catalog."))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import AuthResult, Context, DataDict
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.catalog import merges, service
 from ckanext.dongchang.catalog.merge_model import DuplicateMergeTask
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed, allowed_if, refused
+from ckanext.dongchang.kernel.messages import N_
 
 __all__ = ["dongchang_duplicate_mark", "dongchang_duplicate_merge",
            "dongchang_duplicate_decline", "dongchang_duplicate_task_list",
@@ -34,9 +35,8 @@ def _edits_one_of(context: Context, org_ids: set[str]) -> bool:
 
 
 def dongchang_duplicate_mark(context: Context, data_dict: DataDict) -> AuthResult:
-    if _bureau(context):
-        return allowed()
-    return refused(tk._("Only the Big Data Bureau marks duplicate catalog entries."))
+    return allowed_if(_bureau(context),
+                      tk._("Only the Big Data Bureau marks duplicate catalog entries."))
 
 
 def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> AuthResult:
@@ -58,24 +58,20 @@ def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> AuthResu
                         " merges duplicate entries."))
 
 
-def _concerned(context: Context, data_dict: DataDict) -> bool:
-    task = _task(data_dict)
-    return task is not None and (_bureau(context)
-                                 or _edits_one_of(context, merges.task_orgs(task)))
+def _concerned_only(refusal: str) -> AuthFunction:
+    """The auth of an action on a task that only its departments and the Bureau may call;
+    others are refused with ``refusal`` (a msgid)."""
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        task = _task(data_dict)
+        return allowed_if(task is not None and (
+            _bureau(context) or _edits_one_of(context, merges.task_orgs(task))), tk._(refusal))
+    return auth
 
 
-def dongchang_duplicate_decline(context: Context, data_dict: DataDict) -> AuthResult:
-    if _concerned(context, data_dict):
-        return allowed()
-    return refused(tk._("Only the departments compiling the duplicate entries can decline"
-                        " their merge."))
-
-
-def dongchang_duplicate_task_show(context: Context, data_dict: DataDict) -> AuthResult:
-    if _concerned(context, data_dict):
-        return allowed()
-    return refused(tk._("Only the departments concerned and the Big Data Bureau can see a"
-                        " merge task."))
+dongchang_duplicate_decline = _concerned_only(N_(
+    "Only the departments compiling the duplicate entries can decline their merge."))
+dongchang_duplicate_task_show = _concerned_only(N_(
+    "Only the departments concerned and the Big Data Bureau can see a merge task."))
 
 
 def dongchang_duplicate_task_list(context: Context, data_dict: DataDict) -> AuthResult:

@@ -6,19 +6,16 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed_if
 
 __all__ = ["dongchang_access_log_list", "dongchang_trace_copy"]
 
 
 def dongchang_access_log_list(context: Context, data_dict: DataDict) -> AuthResult:
-    if context.get("user"):
-        return allowed()
-    return refused(tk._("Sign in to see the use of data."))
+    return allowed_if(context.get("user"), tk._("Sign in to see the use of data."))
 
 
 def dongchang_trace_copy(context: Context, data_dict: DataDict) -> AuthResult:
     """The Bureau traces leaks (Art. 25 ¶4, 28): naming a grant from a file is its task."""
-    if audience.is_bureau(context):
-        return allowed()
-    return refused(tk._("Only the Big Data Bureau traces copies of data."))
+    return allowed_if(audience.is_bureau(context),
+                      tk._("Only the Big Data Bureau traces copies of data."))

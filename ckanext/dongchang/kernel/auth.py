@@ -14,6 +14,12 @@ def refused(message: str) -> AuthResult:
     return {"success": False, "msg": message}
 
 
+def allowed_if(condition: object, refusal: str) -> AuthResult:
+    """Allowed when ``condition`` holds, else refused saying why (``refusal``, translated):
+    the answer of every auth function that is one question."""
+    return allowed() if condition else refused(refusal)
+
+
 @tk.auth_allow_anonymous_access
 def anyone(context: Context, data_dict: DataDict) -> AuthResult:
     """The auth of a public action: anyone, logged in or not (what it shows is filtered by
@@ -25,7 +31,5 @@ def registered_users(refusal: str) -> AuthFunction:
     """The auth of an action any logged-in user may call (the caller must be known, e.g. as
     applicant or registrant); a visitor is refused with ``refusal`` (a msgid, ``N_``)."""
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
-        if not context.get("user"):
-            return refused(tk._(refusal))
-        return allowed()
+        return allowed_if(bool(context.get("user")), tk._(refusal))
     return auth

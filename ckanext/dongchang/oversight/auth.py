@@ -5,19 +5,18 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.auth import allowed, refused
+from ckanext.dongchang.kernel.auth import allowed_if
 from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.oversight import actions
 
-__all__ = ["dongchang_evaluation", "dongchang_rectification_create",
-           "dongchang_rectification_close", "dongchang_rectification_list",
-           "dongchang_freshness_list"]
+# One auth function per action, under its name.
+__all__ = actions.__all__
 
 
 def dongchang_evaluation(context: Context, data_dict: DataDict) -> AuthResult:
     memberships = audience.memberships_for(context.get("user"))
-    if memberships.is_bureau or memberships.org_ids:
-        return allowed()
-    return refused(tk._("Only the Big Data Bureau and departments can see evaluation figures."))
+    return allowed_if(memberships.is_bureau or memberships.org_ids,
+                      tk._("Only the Big Data Bureau and departments can see evaluation figures."))
 
 
 dongchang_rectification_create = audience.bureau_only(

@@ -4,11 +4,10 @@ from __future__ import annotations
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.auth import anyone, registered_users
 from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.products import actions
 
-__all__ = [
-    "dongchang_product_register", "dongchang_product_citation",
-    "dongchang_product_proposed_source", "dongchang_product_list", "dongchang_utilisation",
-]
+# One auth function per action, under its name.
+__all__ = actions.__all__
 
 
 # Any registered user: the registrant must be known (their grants back the sources).

@@ -6,20 +6,14 @@ from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.auth import allowed, refused, registered_users
+from ckanext.dongchang.kernel.auth import allowed, allowed_if, refused, registered_users
+from ckanext.dongchang.kernel.chains import named
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.requests import authority, service
+from ckanext.dongchang.requests import actions, authority, service
 
-__all__ = [
-    "dongchang_access_request_create", "dongchang_access_request_show",
-    "dongchang_access_request_list", "dongchang_access_request_approve",
-    "dongchang_access_request_refuse", "dongchang_access_request_return",
-    "dongchang_access_request_revoke", "dongchang_access_request_withdraw",
-    "dongchang_access_request_resubmit", "dongchang_audit_list",
-    "dongchang_access_request_extend", "dongchang_access_request_opinion",
-    "dongchang_access_request_verify", "dongchang_agreement_sign",
-    "dongchang_request_autocomplete",
-]
+# One auth function per action, under its name; the audit log's action is oversight/audit.py's,
+# the request picker's is pickers.py's.
+__all__ = [*actions.__all__, "dongchang_audit_list", "dongchang_request_autocomplete"]
 
 
 # Any registered user; anonymous visitors are asked to log in (the applicant must be known).
@@ -37,9 +31,8 @@ def _request(data_dict: DataDict):
 
 def dongchang_access_request_show(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
-    if request is not None and service.may_view(context.get("user", ""), request):
-        return allowed()
-    return refused(tk._("Only the applicant and the providing department can see this request."))
+    return allowed_if(request is not None and service.may_view(context.get("user", ""), request),
+                      tk._("Only the applicant and the providing department can see this request."))
 
 
 def dongchang_access_request_list(context: Context, data_dict: DataDict) -> AuthResult:
@@ -51,60 +44,54 @@ def dongchang_access_request_list(context: Context, data_dict: DataDict) -> Auth
         return allowed()
     group = model.Group.get(org)
     city = authority.city_bureau_org()
-    if group is not None and (
-            audience.department_role_permits(group.id, user, "update_dataset")
-            or audience.memberships_for(user).is_bureau
-            or (city is not None and group.id == city.id
-                and authority.acts_for_city_bureau(model.User.get(user)))):
-        return allowed()
-    return refused(tk._("Only the department's editors and the Bureau can see its requests."))
+    return allowed_if(group is not None and (
+        audience.department_role_permits(group.id, user, "update_dataset")
+        or audience.memberships_for(user).is_bureau
+        or (city is not None and group.id == city.id
+            and authority.acts_for_city_bureau(model.User.get(user)))),
+        tk._("Only the department's editors and the Bureau can see its requests."))
 
 
 def _decider(action: str):
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
         request = _request(data_dict)
-        if request is not None and service.may_decide(context.get("user", ""), request, action):
-            return allowed()
-        return refused(tk._("Only the deciding side decides on a request (the providing department;"
-                        " the city Big Data Bureau for a non-government applicant's share"
-                        " request), and never on its own."))
+        return allowed_if(
+            request is not None and service.may_decide(context.get("user", ""), request, action),
+            tk._("Only the deciding side decides on a request (the providing department; the city"
+                 " Big Data Bureau for a non-government applicant's share request), and never"
+                 " on its own."))
 
-    auth.__name__ = f"dongchang_access_request_{action}"
-    return auth
+    return named(auth, f"dongchang_access_request_{action}")
 
 
-dongchang_access_request_approve = _decider("approve")
-dongchang_access_request_refuse = _decider("refuse")
-dongchang_access_request_return = _decider("return")
-dongchang_access_request_revoke = _decider("revoke")
-dongchang_access_request_extend = _decider("extend")
-dongchang_access_request_verify = _decider("verify")
+(dongchang_access_request_approve, dongchang_access_request_refuse,
+ dongchang_access_request_return, dongchang_access_request_revoke,
+ dongchang_access_request_extend, dongchang_access_request_verify) = map(
+    _decider, ("approve", "refuse", "return", "revoke", "extend", "verify"))
 
 
 def dongchang_access_request_opinion(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
-    if request is not None and authority.may(context.get("user", ""), request, "opinion"):
-        return allowed()
-    return refused(tk._("Only the providing department gives an opinion, on requests the city Big"
-                    " Data Bureau decides."))
+    return allowed_if(
+        request is not None and authority.may(context.get("user", ""), request, "opinion"),
+        tk._("Only the providing department gives an opinion, on requests the city Big Data"
+             " Bureau decides."))
 
 
 def dongchang_agreement_sign(context: Context, data_dict: DataDict) -> AuthResult:
     """The applicant and the deciding side sign; nobody else."""
     request = _request(data_dict)
     user = model.User.get(context.get("user") or "")
-    if request is not None and user is not None and (
-            user.id == request.requester_id or authority.may(user.name, request, "sign")):
-        return allowed()
-    return refused(tk._("Only the deciding side and the applicant sign the agreement."))
+    return allowed_if(request is not None and user is not None and (
+        user.id == request.requester_id or authority.may(user.name, request, "sign")),
+        tk._("Only the deciding side and the applicant sign the agreement."))
 
 
 def _applicant(context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
     user = model.User.get(context.get("user") or "")
-    if request is not None and user is not None and user.id == request.requester_id:
-        return allowed()
-    return refused(tk._("Only the applicant can do this."))
+    return allowed_if(request is not None and user is not None and user.id == request.requester_id,
+                      tk._("Only the applicant can do this."))
 
 
 dongchang_access_request_withdraw = _applicant
@@ -112,6 +99,5 @@ dongchang_access_request_resubmit = _applicant
 
 
 def dongchang_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
-    if audience.is_bureau(context):
-        return allowed()
-    return refused(tk._("Only the Big Data Bureau can read the audit log."))
+    return allowed_if(audience.is_bureau(context),
+                      tk._("Only the Big Data Bureau can read the audit log."))

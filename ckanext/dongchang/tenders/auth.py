@@ -4,11 +4,10 @@ from __future__ import annotations
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.auth import anyone
 from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.tenders import actions
 
-__all__ = [
-    "dongchang_tender_create", "dongchang_tender_show", "dongchang_tender_list",
-    "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
-]
+# One auth function per action, under its name.
+__all__ = actions.__all__
 
 
 # Tender notices and awards are public: commercial use is allocated in open competition.
