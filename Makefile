@@ -88,8 +88,9 @@ test-solrcloud: services i18n
 benchmarks: services
 	$(VENV)/bin/python benchmarks/run.py
 
-# A grantee's gated download through the portal against CKAN's stock download of the same file
-# (issue 16), side by side in one run (benchmarks/delivery.py; recreates the benchmark sites).
+# A grantee's gated download through the portal against CKAN's stock download of the same file,
+# and the grantee's datastore_search against stock datastore_search on the same table (issue 16),
+# side by side in one run (benchmarks/delivery.py; recreates the benchmark sites).
 .PHONY: benchmark-delivery
 benchmark-delivery: services
 	$(VENV)/bin/python benchmarks/delivery.py $(DELIVERY_ARGS)
