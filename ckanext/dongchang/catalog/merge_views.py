@@ -47,6 +47,7 @@ def redirect_merged_entry():
     return tk.redirect_to("dataset.read", id=target)
 
 
+@merges_blueprint.get("/dongchang/merges")
 def index():
     """The caller's merge tasks (the Bureau: all), open ones first by due date."""
     redirect = login_first()
@@ -64,6 +65,7 @@ def index():
         "count": result["count"], "state": state or ""})
 
 
+@merges_blueprint.get("/dongchang/merges/<id>")
 def read(id: str):
     """One task: the two entries, the due date, and the forms to merge or decline it."""
     redirect = login_first()
@@ -73,6 +75,7 @@ def read(id: str):
     return tk.render("dongchang/catalog/merge.html", {"task": task})
 
 
+@merges_blueprint.post("/dongchang/merges/<id>/merge")
 def merge(id: str):
     data = {"id": id, "keep_id": tk.request.form.get("keep_id", "")}
     with flashing_errors(not_found=_not_found()):
@@ -90,6 +93,7 @@ def merge(id: str):
     return tk.redirect_to("dongchang_merges.read", id=id)
 
 
+@merges_blueprint.post("/dongchang/merges/<id>/decline")
 def decline(id: str):
     data = {"id": id, "reason": tk.request.form.get("reason", "")}
     with flashing_errors(not_found=_not_found()):
@@ -98,6 +102,7 @@ def decline(id: str):
     return tk.redirect_to("dongchang_merges.read", id=id)
 
 
+@merges_blueprint.post("/dongchang/review/<id>/mark-duplicates")
 def mark(id: str):
     """The Bureau marks a review queue entry and one of its candidates as duplicates."""
     data = {"entry_id": id, "duplicate_id": tk.request.form.get("duplicate_id", ""),
@@ -113,13 +118,3 @@ def mark(id: str):
                                        "duplicate": task["duplicate"]["title"],
                                        "due_on": task["due_on"]})
     return tk.redirect_to("dongchang_catalog.review")
-
-
-merges_blueprint.add_url_rule("/dongchang/merges", view_func=index)
-merges_blueprint.add_url_rule("/dongchang/merges/<id>", view_func=read)
-merges_blueprint.add_url_rule("/dongchang/merges/<id>/merge", view_func=merge,
-                              methods=["POST"])
-merges_blueprint.add_url_rule("/dongchang/merges/<id>/decline", view_func=decline,
-                              methods=["POST"])
-merges_blueprint.add_url_rule("/dongchang/review/<id>/mark-duplicates", view_func=mark,
-                              methods=["POST"])

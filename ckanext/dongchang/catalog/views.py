@@ -87,6 +87,7 @@ def _bureau_only(refusal: str) -> Callable[[Callable[..., Any]], Callable[..., A
     return decorate
 
 
+@catalog_blueprint.get("/dongchang/review")
 @_bureau_only(N_("Only the Big Data Bureau reviews the catalog."))
 def review():
     """The Bureau's queue: submitted entries with changes, duplicates and Art. 17 warnings."""
@@ -119,6 +120,7 @@ def _class_rows(classes: dict[str, str]) -> list[dict[str, str]]:
             for name, value in classes.items() if value]
 
 
+@catalog_blueprint.post("/dongchang/review/<id>/<decision>")
 def decide(id: str, decision: str):
     if decision not in workflow.DECISIONS:
         return tk.abort(404)
@@ -136,6 +138,7 @@ def decide(id: str, decision: str):
     return tk.redirect_to("dongchang_catalog.review")
 
 
+@catalog_blueprint.post("/dongchang/review/<id>/duplicate")
 def mark_duplicate(id: str):
     data = {"id": id, "survivor_id": tk.request.form.get("survivor_id", ""),
             "reason": tk.request.form.get("reason", "")}
@@ -146,6 +149,7 @@ def mark_duplicate(id: str):
     return tk.redirect_to("dongchang_catalog.review")
 
 
+@catalog_blueprint.get("/dongchang/my-catalog")
 @signed_in()
 def my_catalog():
     """A department's entries in the workflow: drafts, returned (with the reason), submitted."""
@@ -160,6 +164,7 @@ def my_catalog():
         "sections": sections, "changes": changes, "state_labels": _state_labels()})
 
 
+@catalog_blueprint.post("/dongchang/my-catalog/<id>/submit")
 def submit(id: str):
     with flashing_errors(not_found=tk._("Catalog entry not found")):
         result = tk.get_action("dongchang_catalog_submit")(context(), {"id": id})
@@ -173,6 +178,7 @@ def submit(id: str):
     return tk.redirect_to("dongchang_catalog.my_catalog")
 
 
+@catalog_blueprint.post("/dongchang/my-catalog/<id>/withdraw")
 def withdraw(id: str):
     """A department asks the Bureau to withdraw a published entry (issue 17 item 5)."""
     with flashing_errors(not_found=tk._("Catalog entry not found")):
@@ -217,6 +223,7 @@ def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@catalog_blueprint.route("/organization/<id>/changes", methods=("GET", "POST"))
 def org_changes(id: str):
     """A department's change events, and the form to record one."""
     org = department_or_404(id)
@@ -247,6 +254,7 @@ def org_changes(id: str):
         "trigger_labels": _trigger_labels(), "status_labels": _status_labels()})
 
 
+@catalog_blueprint.get("/dongchang/changes")
 @_bureau_only(N_("Only the Big Data Bureau sees every department's changes."))
 def all_changes():
     """The Bureau's view of every department's change events."""
@@ -258,6 +266,7 @@ def all_changes():
         "status_labels": _status_labels()})
 
 
+@catalog_blueprint.post("/dongchang/change/<id>/report")
 def report(id: str):
     with flashing_errors(not_found=tk._("Catalog change not found")):
         change = tk.get_action("dongchang_catalog_change_report")(context(), {"id": id})
@@ -271,6 +280,7 @@ def report(id: str):
 
 # --- spreadsheets -----------------------------------------------------------------------------
 
+@catalog_blueprint.route("/organization/<id>/import", methods=("GET", "POST"))
 def import_catalog(id: str):
     """Upload page for department admins: check a sheet, then import all rows or none."""
     org = department_or_404(id)
@@ -297,6 +307,7 @@ def import_catalog(id: str):
         "group_dict": org, "group_type": "organization", "result": result})
 
 
+@catalog_blueprint.get("/organization/<id>/export.<fmt>")
 def export_catalog(id: str, fmt: str):
     if fmt not in ("xlsx", "csv"):
         return tk.abort(404)
@@ -309,23 +320,3 @@ def export_catalog(id: str, fmt: str):
         body, mimetype = spreadsheet.to_csv(rows), "text/csv; charset=utf-8"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="catalog-{id}.{fmt}"'})
-
-
-catalog_blueprint.add_url_rule("/dongchang/review", view_func=review)
-catalog_blueprint.add_url_rule("/dongchang/review/<id>/duplicate", view_func=mark_duplicate,
-                               methods=("POST",))
-catalog_blueprint.add_url_rule("/dongchang/review/<id>/<decision>", view_func=decide,
-                               methods=("POST",))
-catalog_blueprint.add_url_rule("/dongchang/my-catalog", view_func=my_catalog)
-catalog_blueprint.add_url_rule("/dongchang/my-catalog/<id>/submit", view_func=submit,
-                               methods=("POST",))
-catalog_blueprint.add_url_rule("/dongchang/my-catalog/<id>/withdraw", view_func=withdraw,
-                               methods=("POST",))
-catalog_blueprint.add_url_rule("/dongchang/changes", view_func=all_changes)
-catalog_blueprint.add_url_rule("/dongchang/change/<id>/report", view_func=report,
-                               methods=("POST",))
-catalog_blueprint.add_url_rule("/organization/<id>/changes", view_func=org_changes,
-                               methods=("GET", "POST"))
-catalog_blueprint.add_url_rule("/organization/<id>/import", view_func=import_catalog,
-                               methods=("GET", "POST"))
-catalog_blueprint.add_url_rule("/organization/<id>/export.<fmt>", view_func=export_catalog)

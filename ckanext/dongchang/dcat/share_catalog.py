@@ -32,6 +32,7 @@ def _government_user() -> bool:
     return bool(memberships.org_ids or memberships.is_bureau)
 
 
+@share_catalog_blueprint.get("/share-catalog.<fmt>")
 def share_catalog(fmt: str):
     if fmt not in FORMATS or not _government_user():
         tk.abort(404)
@@ -47,6 +48,3 @@ def share_catalog(fmt: str):
     except tk.ValidationError as error:
         tk.abort(409, str(error))
     return Response(body, content_type=f"{content_type}; charset=utf-8")
-
-
-share_catalog_blueprint.add_url_rule("/share-catalog.<fmt>", view_func=share_catalog)

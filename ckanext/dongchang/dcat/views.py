@@ -10,6 +10,7 @@ from ckanext.dongchang.dcat import legal_basis, vocabulary
 dcat_blueprint = Blueprint("dongchang_dcat", __name__)
 
 
+@dcat_blueprint.get(vocabulary.NS_PATH)
 def ns_vocabulary():
     """Our DCAT terms (``dc:shareClass`` …) and the district as Turtle, at the namespace's own
     address."""
@@ -17,13 +18,10 @@ def ns_vocabulary():
     return Response(graph.serialize(format="turtle"), content_type="text/turtle; charset=utf-8")
 
 
+@dcat_blueprint.get(f"{vocabulary.LEGAL_BASIS_PATH}/<digest>")
 def legal_basis_page(digest: str):
     """The text of a legal basis a public entry gives; 404 like any unknown address otherwise."""
     text = legal_basis.public_text(digest)
     if text is None:
         tk.abort(404, tk._("Legal basis not found"))
     return tk.render("dongchang/dcat/legal_basis.html", {"text": text})
-
-
-dcat_blueprint.add_url_rule(vocabulary.NS_PATH, view_func=ns_vocabulary)
-dcat_blueprint.add_url_rule(f"{vocabulary.LEGAL_BASIS_PATH}/<digest>", view_func=legal_basis_page)

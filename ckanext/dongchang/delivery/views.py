@@ -32,6 +32,7 @@ def _result(**extra: Any) -> dict[str, Any]:
         return abort_invalid(error)
 
 
+@delivery_blueprint.get("/dongchang/access-log")
 def access_log():
     redirect = login_first(tk._("Sign in to see the use of data."))
     if redirect is not None:
@@ -43,6 +44,7 @@ def access_log():
                       "count": result["count"]})
 
 
+@delivery_blueprint.get("/dongchang/access-log.csv")
 def access_log_csv():
     """Every row the reader may see (page by page, so the export is whole), times in the
     display time zone, each cell kept as data (``kernel/tables``: no formula runs)."""
@@ -68,7 +70,3 @@ def _line(row: dict[str, Any]) -> list[Any]:
             row["dataset_title"], row["resource_name"], row["request_id"] or "",
             row["channel"], "" if row["bytes"] is None else row["bytes"],
             row["client_address"] or ""]
-
-
-delivery_blueprint.add_url_rule("/dongchang/access-log", view_func=access_log)
-delivery_blueprint.add_url_rule("/dongchang/access-log.csv", view_func=access_log_csv)

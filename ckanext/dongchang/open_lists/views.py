@@ -43,6 +43,7 @@ def _open_list(open_class: str, **params: Any) -> dict[str, Any]:
         return abort_invalid(error)
 
 
+@open_lists_blueprint.get(f"/open-list/{_CLASS}")
 def read(open_class: str):
     """One list as a page: department filter, sortable columns, 20 entries a page."""
     filters = _filters()
@@ -66,6 +67,7 @@ def _all_rows(open_class: str) -> list[dict[str, Any]]:
         page += 1
 
 
+@open_lists_blueprint.get(f"/open-list/{_CLASS}.<any(csv, json):fmt>")
 def export(open_class: str, fmt: str):
     """The whole list as CSV (UTF-8 with BOM, so Excel reads Chinese) or JSON."""
     rows = _all_rows(open_class)
@@ -83,8 +85,3 @@ def export(open_class: str, fmt: str):
         lines.append([cells.get(key, "") for key, _ in columns])
     return Response(tables.csv_bytes(lines), headers=headers,
                     content_type="text/csv; charset=utf-8")
-
-
-open_lists_blueprint.add_url_rule(f"/open-list/{_CLASS}", view_func=read)
-open_lists_blueprint.add_url_rule(f"/open-list/{_CLASS}.<any(csv, json):fmt>",
-                                  view_func=export)

@@ -138,6 +138,7 @@ def charts() -> list[dict[str, Any]]:
     ]
 
 
+@evaluation_blueprint.get("/dongchang/evaluation")
 def dashboard():
     figures = _figures()
     drawn = charts()
@@ -152,6 +153,7 @@ def dashboard():
                                                                  chart=chart, charts=drawn))
 
 
+@evaluation_blueprint.get("/dongchang/evaluation/report")
 def report():
     """The period's evaluation report (评价报告), to print and issue: scores, weights, figures
     and the rectification list."""
@@ -159,6 +161,7 @@ def report():
                      dict(_page_vars(_figures()), today=dt.date.today().isoformat()))
 
 
+@evaluation_blueprint.get("/dongchang/evaluation/report.xlsx")
 def report_xlsx():
     figures = _figures()
     body = tables.xlsx_bytes({
@@ -169,6 +172,7 @@ def report_xlsx():
         headers={"Content-Disposition": "attachment; filename=evaluation-report.xlsx"})
 
 
+@evaluation_blueprint.post("/dongchang/rectification/new")
 def rectification_create():
     fields = ("org_id", "problem", "criterion", "due_on", "period_start", "period_end")
     data = {key: tk.request.form[key] for key in fields if tk.request.form.get(key)}
@@ -178,6 +182,7 @@ def rectification_create():
     return tk.redirect_to("dongchang_evaluation.dashboard")
 
 
+@evaluation_blueprint.post("/dongchang/rectification/<id>/close")
 def rectification_close(id: str):
     with flashing_errors(not_found=tk._("Rectification item not found")):
         call("dongchang_rectification_close",
@@ -186,11 +191,13 @@ def rectification_close(id: str):
     return tk.redirect_to("dongchang_evaluation.dashboard")
 
 
+@evaluation_blueprint.get("/dongchang/evaluation.csv")
 def export_csv():
     return Response(tables.csv_bytes(_table(_figures())), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=evaluation.csv"})
 
 
+@evaluation_blueprint.get("/dongchang/evaluation.xlsx")
 def export_xlsx():
     return Response(
         tables.xlsx_bytes({"evaluation": _table(_figures())}),
@@ -198,6 +205,7 @@ def export_xlsx():
         headers={"Content-Disposition": "attachment; filename=evaluation.xlsx"})
 
 
+@evaluation_blueprint.get("/dongchang/audit")
 def audit():
     params = {key: tk.request.args[key] for key in ("object_id", "action")
               if tk.request.args.get(key)}
@@ -215,15 +223,3 @@ def audit():
         return Response(tables.csv_bytes(lines), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=audit.csv"})
     return tk.render("dongchang/oversight/audit.html", {"result": result, "params": params})
-
-
-evaluation_blueprint.add_url_rule("/dongchang/evaluation", view_func=dashboard)
-evaluation_blueprint.add_url_rule("/dongchang/evaluation.csv", view_func=export_csv)
-evaluation_blueprint.add_url_rule("/dongchang/evaluation.xlsx", view_func=export_xlsx)
-evaluation_blueprint.add_url_rule("/dongchang/evaluation/report", view_func=report)
-evaluation_blueprint.add_url_rule("/dongchang/evaluation/report.xlsx", view_func=report_xlsx)
-evaluation_blueprint.add_url_rule("/dongchang/rectification/new", view_func=rectification_create,
-                                  methods=["POST"])
-evaluation_blueprint.add_url_rule("/dongchang/rectification/<id>/close",
-                                  view_func=rectification_close, methods=["POST"])
-evaluation_blueprint.add_url_rule("/dongchang/audit", view_func=audit)

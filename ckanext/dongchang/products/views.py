@@ -49,6 +49,7 @@ def _propose(sources: list[dict[str, str]]) -> None:
             source.setdefault("access_request_id", proposal["access_request_id"])
 
 
+@products_blueprint.route("/data-product/register", methods=("GET", "POST"))
 @signed_in(N_("Log in to register a data product."))
 def register():
     """The registration form; ``?dataset_id=`` starts it from an entry (with its date)."""
@@ -79,19 +80,15 @@ def register():
     })
 
 
+@products_blueprint.get("/data-product/<id>/citation")
 def cite(id: str):
     """A product's citation in Chinese and English, ready to copy."""
     result = show_or_404("dongchang_product_citation", {"id": id}, tk._("Data product not found"))
     return tk.render("dongchang/products/product_citation.html", {"result": result})
 
 
+@products_blueprint.get("/dongchang/utilisation")
 def utilisation():
     """Art. 25: the Bureau tracks how granted data is used."""
     result = call("dongchang_utilisation", {})
     return tk.render("dongchang/products/product_utilisation.html", {"result": result})
-
-
-products_blueprint.add_url_rule("/data-product/register", view_func=register,
-                                methods=("GET", "POST"))
-products_blueprint.add_url_rule("/data-product/<id>/citation", view_func=cite)
-products_blueprint.add_url_rule("/dongchang/utilisation", view_func=utilisation)

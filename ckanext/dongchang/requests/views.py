@@ -42,6 +42,7 @@ def _form() -> dict[str, Any]:
     return data
 
 
+@requests_blueprint.route("/dataset/<id>/request", methods=("GET", "POST"))
 @signed_in(N_("Log in to apply for access."))
 def apply(id: str):
     """The application form for a catalog entry, and its submission."""
@@ -107,17 +108,20 @@ def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
                                     filters=filters))
 
 
+@requests_blueprint.get("/dongchang/requests")
 @signed_in()
 def mine():
     return _listing({"mine": True}, "dongchang/requests/requests_mine.html", {})
 
 
+@requests_blueprint.get("/organization/<id>/requests")
 def inbox(id: str):
     org = department_or_404(id)
     return _listing({"org": org["id"]}, "dongchang/requests/requests_inbox.html",
                     {"group_dict": org, "group_type": "organization"})
 
 
+@requests_blueprint.get("/dongchang/request/<id>")
 def read(id: str):
     request_dict = call("dongchang_access_request_show", {"id": id},
                         not_found=tk._("Access request not found"),
@@ -127,6 +131,7 @@ def read(id: str):
                                                      "errors": {}})
 
 
+@requests_blueprint.post("/dongchang/request/<id>/<decision>")
 def decide(id: str, decision: str):
     if decision not in DECISIONS:
         return tk.abort(404)
@@ -149,11 +154,3 @@ _DONE_MESSAGES = {
                             " told."),
     "verify": lambda: tk._("The check of the applicant's kind was recorded."),
 }
-
-requests_blueprint.add_url_rule("/dataset/<id>/request", view_func=apply,
-                                methods=("GET", "POST"))
-requests_blueprint.add_url_rule("/dongchang/requests", view_func=mine)
-requests_blueprint.add_url_rule("/organization/<id>/requests", view_func=inbox)
-requests_blueprint.add_url_rule("/dongchang/request/<id>", view_func=read)
-requests_blueprint.add_url_rule("/dongchang/request/<id>/<decision>", view_func=decide,
-                                methods=("POST",))

@@ -37,6 +37,7 @@ def _may_manage() -> bool:
     return tk.h.check_access("dongchang_tender_create")
 
 
+@tenders_blueprint.get("/tender")
 def index():
     """The public list of tenders open for bids, closed for bidding and awarded; with
     ``?dataset=<entry>`` those covering that entry (where the application form's
@@ -69,6 +70,7 @@ def _show(id: str) -> dict[str, Any]:
     return call("dongchang_tender_show", {"id": id}, not_found=tk._("Tender not found"))
 
 
+@tenders_blueprint.get("/tender/<id>")
 def read(id: str, award_data: dict[str, Any] | None = None,
          award_errors: dict[str, Any] | None = None):
     tender = _show(id)
@@ -78,11 +80,13 @@ def read(id: str, award_data: dict[str, Any] | None = None,
         "award_summary": error_summary(award_errors or {})})
 
 
+@tenders_blueprint.route("/tender/new", methods=("GET", "POST"))
 def new():
     """The Bureau announces a tender."""
     return _edit_form(None)
 
 
+@tenders_blueprint.route("/tender/<id>/edit", methods=("GET", "POST"))
 def edit(id: str):
     return _edit_form(id)
 
@@ -114,6 +118,7 @@ def _edit_form(tender_id: str | None):
                            for value in rules.METHODS]})
 
 
+@tenders_blueprint.post("/tender/<id>/award")
 def award(id: str):
     """Award the tender; invalid input shows the notice again with the award form's errors."""
     data = _form(_AWARD_FIELDS)
@@ -126,6 +131,7 @@ def award(id: str):
     return read(id, data, errors)
 
 
+@tenders_blueprint.post("/tender/<id>/cancel")
 def cancel(id: str):
     with flashing_errors(not_found=tk._("Tender not found")):
         tk.get_action("dongchang_tender_cancel")(
@@ -133,11 +139,3 @@ def cancel(id: str):
         tk.h.flash_success(tk._("The tender was cancelled; access granted under it has"
                                 " ended."))
     return tk.redirect_to("dongchang_tenders.read", id=id)
-
-
-tenders_blueprint.add_url_rule("/tender", view_func=index)
-tenders_blueprint.add_url_rule("/tender/new", view_func=new, methods=("GET", "POST"))
-tenders_blueprint.add_url_rule("/tender/<id>", view_func=read)
-tenders_blueprint.add_url_rule("/tender/<id>/edit", view_func=edit, methods=("GET", "POST"))
-tenders_blueprint.add_url_rule("/tender/<id>/award", view_func=award, methods=("POST",))
-tenders_blueprint.add_url_rule("/tender/<id>/cancel", view_func=cancel, methods=("POST",))

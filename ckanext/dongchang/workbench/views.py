@@ -9,10 +9,8 @@ from ckanext.dongchang.kernel.pages import call, signed_in
 workbench_blueprint = Blueprint("dongchang_workbench", __name__)
 
 
+@workbench_blueprint.get("/dongchang/workbench")
 @signed_in()
 def index():
     return tk.render("dongchang/workbench/workbench.html",
                      {"workbench": call("dongchang_workbench", {})})
-
-
-workbench_blueprint.add_url_rule("/dongchang/workbench", view_func=index)
