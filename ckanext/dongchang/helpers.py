@@ -3,6 +3,7 @@ these helpers, which ask the policy and the actions."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import ckan.lib.helpers as core_helpers
@@ -27,6 +28,7 @@ __all__ = [
     "dongchang_default_grant_days", "dongchang_workbench_todo", "dongchang_portal_figures",
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
     "dongchang_product_sources", "dongchang_department_title", "dongchang_related_entries",
+    "dongchang_picker",
     "dongchang_links_offered",
 ]
 
@@ -209,6 +211,22 @@ def dongchang_related_entries(codes: Any) -> list[dict[str, str]]:
     """The entries a related-codes field names, by title where the reader may see them."""
     return catalog_pickers.related_entries(
         codes, {"user": current_user.name if current_user.is_authenticated else ""})
+
+
+def dongchang_picker(source: str, key: str, label: str, tags: bool = False,
+                     picked_labels: dict[str, str] | None = None) -> dict[str, str]:
+    """The attributes of an input that CKAN's autocomplete module runs as a picker (issue 17
+    item 8), written once for every picker: completions come from ``source``, each is sent as
+    its ``key`` and shown as its ``label``; ``tags`` picks several; ``picked_labels`` names the
+    stored values (assets/pickers.js shows them instead of the keys)."""
+    attrs = {"class": "form-control dongchang-picker", "data-module": "autocomplete",
+             "data-module-createtags": "false", "data-module-source": source,
+             "data-module-key": key, "data-module-label": label}
+    if tags:
+        attrs["data-module-tags"] = "true"
+    if picked_labels is not None:
+        attrs["data-picked-labels"] = json.dumps(picked_labels)
+    return attrs
 
 
 def dongchang_links_offered(package_id: Any) -> bool:
