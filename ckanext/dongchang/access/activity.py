@@ -19,6 +19,7 @@ from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 
 from ckanext.dongchang.kernel.pages import context as visitor_context
+from ckanext.dongchang.kernel.pages import refusals
 
 activity_blueprint = Blueprint("dongchang_activity", __name__)
 
@@ -56,13 +57,10 @@ def resource_history(id: str, resource_id: str, activity_id: str) -> str:
 
 def _old_version(activity_id: str, dataset_id: str) -> dict[str, Any]:
     """The entry as the activity recorded it, as ``activity_show`` gives it to this visitor."""
-    try:
+    with refusals(not_found=tk._("Activity not found"),
+                  forbidden=tk._("Unauthorized to view activity data")):
         activity = tk.get_action("activity_show")(
             visitor_context(), {"id": activity_id, "include_data": True})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Activity not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Unauthorized to view activity data"))
     package = (activity.get("data") or {}).get("package")
     if not isinstance(package, dict) or package.get("id") != dataset_id:
         return tk.abort(404, tk._("Activity not found"))

@@ -31,8 +31,8 @@ from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.rows import one_or_not_found
-from ckanext.dongchang.kernel.schema import invalid, rendered
+from ckanext.dongchang.kernel.rows import row_by_id
+from ckanext.dongchang.kernel.schema import invalid, refuse_errors
 
 OBJECT_TYPE = "duplicate_merge"
 # What a moved file keeps: what describes it, who may use it, and where it is.
@@ -53,9 +53,7 @@ def _entry_or_field_error(field: str, dataset_id: str) -> model.Package:
 
 
 def get_task(task_id: str, for_update: bool = False) -> DuplicateMergeTask:
-    return one_or_not_found(
-        model.Session.query(DuplicateMergeTask).filter(DuplicateMergeTask.id == task_id),
-        tk._("Merge task not found"), for_update)
+    return row_by_id(DuplicateMergeTask, task_id, tk._("Merge task not found"), for_update)
 
 
 def task_orgs(task: DuplicateMergeTask) -> set[str]:
@@ -80,10 +78,8 @@ def mark(context: Context, data: dict[str, Any]) -> DuplicateMergeTask:
     entry = _entry_or_field_error("entry_id", data["entry_id"])
     duplicate = _entry_or_field_error("duplicate_id", data["duplicate_id"])
     keep = _entry_or_field_error("keep_id", data["keep_id"]) if data.get("keep_id") else None
-    errors = rules.mark_errors(entry.id, duplicate.id, keep.id if keep else None,
-                               _open_task_exists(entry.id, duplicate.id))
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(rules.mark_errors(entry.id, duplicate.id, keep.id if keep else None,
+                                    _open_task_exists(entry.id, duplicate.id)))
     due_on, provisional = deadlines.due_date(dt.date.today(), "catalog_update")
     user = _user(context)
     task = DuplicateMergeTask(entry_id=entry.id, duplicate_id=duplicate.id,
@@ -151,18 +147,13 @@ def _notify_marked(task: DuplicateMergeTask, entry: model.Package, duplicate: mo
 def merge(context: Context, task_id: str, keep_id: str | None) -> DuplicateMergeTask:
     task = _current(get_task(task_id, for_update=True))
     keep = _resolve(keep_id or task.keep_id, task)
-    errors = rules.merge_errors(task.state, task.pair, keep)
-    if errors:
-        model.Session.rollback()
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(rules.merge_errors(task.state, task.pair, keep), rollback=True)
     assert keep is not None
     kept = _entry_or_field_error("keep_id", keep)
     other = _entry_or_field_error("id", rules.other_of(task.pair, keep))
-    errors = rules.removal_errors(_published(other), _published(kept),
-                                  _sees_whole(context, other.id), audience.is_bureau(context))
-    if errors:
-        model.Session.rollback()
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(rules.removal_errors(_published(other), _published(kept),
+                                       _sees_whole(context, other.id), audience.is_bureau(context)),
+                  rollback=True)
     service.get_entry(kept.id, for_update=True)
     service.get_entry(other.id, for_update=True)
     user = _user(context)
@@ -315,10 +306,7 @@ def _carried_upstream(old_id: str, moved: dict[str, Any]) -> dict[str, Any]:
 
 def decline(context: Context, task_id: str, reason: str) -> DuplicateMergeTask:
     task = _current(get_task(task_id, for_update=True))
-    errors = rules.decline_errors(task.state, reason)
-    if errors:
-        model.Session.rollback()
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(rules.decline_errors(task.state, reason), rollback=True)
     user = _user(context)
     task.state, task.reason = "declined", reason.strip()
     task.closed_on, task.closed_by = dt.date.today(), user.id if user else None

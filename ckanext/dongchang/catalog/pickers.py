@@ -13,16 +13,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict, Schema
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.pages import context as page_context
+from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completions
 from ckanext.dongchang.kernel.schema import choice, text, validated
 
 __all__ = ["dongchang_entry_autocomplete"]
 
-MAX_RESULTS = 20
 pickers_blueprint = Blueprint("dongchang_entry_picker", __name__)
 
 
@@ -68,7 +67,7 @@ def dongchang_entry_autocomplete(context: Context, data_dict: DataDict) -> list[
     found = tk.get_action("package_search")(
         {"user": context.get("user", "")},
         {"q": words, "fq": " ".join(fq),
-         "rows": min(data.get("limit") or MAX_RESULTS, MAX_RESULTS),
+         "rows": min(data.get("limit") or MOST_COMPLETIONS, MOST_COMPLETIONS),
          "include_private": True, "sort": "score desc, title_string asc"})
     return [{"id": entry["id"], "name": entry["name"], "title": entry.get("title") or entry["name"],
              "resource_code": entry.get("resource_code") or ""}
@@ -100,16 +99,6 @@ def related_entries(codes: object, context: Context) -> list[dict[str, str]]:
     return named
 
 
+@pickers_blueprint.get("/dongchang/autocomplete/entries")
 def autocomplete():
-    """Answers CKAN's ``autocomplete`` module: a JSON list, as CKAN's own util endpoints do."""
-    data = {"q": tk.request.args.get("q", "")}
-    if tk.request.args.get("open_class"):
-        data["open_class"] = tk.request.args["open_class"]
-    try:
-        results = tk.get_action("dongchang_entry_autocomplete")(page_context(), data)
-    except tk.ValidationError:
-        results = []
-    return jsonify(results)
-
-
-pickers_blueprint.add_url_rule("/dongchang/autocomplete/entries", view_func=autocomplete)
+    return completions("dongchang_entry_autocomplete", ("q", "open_class"))

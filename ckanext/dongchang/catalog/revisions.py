@@ -35,7 +35,7 @@ from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
 from ckanext.dongchang.kernel.rows import of_entry, page_of
-from ckanext.dongchang.kernel.schema import rendered
+from ckanext.dongchang.kernel.schema import refuse_errors
 
 HELD_KEY = "dongchang_pending_revision"  # in the answer of a held save
 _HELD_IN_CONTEXT = "dongchang_held_revision"
@@ -88,11 +88,9 @@ def check_package_state(context: Context, data_dict: DataDict) -> None:
     dataset = _stored(data_dict.get("id") or data_dict.get("name"))
     if dataset is None:
         return
-    errors = workflow.package_state_errors(
+    refuse_errors(workflow.package_state_errors(
         (dataset.extras or {}).get("catalog_state"), dataset.state, data_dict.get("state"),
-        reviewer=_reviewer(context))
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+        reviewer=_reviewer(context)))
 
 
 def delete_refusal(context: Context, dataset_id: Any) -> str | None:
@@ -384,10 +382,8 @@ def request_withdrawal(context: Context, dataset_id: str, reason: str) -> dict[s
     reason = (reason or "").strip()
     dataset = service.get_entry(dataset_id, for_update=True)
     pending = pending_for(dataset.id, for_update=True)
-    errors = workflow.withdrawal_errors((dataset.extras or {}).get("catalog_state"), reason,
-                                        pending.fields if pending else None)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.withdrawal_errors((dataset.extras or {}).get("catalog_state"), reason,
+                                             pending.fields if pending else None))
     user_id, now = _user_id(context), dt.datetime.utcnow()
     if pending is not None:
         _close(pending, "withdrawn", context, reason="")
@@ -430,9 +426,8 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     dataset = service.get_entry(dataset_id, for_update=True)
     revision = pending_for(dataset.id, for_update=True)
     state = (dataset.extras or {}).get("catalog_state") or "draft"
-    errors = workflow.review_errors(state, decision, reason, revision_pending=revision is not None)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.review_errors(state, decision, reason,
+                                         revision_pending=revision is not None))
     assert revision is not None
     if workflow.is_withdrawal(revision.fields):
         _decide_withdrawal(context, dataset, revision, decision, reason)

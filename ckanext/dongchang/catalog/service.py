@@ -28,9 +28,9 @@ from ckanext.dongchang.catalog.rules import classes, workflow
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
-from ckanext.dongchang.kernel.rows import of_entry, one_or_not_found, page_of
+from ckanext.dongchang.kernel.rows import of_entry, one_or_not_found, page_of, row_by_id
 from ckanext.dongchang.kernel.rules import parse_date
-from ckanext.dongchang.kernel.schema import invalid, rendered
+from ckanext.dongchang.kernel.schema import invalid, refuse_errors
 
 OBJECT_TYPE = "dataset"
 # Audit actions of the review workflow, in the order an entry meets them.
@@ -129,19 +129,13 @@ def submit(context: Context, dataset_id: str) -> dict[str, Any]:
     """A department submits a draft or returned entry for the Bureau's review."""
     dataset = get_entry(dataset_id, for_update=True)
     state = _state(dataset)
-    errors = workflow.submit_errors(state)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.submit_errors(state))
     entry = current_entry(dataset.id)
     # An entry is submitted to be published: what would stop publication stops submission.
-    blocking = classes.classification_errors(dict(entry, catalog_state="published"))
-    if blocking:
-        raise tk.ValidationError(rendered(blocking))
+    refuse_errors(classes.classification_errors(dict(entry, catalog_state="published")))
     duplicates = dup.candidates(context, dataset)
     warnings = dup.source_warnings(context, dataset)
-    recollection = workflow.recollection_errors(warnings, entry.get("recollection_reason"))
-    if recollection:
-        raise tk.ValidationError(rendered(recollection))
+    refuse_errors(workflow.recollection_errors(warnings, entry.get("recollection_reason")))
     marked = _duplicate_mark(dataset.id)
     if marked:
         warnings.insert(0, {"kind": "marked_duplicate", "item": "", "org": "", "orgs": [],
@@ -168,9 +162,7 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
     reason = (reason or "").strip()
     dataset = get_entry(dataset_id, for_update=True)
     state = _state(dataset)
-    errors = workflow.review_errors(state, decision, reason)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.review_errors(state, decision, reason))
     new_state = workflow.decision_state(decision)
     detail: dict[str, Any] = {"from_state": state, "to_state": new_state, "reason": reason}
     if decision == "publish":
@@ -444,9 +436,7 @@ def notify_department(dataset_id: str, decision: str, reason: str,
 def create_change(context: Context, data: dict[str, Any]) -> CatalogChange:
     dataset = get_entry(data["dataset_id"])
     today = dt.date.today()
-    errors = workflow.change_errors(data.get("trigger"), data.get("occurred_on"), today)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.change_errors(data.get("trigger"), data.get("occurred_on"), today))
     occurred_on = parse_date(data["occurred_on"])
     due_on, provisional = deadlines.due_date(occurred_on, "catalog_update")
     user = _user(context)
@@ -478,19 +468,15 @@ def _updated_on(dataset_id: str) -> dt.date | None:
 
 
 def get_change(change_id: str, for_update: bool = False) -> CatalogChange:
-    return one_or_not_found(
-        model.Session.query(CatalogChange).filter(CatalogChange.id == change_id),
-        tk._("Catalog change not found"), for_update)
+    return row_by_id(CatalogChange, change_id, tk._("Catalog change not found"), for_update)
 
 
 def report_change(context: Context, change_id: str) -> CatalogChange:
     """Close a change: the entry was updated after it happened; the Bureau is told (Art. 16)."""
     change = get_change(change_id, for_update=True)
     modified = _updated_on(change.dataset_id)
-    errors = workflow.report_errors(change.occurred_on, change.reported_on, modified)
-    if errors:
-        model.Session.rollback()
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(workflow.report_errors(change.occurred_on, change.reported_on, modified),
+                  rollback=True)
     user = _user(context)
     change.reported_on = dt.date.today()
     change.reported_by = user.id if user else None

@@ -9,13 +9,14 @@ from __future__ import annotations
 from ckan import model
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel.schema import typed_name
 
 
 def departments_called(value: str) -> list[model.Group]:
     """The recognised departments ``value`` may mean: the one with that URL name or id, else
     every one with that title (spaces around ignored); [] if none."""
-    value = value.strip()
-    if not value or "\x00" in value:
+    value = typed_name(value)
+    if not value:
         return []
     query = model.Session.query(model.Group).filter(audience.recognised_department())
     exact = query.filter((model.Group.name == value) | (model.Group.id == value)).all()

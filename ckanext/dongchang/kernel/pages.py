@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.helpers import Page
 from ckan.types import Context, Response
+from flask import jsonify
 
 
 def context() -> Context:
@@ -148,3 +149,20 @@ def paged(result: dict[str, Any], page_number: int) -> Page:
     return Page(collection=result["results"], page=page_number, item_count=result["count"],
                 items_per_page=result["limit"], presliced_list=True,
                 url=lambda q=None, page=None: here(page=page))
+
+
+# --- pickers ----------------------------------------------------------------------------------
+
+MOST_COMPLETIONS = 20  # what a picker offers at most while a person types
+
+
+def completions(action: str, arguments: tuple[str, ...]) -> Response:
+    """A picker's endpoint: CKAN's ``autocomplete`` module gets the action's results for these
+    query arguments as a JSON list (as CKAN's own util endpoints answer); input the action finds
+    invalid, or a visitor it refuses, gets an empty list."""
+    data = {key: tk.request.args[key] for key in arguments if tk.request.args.get(key)}
+    try:
+        results = tk.get_action(action)(context(), data)
+    except (tk.ValidationError, tk.NotAuthorized):
+        results = []
+    return jsonify(results)

@@ -37,3 +37,10 @@ def one_or_not_found(query: Any, not_found: str, for_update: bool = False) -> An
     if found is None:
         raise tk.ObjectNotFound(not_found)
     return found
+
+
+def row_by_id(table: Any, row_id: Any, not_found: str, for_update: bool = False) -> Any:
+    """The row of ``table`` with this ``id``, or ``ObjectNotFound(not_found)`` (``for_update``:
+    see :func:`one_or_not_found`)."""
+    return one_or_not_found(model.Session.query(table).filter(table.id == row_id), not_found,
+                            for_update)

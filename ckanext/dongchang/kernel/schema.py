@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, DataDict, Schema, Validator
 
@@ -29,6 +30,15 @@ def validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str
 def rendered(errors: Errors) -> dict[str, list[str]]:
     """Errors from the rules (msgids or :class:`Message`), translated for a ``ValidationError``."""
     return {field: [render(m, tk._) for m in messages] for field, messages in errors.items()}
+
+
+def refuse_errors(errors: Errors, rollback: bool = False) -> None:
+    """Raise the rules' ``errors``, if there are any, as a ``ValidationError`` in the reader's
+    language; ``rollback`` first ends the transaction that locked the row being decided on."""
+    if errors:
+        if rollback:
+            model.Session.rollback()
+        raise tk.ValidationError(rendered(errors))
 
 
 def invalid(field: str, message: str) -> tk.ValidationError:
@@ -61,6 +71,12 @@ def is_text(value: Any) -> bool:
     return isinstance(value, str) and "\x00" not in value
 
 
+def typed_name(value: Any) -> str:
+    """What a person typed to name something (an id, URL name, code or user name): stripped, or
+    "" when it is not text PostgreSQL can store, so a NUL character never reaches a query."""
+    return value.strip() if is_text(value) else ""
+
+
 def text(limit: int | None = None) -> Validator:
     """A string (of at most ``limit`` characters); other types are an error, not coerced
     (``unicode_safe`` would store a list's repr), and NUL never reaches PostgreSQL."""
@@ -82,6 +98,22 @@ def choice(choices: Collection[str], message: str) -> Validator:
         if value not in choices:
             raise tk.Invalid(tk._(message))
         return value
+    return validator
+
+
+def id_list(message: str, distinct: bool = False) -> Validator:
+    """Ids (or names, codes) as a list, or one string from a form whose parts are separated by
+    commas (, or ，) or new lines: the non-blank parts, stripped, in the order given (once each
+    if ``distinct``); anything else is refused with ``message`` (a msgid, ``N_``)."""
+    def validator(value: Any) -> list[str]:
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = value.replace("，", ",").replace("\n", ",").split(",")
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise tk.Invalid(tk._(message))
+        ids = [item.strip() for item in value if item.strip()]
+        return list(dict.fromkeys(ids)) if distinct else ids
     return validator
 
 

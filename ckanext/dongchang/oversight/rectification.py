@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.rows import one_or_not_found
+from ckanext.dongchang.kernel.rows import row_by_id
 from ckanext.dongchang.oversight.model import Rectification
 
 OBJECT_TYPE = "rectification"
@@ -41,9 +41,7 @@ def create(user_name: str | None, org: model.Group, data: dict[str, Any]) -> Rec
 
 def close(user_name: str | None, item_id: str, note: str) -> Rectification:
     """Close an open item; a conditional UPDATE, so two closings cannot both win."""
-    item = one_or_not_found(
-        model.Session.query(Rectification).filter(Rectification.id == item_id),
-        tk._("Rectification item not found"), True)
+    item = row_by_id(Rectification, item_id, tk._("Rectification item not found"), True)
     if item.state != "open":
         model.Session.rollback()
         raise tk.ValidationError({"id": [tk._("This rectification item is already closed.")]})

@@ -31,6 +31,7 @@ from ckanext.dongchang.delivery import service as delivery
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.rules import date_or_none
+from ckanext.dongchang.kernel.schema import typed_name
 from ckanext.dongchang.products import rules
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders.model import ProductSource
@@ -70,9 +71,8 @@ def products_org_id() -> str:
 # --- entries and grants -----------------------------------------------------------------------
 def resolve_entry(value: Any) -> model.Package | None:
     """A live catalog entry named by id, URL name or resource code."""
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+    if not (value := typed_name(value)):
         return None
-    value = value.strip()
     dataset = model.Package.get(value)
     if dataset is None:
         dataset = model.Session.query(model.Package).filter(

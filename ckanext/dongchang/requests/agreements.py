@@ -22,7 +22,7 @@ from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.schema import invalid, rendered
+from ckanext.dongchang.kernel.schema import invalid, refuse_errors
 from ckanext.dongchang.requests import authority, mails, rules
 from ckanext.dongchang.requests.model import AccessAgreement, AccessRequest
 
@@ -78,12 +78,9 @@ def sign(context: Context, request: AccessRequest, data: dict[str, Any]) -> Acce
                                " one."))
     agreement = ensure(request)
     measures = (data.get("security_measures") or "").strip() or agreement.security_measures
-    errors = rules.sign_errors(
+    refuse_errors(rules.sign_errors(
         request.state, side, getattr(agreement, f"{side}_signed_at") is not None,
-        measures, data.get("terms_version"), agreement.terms_version)
-    if errors:
-        model.Session.rollback()
-        raise tk.ValidationError(rendered(errors))
+        measures, data.get("terms_version"), agreement.terms_version), rollback=True)
     now = dt.datetime.utcnow()
     setattr(agreement, f"{side}_signed_by", user.id)
     setattr(agreement, f"{side}_signed_at", now)

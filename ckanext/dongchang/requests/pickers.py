@@ -12,16 +12,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict, Schema
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.pages import context as page_context
+from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completions
 from ckanext.dongchang.kernel.schema import text, validated
 from ckanext.dongchang.requests.model import AccessRequest
 
 __all__ = ["dongchang_request_autocomplete"]
 
-MAX_RESULTS = 20
 request_pickers_blueprint = Blueprint("dongchang_request_picker", __name__)
 
 
@@ -71,20 +70,11 @@ def dongchang_request_autocomplete(context: Context, data_dict: DataDict
         # "name": CKAN's client keeps only completions with a distinct name
         results.append({"id": request.id, "name": request.id, "label": label(request, dataset),
                         "dataset_id": dataset.id, "dataset_title": dataset.title})
-        if len(results) >= MAX_RESULTS:
+        if len(results) >= MOST_COMPLETIONS:
             break
     return results
 
 
+@request_pickers_blueprint.get("/dongchang/autocomplete/requests")
 def autocomplete():
-    """Answers CKAN's ``autocomplete`` module: a JSON list, as CKAN's own util endpoints do."""
-    data = {key: tk.request.args[key] for key in ("q", "dataset_id") if tk.request.args.get(key)}
-    try:
-        results = tk.get_action("dongchang_request_autocomplete")(page_context(), data)
-    except (tk.ValidationError, tk.NotAuthorized):
-        results = []
-    return jsonify(results)
-
-
-request_pickers_blueprint.add_url_rule("/dongchang/autocomplete/requests",
-                                       view_func=autocomplete)
+    return completions("dongchang_request_autocomplete", ("q", "dataset_id"))

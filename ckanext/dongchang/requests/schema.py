@@ -2,31 +2,22 @@
 (``requests/rules.py``). Each field of a request is listed here, once."""
 from __future__ import annotations
 
-from typing import Any
-
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.schema import (
     date_field,
     decision_schema,
     flag_field,
+    id_list,
     paging_schema,
     row_schema,
     strict_flag,
     text_field,
 )
 
-
-def _list_of_ids(value: Any) -> list[str]:
-    """Resource ids as a list, or one comma-separated string from a form."""
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = [part for part in value.replace("，", ",").split(",")]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise tk.Invalid(tk._("Give a list of resource ids."))
-    return [item.strip() for item in value if item.strip()]
+_list_of_ids = id_list(N_("Give a list of resource ids."))
 
 
 @tk.validator_args

@@ -20,9 +20,9 @@ from ckanext.dongchang.access.rules import publication
 from ckanext.dongchang.calendar import deadlines
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import N_, Message
-from ckanext.dongchang.kernel.rows import of_entry, one_or_not_found, page_of
+from ckanext.dongchang.kernel.rows import of_entry, page_of, row_by_id
 from ckanext.dongchang.kernel.rules import date_or_none
-from ckanext.dongchang.kernel.schema import invalid, rendered
+from ckanext.dongchang.kernel.schema import invalid, refuse_errors
 from ckanext.dongchang.requests import agreements, authority, mails, rules, scope
 from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders import service as tenders
@@ -33,9 +33,7 @@ KIND_PERIODS = {"share": "share_request", "open": "open_request"}
 def get_request(request_id: Any, for_update: bool = False) -> AccessRequest:
     if not isinstance(request_id, str) or not request_id.strip():
         raise invalid("id", N_("Give the id of the access request."))
-    return one_or_not_found(
-        model.Session.query(AccessRequest).filter(AccessRequest.id == request_id),
-        tk._("Access request not found"), for_update)
+    return row_by_id(AccessRequest, request_id, tk._("Access request not found"), for_update)
 
 
 def applicant_profile(user: model.User, data: dict[str, Any]) -> tuple[str, str | None]:
@@ -109,9 +107,7 @@ def create(context: Context, data: dict[str, Any]) -> AccessRequest:
     applicant_kind, applicant_org = applicant_profile(user, data)
     kind = determine_kind(dataset, applicant_kind, data.get("purpose"))
     payload = dict(data, applicant_kind=applicant_kind, kind=kind)
-    errors = rendered(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
-    if errors:
-        raise tk.ValidationError(errors)
+    refuse_errors(rules.request_errors(payload, allowed_purposes=dc_config.purposes()))
     _check_tender(data, user)
     if _open_request_exists(user.id, dataset.id):
         raise invalid("dataset_id", N_(
@@ -175,9 +171,7 @@ def transition(context: Context, request_id: str, action: str, reason: str = "",
     error and records nothing.
     """
     reason = (reason or "").strip()
-    errors = rendered(rules.reason_errors(action, reason))
-    if errors:
-        raise tk.ValidationError(errors)
+    refuse_errors(rules.reason_errors(action, reason))
     request = get_request(request_id)
     try:
         new_state = rules.next_state(request.state, action)
@@ -259,13 +253,10 @@ def approve(context: Context, request_id: str, reason: str = "",
         contract_end = tenders.get_tender(request.tender_id).contract_end
     # Unset: the longest allowed; given: bounded by the grant length and the contract.
     until = valid_until or rules.latest_grant_end(today, grant_days, contract_end)
-    errors = rules.valid_until_errors(until, today, grant_days, contract_end)
-    if errors:
-        raise tk.ValidationError(rendered(errors))
+    refuse_errors(rules.valid_until_errors(until, today, grant_days, contract_end))
     verified = request.applicant_verified_at is not None
-    errors = rules.approval_errors(request.applicant_kind, verified)
-    if errors:  # Art. 20 ¶3: a declared legal person or institution is checked first
-        raise tk.ValidationError(rendered(errors))
+    # Art. 20 ¶3: a declared legal person or institution is checked first
+    refuse_errors(rules.approval_errors(request.applicant_kind, verified))
     # With an agreement to sign the grant has not started: valid_from is set by the second
     # signature (agreements.sign); without one it starts today.
     starts = None if agreements.needed(request) else today
@@ -285,9 +276,7 @@ def resubmit(context: Context, request_id: str, data: dict[str, Any]) -> AccessR
     merged.update({k: v for k, v in data.items() if k in editable and v is not None})
     payload = dict(merged, purpose=request.purpose, applicant_kind=request.applicant_kind,
                    kind=request.request_kind, tender_id=request.tender_id)
-    errors = rendered(rules.request_errors(payload))
-    if errors:
-        raise tk.ValidationError(errors)
+    refuse_errors(rules.request_errors(payload))
     changes = {field: merged[field] for field in editable}
     for field in ("period_start", "period_end"):
         changes[field] = date_or_none(changes[field])

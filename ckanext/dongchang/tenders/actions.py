@@ -10,8 +10,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema
 
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.schema import (
     decision_schema,
+    id_list,
     paging_schema,
     row_schema,
     text_field,
@@ -24,17 +26,7 @@ __all__ = [
     "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
 ]
 
-
-
-def _id_list(value: Any) -> list[str]:
-    """Entry ids or names as a list, or one comma-separated string from a form."""
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.replace("，", ",").replace("\n", ",").split(",")
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise tk.Invalid(tk._("Give a list of catalog entry ids or names."))
-    return rules.normalise_ids(value)
+_id_list = id_list(N_("Give a list of catalog entry ids or names."), distinct=True)
 
 
 def _state_list(value: Any) -> list[str]:

@@ -18,9 +18,9 @@ from ckan.types import Context
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel import mail
 from ckanext.dongchang.kernel.audit import AuditEvent
-from ckanext.dongchang.kernel.rows import one_or_not_found, page_of
+from ckanext.dongchang.kernel.rows import page_of, row_by_id
 from ckanext.dongchang.kernel.rules import date_or_none
-from ckanext.dongchang.kernel.schema import invalid, rendered
+from ckanext.dongchang.kernel.schema import invalid, refuse_errors, rendered, typed_name
 from ckanext.dongchang.tenders import rules
 from ckanext.dongchang.tenders.model import Tender, new_tender_id
 
@@ -35,15 +35,11 @@ EDITABLE = rules.ANNOUNCEMENT_FIELDS
 def normalise_id(value: Any) -> str:
     """Tender numbers as typed: any case, spaces around; "" for what cannot be one (PostgreSQL
     refuses NUL characters, so they must never reach a query)."""
-    if not isinstance(value, str) or "\x00" in value:
-        return ""
-    return value.strip().upper()
+    return typed_name(value).upper()
 
 
 def get_tender(tender_id: Any, for_update: bool = False) -> Tender:
-    return one_or_not_found(
-        model.Session.query(Tender).filter(Tender.id == normalise_id(tender_id)),
-        tk._("Tender not found"), for_update)
+    return row_by_id(Tender, normalise_id(tender_id), tk._("Tender not found"), for_update)
 
 
 def state_of(tender: Tender, today: dt.date | None = None) -> str:
@@ -141,9 +137,8 @@ def _refuse_unless(action: str, tender: Tender) -> None:
 def _account_called(value: Any) -> model.User | None:
     """The account a person picked (user name) or typed (user name, id or full name, when one
     active account has it: issue 17 item 8)."""
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+    if not (value := typed_name(value)):
         return None
-    value = value.strip()
     found = model.User.get(value)
     if found is not None:
         return found
@@ -183,9 +178,7 @@ def award(context: Context, tender_id: str, data: dict[str, Any]) -> Tender:
 
 def cancel(context: Context, tender_id: str, reason: str) -> Tender:
     """Cancel a tender; the access granted under it ends at once (revoked, with the reason)."""
-    errors = rendered(rules.cancel_errors(reason))
-    if errors:
-        raise tk.ValidationError(errors)
+    refuse_errors(rules.cancel_errors(reason))
     tender = get_tender(tender_id, for_update=True)
     _refuse_unless("cancel", tender)
     reason = reason.strip()
