@@ -93,3 +93,52 @@ def test_f10_a_replacement_upload_for_a_published_file_is_refused_and_nothing_ch
     assert "upload" in response.json["error"]
     response = _download(world, published)
     assert response.status_code == 200 and response.get_data() == PUBLISHED_TABLE
+
+
+@pytest.mark.parametrize("decision", ["publish", "return"])
+def test_i16_a_new_upstream_file_of_a_published_entry_is_held_like_an_upload(world, decision):
+    """Issue 16: a department's new upstream file on a published entry waits for the Bureau
+    like a new upload. The address is registered under the id the held file will have (never
+    in the proposal nor any answer); nobody downloads before the review; published, the file
+    is served from that upstream; returned, the registration is gone."""
+    from ckan import model
+
+    from ckanext.dongchang.catalog.revision_model import PendingRevision
+    from ckanext.dongchang.delivery.model import Upstream
+    from tests.servers import UpstreamServer
+
+    server = UpstreamServer(NEW_TABLE)
+    address = server.url + "/scjg-internal-held-upstream/export.csv"
+    try:
+        response = world["app"].post(
+            "/api/3/action/resource_create", headers={"Authorization": world["editor_token"]},
+            json={"package_id": world["entry"]["id"], "name": "个体工商户统计", "format": "CSV",
+                  "audience": "open", "upstream_url": address}, status=None)
+        assert response.status_code == 200, response.json
+        held = response.json["result"]
+        assert held[HELD]["fields"] == ["resources"]
+        assert held["url_type"] == "dongchang_upstream"
+        proposal = model.Session.get(PendingRevision, held[HELD]["id"]).proposed
+        listed = world["bureau"].ok("dongchang_catalog_revision_list",
+                                    dataset_id=world["entry"]["id"], include_diff=True)
+        for answer in (str(held), str(proposal), str(listed)):
+            assert server.url not in answer and "scjg-internal" not in answer
+        assert _download(world, held).status_code == 404
+        assert server.calls == []
+
+        reason = {"reason": "文件名称应与数据资源一致"} if decision == "return" else {}
+        world["bureau"].ok("dongchang_catalog_review", id=world["entry"]["id"],
+                           decision=decision, **reason)
+        model.Session.expire_all()
+        if decision == "return":
+            assert model.Session.get(Upstream, held["id"]) is None
+            assert _download(world, held).status_code == 404 and server.calls == []
+            return
+        public = world["anonymous"].ok("package_show", id=world["entry"]["id"])
+        new = next(r for r in public["resources"] if r["name"] == "个体工商户统计")
+        assert new["id"] == held["id"] and server.url not in str(public)
+        response = _download(world, new)
+        assert response.status_code == 200 and response.get_data() == NEW_TABLE
+        assert server.calls == ["/scjg-internal-held-upstream/export.csv"]
+    finally:
+        server.stop()

@@ -432,3 +432,80 @@ def test_i16_a_merged_upstream_file_is_served_from_the_same_upstream(world, sysa
             f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("decision", ["publish", "return"])
+def test_i16_a_department_merge_of_an_upstream_file_is_served_after_the_bureau_publishes(
+        world, decision):
+    """Issue 16: a department's merge into a published entry is held for the Bureau, and the
+    moved upstream file with it. The held proposal never holds the address; once the Bureau
+    publishes, a grantee of the kept entry downloads through the portal from the same upstream;
+    a returned change leaves no registration behind that anything could download through."""
+    import uuid
+
+    from ckanext.dongchang.catalog.revision_model import PendingRevision
+    from ckanext.dongchang.delivery.model import Upstream
+    from ckanext.dongchang.requests.model import AccessRequest
+    from tests.entries import conditional
+    from tests.servers import UpstreamServer
+
+    server = UpstreamServer("企业名称,参保人数\n东昌公司,12\n".encode())
+    path = f"/rsj-internal-{uuid.uuid4().hex[:8]}/export.csv"
+    try:
+        kept = world["entry"](world["orgs"]["scjg"], "scjg-gated", SCJG_ITEMS, **conditional(),
+                              resources=[])
+        # shared with every department, so the merging department sees the file whole
+        other = world["entry"](world["orgs"]["rsj"], "rsj-gated", RSJ_ITEMS,
+                               **conditional(share_class="unconditional"),
+                               resources=[{"name": "参保企业开放版", "format": "CSV",
+                                           "audience": "open",
+                                           "upstream_url": server.url + path}])
+        task = _mark(world, entry_id=kept["name"], duplicate_id=other["name"])
+        editor, bureau = world["api"]["scjg-editor"], world["api"]["bureau-admin"]
+        held = editor.ok("dongchang_duplicate_merge", id=task["id"], keep_id=kept["name"])
+        assert held["state"] == "in_review" and held["revision_id"]
+        proposal = model.Session.get(PendingRevision, held["revision_id"]).proposed
+        (proposed,) = proposal["resources"]
+        assert proposed["url_type"] == "dongchang_upstream"
+        assert proposed["id"] != other["resources"][0]["id"]
+        listed = bureau.ok("dongchang_catalog_revision_list", dataset_id=kept["name"],
+                           include_diff=True)
+        for answer in (str(proposal), str(held), str(listed),
+                       str(editor.ok("dongchang_duplicate_task_show", id=task["id"]))):
+            assert path not in answer and server.url not in answer
+        assert bureau.get(f"/dataset/{kept['id']}/resource/{proposed['id']}/download"
+                          ).status_code == 404  # nobody downloads before the review
+        assert server.calls == []
+
+        reason = {"reason": "参保人数不属于登记信息"} if decision == "return" else {}
+        bureau.ok("dongchang_catalog_review", id=kept["name"], decision=decision, **reason)
+        model.Session.expire_all()
+        if decision == "return":
+            assert model.Session.get(Upstream, proposed["id"]) is None
+            assert bureau.ok("package_show", id=kept["name"])["resources"] == []
+            assert bureau.get(f"/dataset/{kept['id']}/resource/{proposed['id']}/download"
+                              ).status_code == 404
+            assert server.calls == []
+            return
+        shown = bureau.ok("package_show", id=kept["name"])
+        (moved,) = shown["resources"]
+        assert moved["id"] == proposed["id"] and moved["url_type"] == "dongchang_upstream"
+        assert path not in str(shown) and server.url not in str(shown)
+        assert model.Session.get(Upstream, moved["id"]).address == server.url + path
+        assert bureau.ok("dongchang_duplicate_task_show", id=task["id"])["state"] == "merged"
+
+        citizen = world["users"]["citizen"]
+        model.Session.add(AccessRequest(
+            dataset_id=kept["id"], requester_id=citizen["id"], resource_ids=[moved["id"]],
+            request_kind="open", applicant_kind="citizen", purpose="social_services",
+            state="approved", valid_from=dt.date.today(),
+            valid_until=dt.date.today() + dt.timedelta(days=30)))
+        model.Session.commit()
+        served = world["api"]["citizen"].get(
+            f"/dataset/{kept['id']}/resource/{moved['id']}/download/data.csv")
+        assert served.status_code == 200 and "东昌公司" in served.get_data(as_text=True)
+        assert server.calls == [path]
+        assert world["anonymous"].get(
+            f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
+    finally:
+        server.stop()

@@ -29,9 +29,11 @@ from ckan.lib import uploader
 from ckan.types import Action, Context, DataDict
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.access.rules import doors
 from ckanext.dongchang.catalog import service
 from ckanext.dongchang.catalog.revision_model import PendingRevision
 from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.delivery import upstream
 from ckanext.dongchang.kernel.audit import AuditEvent
 from ckanext.dongchang.kernel.messages import Message, render
 from ckanext.dongchang.kernel.rows import of_entry, page_of
@@ -193,17 +195,30 @@ def _held_uploads(data_dict: DataDict, published: dict[str, Any]) -> list[tuple[
     return uploads
 
 
-def _discard_held_files(proposal: dict[str, Any]) -> None:
-    """Files uploaded with a returned change that no resource took are removed from the
-    FileStore (they were stored under ids no resource has; ``_held_uploads``)."""
+def _untaken_held_files(proposal: dict[str, Any], url_type: str) -> set[str]:
+    """The ids of the proposal's files of this kind that no resource has: new files held
+    with the change, kept under the ids their resources would have had."""
     held = {r["id"] for r in proposal.get("resources") or []
-            if isinstance(r, dict) and r.get("url_type") == "upload" and r.get("id")}
+            if isinstance(r, dict) and r.get("url_type") == url_type and r.get("id")}
     if not held:
-        return
+        return set()
     taken = {row.id for row in model.Session.query(model.Resource.id)
              .filter(model.Resource.id.in_(held))}
+    return held - taken
+
+
+def _discard_held_files(proposal: dict[str, Any]) -> None:
+    """What a returned change kept for its new files, and no resource took, goes: the
+    upstream addresses registered at hold time (``upstream.take_addresses``), in the return's
+    own transaction, which this commits; then the uploads stored in the FileStore
+    (``_held_uploads``)."""
+    upstream.discard(_untaken_held_files(proposal, doors.UPSTREAM))
+    model.Session.commit()
+    untaken = _untaken_held_files(proposal, "upload")
+    if not untaken:
+        return
     store = uploader.get_resource_uploader({})
-    for resource_id in held - taken:
+    for resource_id in untaken:
         path = store.get_path(resource_id) if store.storage_path else None
         if path and os.path.exists(path):
             os.remove(path)
@@ -447,8 +462,7 @@ def review(context: Context, dataset_id: str, decision: str, reason: str = "") -
         _close(revision, "returned", context, reason)
         AuditEvent.record(user_id, "catalog_revision_return", service.OBJECT_TYPE, dataset.id,
                           revision_id=revision.id, fields=revision.fields, reason=reason)
-        model.Session.commit()
-        _discard_held_files(revision.proposed)
+        _discard_held_files(revision.proposed)  # commits the return
     service.notify_department(dataset.id, f"revision_{decision}", reason)
     return dict(service.entry_summary(dataset.id), revision=revision.summary())
 

@@ -132,6 +132,15 @@ def is_registered(context: Context, resource_id: Any) -> bool:
     return model.Session.get(Upstream, resource_id) is not None
 
 
+def discard(resource_ids: set[str]) -> None:
+    """The registrations of held files that never became resources (a returned change: they
+    were registered at hold time under the ids the files would have had) leave the session's
+    transaction, so no stray address waits for a resource to take its id."""
+    if resource_ids:
+        model.Session.query(Upstream).filter(Upstream.resource_id.in_(resource_ids)).delete(
+            synchronize_session=False)
+
+
 def address_of(resource_id: str) -> str | None:
     row = model.Session.get(Upstream, resource_id)
     return row.address if row is not None else None
