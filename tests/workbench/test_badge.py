@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.dongchang.workbench import service
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
+from tests.factories import Bureau, Department, staff
 from tests.sql import statements
 
 pytestmark = [
@@ -21,14 +22,10 @@ PEOPLE = ("mzj-admin", "bureau-admin", "citizen-li")
 
 @pytest.fixture
 def district(sysadmin):
-    mzj = factories.Organization(name="dcf-mzj", title="区民政局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    for name in (*PEOPLE, "citizen-wang"):
-        factories.User(name=name)
-    helpers.call_action("organization_member_create", id=mzj["id"], username="mzj-admin",
-                        role="admin")
-    helpers.call_action("organization_member_create", id=bureau["id"],
-                        username="bureau-admin", role="admin")
+    mzj = Department(name="dcf-mzj", title="区民政局")
+    staff({"mzj": mzj, "bureau": Bureau()}, ("mzj-admin", "mzj", "admin"),
+          ("bureau-admin", "bureau", "admin"), ("citizen-li", None, "member"),
+          ("citizen-wang", None, "member"))
     return {"mzj": mzj, "sysadmin": sysadmin, "made": 0}
 
 

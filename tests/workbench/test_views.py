@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from ckan import model
-from ckan.tests import factories, helpers
 
 from ckanext.dongchang.requests.model import AccessRequest
 from tests.api import Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional, create_entry, entry_dict
+from tests.entries import conditional, entry_dict
+from tests.factories import Bureau, CatalogEntry, Department, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -27,19 +27,15 @@ RETURN_REASON = "请补充数据的覆盖年份"
 def site(app, sysadmin):
     """Two departments and the Bureau. The civil affairs bureau has two requests to decide
     (one overdue) and one catalog update due; the market regulator had an entry returned."""
-    mzj = factories.Organization(name="dcf-mzj", title="区民政局")
-    scjg = factories.Organization(name="dcf-scjg", title="区市场监督管理局")
-    bureau = factories.Organization(name="dcf-dsjj", title="区大数据局", is_bureau="true")
-    users = {name: factories.User(name=name) for name in (
-        "mzj-admin", "scjg-editor", "bureau-admin", "citizen-li", "citizen-new")}
-    for user, org, role in [("mzj-admin", mzj, "admin"), ("scjg-editor", scjg, "editor"),
-                            ("bureau-admin", bureau, "admin")]:
-        helpers.call_action("organization_member_create", id=org["id"], username=user,
-                            role=role)
+    mzj = Department(name="dcf-mzj", title="区民政局")
+    scjg = Department(name="dcf-scjg", title="区市场监督管理局")
+    users = staff({"mzj": mzj, "scjg": scjg, "bureau": Bureau()}, ("mzj-admin", "mzj", "admin"),
+                  ("scjg-editor", "scjg", "editor"), ("bureau-admin", "bureau", "admin"),
+                  ("citizen-li", None, "member"), ("citizen-new", None, "member"))
     api = {name: Api(app, user) for name, user in users.items()}
-    care = create_entry(sysadmin, mzj["id"], name="elderly-care", title="东昌府区养老机构名录",
-                        **conditional(share_class="unconditional"))
-    relief = create_entry(sysadmin, mzj["id"], name="relief", title="东昌府区低保对象名录",
+    care = CatalogEntry(user=sysadmin, owner_org=mzj, name="elderly-care",
+                        title="东昌府区养老机构名录", **conditional(share_class="unconditional"))
+    relief = CatalogEntry(user=sysadmin, owner_org=mzj, name="relief", title="东昌府区低保对象名录",
                           **conditional(share_class="unconditional"))
     requests = [api["citizen-li"].ok(
         "dongchang_access_request_create", dataset_id=entry["id"], applicant_kind="citizen",
