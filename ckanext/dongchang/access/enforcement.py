@@ -477,15 +477,19 @@ def may_see_all_data(context: Context, dataset_id: str) -> bool:
 
 
 def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:
-    """The entry's id, owner and extras (classes, state), read once per web request: a
-    DataStore call asks in its auth and again in the action (``kernel/request_memo``:
-    forgotten on any write)."""
-    read = request_memo.memo("dongchang_dataset_fields")
-    if dataset_id not in read:
-        found = _datasets_fields({dataset_id})
-        read[dataset_id] = found[0] if found else None
-    found = read[dataset_id]
-    return None if found is None else dict(found)
+    """The entry's id, owner and extras (classes, state), from the session's own copy of the
+    entry: CKAN's auth loads the same entry in the same request (``resource_show``,
+    ``package_show``), so a download or DataStore call reads it once, shared with CKAN's
+    check, and a write (commit) makes the next read load it again. The session keeps only
+    weak references: the request's memo holds the entry so that CKAN's own ``Package.get``
+    finds it (``kernel/request_memo``, forgotten on any write)."""
+    held = request_memo.memo("dongchang_entries")
+    dataset = held.get(dataset_id) or (
+        model.Session.get(model.Package, dataset_id) if dataset_id else None)
+    if dataset is None:
+        return None
+    held[dataset_id] = dataset
+    return dict(dataset.extras or {}, id=dataset.id, owner_org=dataset.owner_org)
 
 
 # --- activity: labels follow the entry's current classes --------------------------------------
