@@ -14,9 +14,18 @@ from ckanext.dongchang.access import enforcement
 from ckanext.dongchang.catalog import revisions
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.delivery import upstream
-from ckanext.dongchang.kernel.chains import chained_read, named
+from ckanext.dongchang.kernel.chains import (
+    chained_read,
+    core_messages_translated,
+    named,
+    translating_core_messages,
+)
 from ckanext.dongchang.kernel.messages import render
 from ckanext.dongchang.kernel.schema import validated
+
+# Core actions that take an image upload: chained only to translate CKAN's size error.
+IMAGE_UPLOAD_ACTIONS = ("organization_create", "organization_update", "group_create",
+                        "group_update", "user_create", "user_update")
 
 __all__ = [
     "package_create", "package_update", "package_show", "resource_show",
@@ -26,6 +35,7 @@ __all__ = [
     "activity_show", "activity_data_show", "activity_diff",
     "resource_create", "resource_update", "resource_delete",
     "bulk_update_private", "bulk_update_public", "bulk_update_delete",
+    *IMAGE_UPLOAD_ACTIONS,
 ]
 
 # Fields whose value navl flattens as a list of objects; any other shape makes CKAN raise a
@@ -101,13 +111,17 @@ def _held_resource_action(kind: str) -> Action:
     the change: the answer then describes the held resource, not a published one."""
     @tk.chained_action
     def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-        return revisions.resource_change(up_func, context, data_dict, kind)
+        with core_messages_translated():  # "File upload too large" is not translated by CKAN
+            return revisions.resource_change(up_func, context, data_dict, kind)
 
     return named(action, f"resource_{kind}", _held_resource_action.__doc__)
 
 
 resource_create, resource_update, resource_delete = map(
     _held_resource_action, ("create", "update", "delete"))
+
+(organization_create, organization_update, group_create, group_update, user_create,
+ user_update) = map(translating_core_messages, IMAGE_UPLOAD_ACTIONS)
 
 
 def _visibility_by_hand(up_func: Action, context: Context, data_dict: DataDict) -> Any:
