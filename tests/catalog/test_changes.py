@@ -22,7 +22,6 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ def test_art16_due_dates_count_chinese_working_days(world, occurred_on, due_on):
 
 def test_art16_a_change_must_have_happened_and_name_its_trigger(world):
     editor = world["api"]["scjg-editor"]
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     error = editor.error("dongchang_catalog_change_create", dataset_id="scjg-registrations",
                          trigger="whim", occurred_on=tomorrow)
     assert set(error) >= {"trigger", "occurred_on"}
@@ -89,19 +88,19 @@ def test_art16_a_change_must_have_happened_and_name_its_trigger(world):
 def test_art16_only_the_department_and_the_bureau_record_changes(world):
     world["api"]["rsj-admin"].error("dongchang_catalog_change_create", status=403,
                                     dataset_id="scjg-registrations", trigger="other",
-                                    occurred_on=TODAY.isoformat())
+                                    occurred_on=dt.date.today().isoformat())
     assert world["api"]["bureau-admin"].ok(
         "dongchang_catalog_change_create", dataset_id="scjg-registrations", trigger="other",
-        occurred_on=TODAY.isoformat())["state"] == "open"
+        occurred_on=dt.date.today().isoformat())["state"] == "open"
 
 
 def _due_soon_start() -> dt.date:
     """An occurrence date whose deadline falls within the next three working days."""
-    soon = deadlines.calendar().add_working_days(TODAY, 3)
-    day = TODAY
+    soon = deadlines.calendar().add_working_days(dt.date.today(), 3)
+    day = dt.date.today()
     while True:
         due, _ = deadlines.due_date(day, "catalog_update")
-        if TODAY <= due <= soon:
+        if dt.date.today() <= due <= soon:
             return day
         day -= dt.timedelta(days=1)
 
@@ -113,9 +112,9 @@ def _record(api, dataset, occurred_on, trigger="system_update"):
 
 def test_art16_list_filters_overdue_department_entry_and_state(world):
     editor, rsj, bureau = (world["api"][n] for n in ("scjg-editor", "rsj-admin", "bureau-admin"))
-    overdue = _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
+    overdue = _record(editor, "scjg-registrations", dt.date.today() - dt.timedelta(days=60))
     soon = _record(editor, "scjg-registrations", _due_soon_start(), trigger="functions")
-    fresh = _record(rsj, "rsj-insured", TODAY)
+    fresh = _record(rsj, "rsj-insured", dt.date.today())
 
     listed = bureau.ok("dongchang_catalog_change_list", overdue=True)
     assert [c["id"] for c in listed["results"]] == [overdue["id"]]
@@ -142,9 +141,9 @@ def test_art16_list_filters_overdue_department_entry_and_state(world):
 
 def test_art16_a_change_closes_only_after_the_entry_is_updated_and_reported(world):
     editor = world["api"]["scjg-editor"]
-    change = _record(editor, "scjg-registrations", TODAY)
+    change = _record(editor, "scjg-registrations", dt.date.today())
     entry = model.Package.get("scjg-registrations")
-    entry.metadata_modified = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time())
+    entry.metadata_modified = dt.datetime.combine(dt.date.today() - dt.timedelta(days=3), dt.time())
     model.Session.commit()
     error = editor.error("dongchang_catalog_change_report", id=change["id"])
     assert "dataset_id" in error
@@ -153,7 +152,7 @@ def test_art16_a_change_closes_only_after_the_entry_is_updated_and_reported(worl
     editor.ok("package_patch", id="scjg-registrations", notes="依据修订后的《条例》更新。")
     reported = editor.ok("dongchang_catalog_change_report", id=change["id"])
     assert reported["state"] == "closed"
-    assert reported["reported_on"] == TODAY.isoformat()
+    assert reported["reported_on"] == dt.date.today().isoformat()
     assert reported["late"] is False
     assert "id" in editor.error("dongchang_catalog_change_report", id=change["id"])
     assert [e.action for e in model.Session.query(AuditEvent).filter(
@@ -164,8 +163,8 @@ def test_art16_a_change_closes_only_after_the_entry_is_updated_and_reported(worl
 def test_art16_reminders_mail_the_department_its_due_and_overdue_updates(
         world, mail_sink, run_jobs, test_request_context):
     editor, rsj = world["api"]["scjg-editor"], world["api"]["rsj-admin"]
-    _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
-    _record(rsj, "rsj-insured", TODAY)  # due in three weeks: no reminder yet
+    _record(editor, "scjg-registrations", dt.date.today() - dt.timedelta(days=60))
+    _record(rsj, "rsj-insured", dt.date.today())  # due in three weeks: no reminder yet
     with test_request_context():
         result = CliRunner().invoke(cli.remind_deadlines, [], catch_exceptions=False)
     assert "queued 1 reminder" in result.output
@@ -178,8 +177,8 @@ def test_art16_reminders_mail_the_department_its_due_and_overdue_updates(
 
 def test_art16_cli_deadlines_prints_the_overdue_list(world, test_request_context):
     editor = world["api"]["scjg-editor"]
-    _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
-    _record(world["api"]["rsj-admin"], "rsj-insured", TODAY)
+    _record(editor, "scjg-registrations", dt.date.today() - dt.timedelta(days=60))
+    _record(world["api"]["rsj-admin"], "rsj-insured", dt.date.today())
     with test_request_context():
         output = CliRunner().invoke(cli.deadlines, [], catch_exceptions=False).output
     lines = [line for line in output.splitlines() if line.strip()]
@@ -195,7 +194,7 @@ def _page(app, api, url, status=200):
 
 def test_f11_department_page_records_a_change_and_lists_it_by_urgency(app, world):
     editor = world["api"]["scjg-editor"]
-    _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
+    _record(editor, "scjg-registrations", dt.date.today() - dt.timedelta(days=60))
     soup = _page(app, editor, "/organization/dcf-scjg/changes")
     form = soup.select_one("form.dongchang-change-form")
     token = form.find("input", attrs={"name": re.compile("csrf")})
@@ -213,8 +212,9 @@ def test_f11_department_page_records_a_change_and_lists_it_by_urgency(app, world
 
 
 def test_f11_the_bureau_sees_every_departments_changes(app, world):
-    _record(world["api"]["scjg-editor"], "scjg-registrations", TODAY - dt.timedelta(days=60))
-    _record(world["api"]["rsj-admin"], "rsj-insured", TODAY)
+    _record(world["api"]["scjg-editor"], "scjg-registrations",
+            dt.date.today() - dt.timedelta(days=60))
+    _record(world["api"]["rsj-admin"], "rsj-insured", dt.date.today())
     soup = _page(app, world["api"]["bureau-admin"], "/dongchang/changes")
     text = soup.select_one("h2.dongchang-changes-open").find_next("table").get_text()
     assert "区市场监督管理局" in text and "区人力资源和社会保障局" in text
@@ -230,7 +230,7 @@ def test_art16_pages_and_mails_state_the_configured_deadline(
     department_page = _page(app, editor, "/organization/dcf-scjg/changes").get_text()
     for text in (bureau_page, department_page):
         assert "20个工作日" in text and "15个工作日" not in text
-    _record(editor, "scjg-registrations", TODAY - dt.timedelta(days=60))
+    _record(editor, "scjg-registrations", dt.date.today() - dt.timedelta(days=60))
     with test_request_context():
         CliRunner().invoke(cli.remind_deadlines, [], catch_exceptions=False)
     run_jobs()
@@ -242,9 +242,9 @@ def test_art16_pages_and_mails_state_the_configured_deadline(
 def test_art16_the_due_soon_window_comes_from_configuration(app, world):
     """Issue 18 item 10: "due soon" is the site's window (default 3), stated from configuration."""
     editor = world["api"]["scjg-editor"]
-    soon = deadlines.calendar().add_working_days(TODAY, 5)
-    day = TODAY
-    while not (deadlines.calendar().add_working_days(TODAY, 3)
+    soon = deadlines.calendar().add_working_days(dt.date.today(), 5)
+    day = dt.date.today()
+    while not (deadlines.calendar().add_working_days(dt.date.today(), 3)
                < deadlines.due_date(day, "catalog_update")[0] <= soon):
         day -= dt.timedelta(days=1)
     change = _record(editor, "scjg-registrations", day)

@@ -19,7 +19,6 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -138,15 +137,15 @@ def test_i17_tender_form_picks_entries_and_the_page_names_them(world):
     tender = bureau.ok("dongchang_tender_create", title="企业信用数据商业利用招标",
                        dataset_ids="credit", method="public_tender", notice="招标公告",
                        scope="企业征信服务",
-                       bidding_start=(TODAY - dt.timedelta(days=30)).isoformat(),
-                       bidding_end=(TODAY - dt.timedelta(days=10)).isoformat())
+                       bidding_start=(dt.date.today() - dt.timedelta(days=30)).isoformat(),
+                       bidding_end=(dt.date.today() - dt.timedelta(days=10)).isoformat())
     assert tender["dataset_ids"] == [world["entries"]["credit"]["id"]]  # stored as the id
     page = _soup(bureau.get(f"/en/tender/{tender['id']}"))
     award = _picker(page, "awardee")
     assert "user/autocomplete" in award["data-module-source"]
     bureau.ok("dongchang_tender_award", id=tender["id"], awardee="李氏数据公司",
-              contract_start=TODAY.isoformat(),
-              contract_end=(TODAY + dt.timedelta(days=365)).isoformat())
+              contract_start=dt.date.today().isoformat(),
+              contract_end=(dt.date.today() + dt.timedelta(days=365)).isoformat())
     shown = _soup(world["api"]["anonymous"].get(f"/en/tender/{tender['id']}"))
     assert shown.select_one(".dongchang-tender-entries a").get_text() == "东昌府区企业信用信息"
     assert shown.select_one(".dongchang-awardee").get_text(strip=True) == "李氏数据公司"

@@ -52,3 +52,36 @@ def test_r7_no_test_imports_a_private_ckan_module_or_name():
         for path in TESTS.rglob("*.py")
         for name in private_ckan_imports(path.read_text(encoding="utf-8")))
     assert [item for item in offending if item not in ALLOWED] == []
+
+
+# Calls whose answer changes while the suite runs: read at collection, they are stale for the
+# tests that run after midnight (the suite takes most of an hour; session 7's run crossed
+# midnight and 14 tests compared the site's today with yesterday).
+CLOCK_CALLS = frozenset({"today", "now", "utcnow"})
+
+
+def clock_read_at_import(source: str) -> list[int]:
+    """Lines where a statement run at import reads the clock: module-level code and decorators
+    (``parametrize``), not function bodies."""
+    lines = []
+    for statement in ast.parse(source).body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            run_at_import: list[ast.AST] = list(statement.decorator_list)
+        else:
+            run_at_import = [statement]
+        lines += [node.lineno for part in run_at_import for node in ast.walk(part)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in CLOCK_CALLS]
+    return lines
+
+
+def test_i15_the_clock_guard_finds_a_module_level_today():
+    assert clock_read_at_import("import datetime as dt\nTODAY = dt.date.today()\n") == [2]
+    assert clock_read_at_import("def f():\n    return dt.date.today()\n") == []
+    assert clock_read_at_import("@mark(dt.date.today())\ndef f():\n    pass\n") == [1]
+
+
+def test_i15_no_test_module_reads_the_clock_at_import():
+    stale = {str(path.relative_to(TESTS)): lines for path in TESTS.rglob("*.py")
+             if (lines := clock_read_at_import(path.read_text(encoding="utf-8")))}
+    assert stale == {}, "read the date inside the test or fixture, not at import"

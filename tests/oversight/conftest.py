@@ -11,12 +11,10 @@ from ckan import model
 from tests.api import Api, EnglishApi
 from tests.factories import CatalogEntry, district, staff
 
-TODAY = dt.date.today()
-
 
 def _age(dataset_id: str, days: int) -> None:
     """Make an entry's data ``days`` old (its last save and its files' last change)."""
-    when = dt.datetime.combine(TODAY - dt.timedelta(days=days), dt.time(9))
+    when = dt.datetime.combine(dt.date.today() - dt.timedelta(days=days), dt.time(9))
     model.Session.execute(sa.text("UPDATE package SET metadata_modified = :w WHERE id = :id"),
                           {"w": when, "id": dataset_id})
     model.Session.execute(sa.text("UPDATE resource SET last_modified = :w WHERE package_id = :id"),

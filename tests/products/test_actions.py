@@ -27,11 +27,10 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-TODAY = dt.date.today()
 
 
 def _day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
 
 
 @pytest.fixture

@@ -22,12 +22,11 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-TODAY = dt.date.today()
 SECRET_URL = "https://files.example.gov.cn/secret-registrations.csv"
 
 
 def _day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
 
 
 # --- item 11: valid_until is bounded -----------------------------------------------------------

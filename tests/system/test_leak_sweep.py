@@ -58,7 +58,6 @@ pytestmark = [
 
 PUBLIC, GOVERNMENT, OWNER, GRANTEE, BUREAU = (
     policy.PUBLIC, policy.GOVERNMENT, policy.OWNER, policy.GRANTEE, policy.BUREAU)
-TODAY = dt.date.today()
 PASSWORD = "swp-Passw0rd-2026"
 
 
@@ -281,7 +280,7 @@ def _entry_fields(key: str) -> dict:
     fields = dict(class_fields(row.share_class, row.open_class),
                   name=marker("name", key), title=f"全量巡检条目 {marker('title', key)}",
                   tag_string=marker("tag", key), resources=_resources(key),
-                  issued=(TODAY - dt.timedelta(days=30)).isoformat())
+                  issued=(dt.date.today() - dt.timedelta(days=30)).isoformat())
     if row.state in ("draft", "submitted", "returned"):
         fields.pop("catalog_state", None)
     return fields
@@ -346,12 +345,12 @@ def _build_world(app) -> World:
     helpers.call_action("package_relationship_create", subject=entries["open"]["id"],
                         object=entries["closed"]["id"], type="links_to")
     api["owneradmin"].ok("dongchang_catalog_change_create", dataset_id=entries["closed"]["id"],
-                         trigger="other", occurred_on=TODAY.isoformat(), note="职能调整")
+                         trigger="other", occurred_on=dt.date.today().isoformat(), note="职能调整")
     tender = api["sysadmin"].ok(
         "dongchang_tender_create", title="巡检招标", dataset_ids=[entries["condboth"]["id"]],
         method="public_tender", notice="公告", scope="商业利用",
-        bidding_start=(TODAY - dt.timedelta(days=10)).isoformat(),
-        bidding_end=(TODAY + dt.timedelta(days=10)).isoformat())
+        bidding_start=(dt.date.today() - dt.timedelta(days=10)).isoformat(),
+        bidding_end=(dt.date.today() + dt.timedelta(days=10)).isoformat())
 
     # Two hidden rows marked as duplicates: the merge task names them to their department and
     # the Bureau only (Art. 15).
@@ -363,7 +362,8 @@ def _build_world(app) -> World:
         "dongchang_product_register", title=f"巡检产品 {marker('title', PRODUCT)}",
         name=marker("name", PRODUCT), notes="巡检用数据产品。", product_kind="report",
         developer_name="巡检开发者",
-        sources=[{"dataset_id": entries["condshare"]["id"], "acquired_on": TODAY.isoformat()}])
+        sources=[{"dataset_id": entries["condshare"]["id"],
+                  "acquired_on": dt.date.today().isoformat()}])
     tokens = {name: a.headers["Authorization"] for name, a in api.items()}
     return World(entries=entries, users=users, tokens=tokens,
                  activities={key: _activity_ids(e["id"]) for key, e in entries.items()},
@@ -412,7 +412,8 @@ def _grants(api: dict[str, Api], entries: dict[str, dict]) -> dict[str, str]:
     expired = apply("expired", "condboth")
     admin.ok("dongchang_access_request_approve", id=expired)
     model.Session.query(AccessRequest).filter_by(id=expired).update(
-        {"valid_from": TODAY - dt.timedelta(days=30), "valid_until": TODAY - dt.timedelta(days=1)})
+        {"valid_from": dt.date.today() - dt.timedelta(days=30),
+         "valid_until": dt.date.today() - dt.timedelta(days=1)})
     model.Session.commit()
     apply("company", "condboth", applicant_kind="legal_person", purpose="innovation")
     return done

@@ -23,12 +23,11 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
-TODAY = dt.date.today()
 SECRET_URL = "https://files.example.gov.cn/credit-secret.csv"
 
 
 def _day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
 
 
 @pytest.fixture
@@ -212,8 +211,8 @@ def test_art25_a_commercial_request_outside_the_contract_period_is_refused(world
     assert _day(10) in error["tender_id"][0]
     # The contract ran out yesterday; the daily job has not run yet: still refused.
     model.Session.query(Tender).filter_by(id=tender["id"]).update(
-        {"contract_start": TODAY - dt.timedelta(days=60),
-         "contract_end": TODAY - dt.timedelta(days=1)})
+        {"contract_start": dt.date.today() - dt.timedelta(days=60),
+         "contract_end": dt.date.today() - dt.timedelta(days=1)})
     model.Session.commit()
     error = _commercial(world, "company-li", tender["id"], status=409)["error"]
     assert "outside the tender's contract period" in error["tender_id"][0]
@@ -264,7 +263,7 @@ def test_f6_the_end_of_the_contract_ends_the_access_granted_under_it(world):
     granted = _granted(world, tender)
     assert service.end_expired_tenders() == []
     model.Session.query(Tender).filter_by(id=tender["id"]).update(
-        {"contract_end": TODAY - dt.timedelta(days=1)})
+        {"contract_end": dt.date.today() - dt.timedelta(days=1)})
     model.Session.commit()
     assert service.end_expired_tenders() == [tender["id"]]
     shown = world["api"]["anonymous"].ok("dongchang_tender_show", id=tender["id"])
