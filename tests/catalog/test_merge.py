@@ -18,7 +18,7 @@ from ckanext.dongchang.kernel.outbox import MailOutbox
 from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import class_fields, entry_dict
-from tests.factories import CatalogEntry, Department, district, staff
+from tests.factories import CatalogEntry, Department, district, grant, staff
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -392,7 +392,6 @@ def test_i16_a_merged_upstream_file_is_served_from_the_same_upstream(world, sysa
     import uuid
 
     from ckanext.dongchang.delivery.model import Upstream
-    from ckanext.dongchang.requests.model import AccessRequest
     from tests.entries import conditional
     from tests.servers import UpstreamServer
 
@@ -417,19 +416,7 @@ def test_i16_a_merged_upstream_file_is_served_from_the_same_upstream(world, sysa
             bureau.ok("dongchang_duplicate_task_show", id=task["id"]))
         assert model.Session.get(Upstream, moved["id"]).address == server.url + path
 
-        citizen = world["users"]["citizen"]
-        model.Session.add(AccessRequest(
-            dataset_id=kept["id"], requester_id=citizen["id"], resource_ids=[moved["id"]],
-            request_kind="open", applicant_kind="citizen", purpose="social_services",
-            state="approved", valid_from=dt.date.today(),
-            valid_until=dt.date.today() + dt.timedelta(days=30)))
-        model.Session.commit()
-        served = world["api"]["citizen"].get(
-            f"/dataset/{kept['id']}/resource/{moved['id']}/download/data.csv")
-        assert served.status_code == 200 and "东昌公司" in served.get_data(as_text=True)
-        assert server.calls == [path]
-        assert world["anonymous"].get(
-            f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
+        _a_grantee_downloads_it_from_the_upstream(world, kept, moved, server, path)
     finally:
         server.stop()
 
@@ -445,7 +432,6 @@ def test_i16_a_department_merge_of_an_upstream_file_is_served_after_the_bureau_p
 
     from ckanext.dongchang.catalog.revision_model import PendingRevision
     from ckanext.dongchang.delivery.model import Upstream
-    from ckanext.dongchang.requests.model import AccessRequest
     from tests.entries import conditional
     from tests.servers import UpstreamServer
 
@@ -494,18 +480,18 @@ def test_i16_a_department_merge_of_an_upstream_file_is_served_after_the_bureau_p
         assert model.Session.get(Upstream, moved["id"]).address == server.url + path
         assert bureau.ok("dongchang_duplicate_task_show", id=task["id"])["state"] == "merged"
 
-        citizen = world["users"]["citizen"]
-        model.Session.add(AccessRequest(
-            dataset_id=kept["id"], requester_id=citizen["id"], resource_ids=[moved["id"]],
-            request_kind="open", applicant_kind="citizen", purpose="social_services",
-            state="approved", valid_from=dt.date.today(),
-            valid_until=dt.date.today() + dt.timedelta(days=30)))
-        model.Session.commit()
-        served = world["api"]["citizen"].get(
-            f"/dataset/{kept['id']}/resource/{moved['id']}/download/data.csv")
-        assert served.status_code == 200 and "东昌公司" in served.get_data(as_text=True)
-        assert server.calls == [path]
-        assert world["anonymous"].get(
-            f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
+        _a_grantee_downloads_it_from_the_upstream(world, kept, moved, server, path)
     finally:
         server.stop()
+
+
+def _a_grantee_downloads_it_from_the_upstream(world, kept, moved, server, path):
+    """A citizen granted the moved file gets the upstream's bytes through the portal (one call
+    to the upstream); anonymous is refused."""
+    grant(kept, world["users"]["citizen"], [moved["id"]])
+    served = world["api"]["citizen"].get(
+        f"/dataset/{kept['id']}/resource/{moved['id']}/download/data.csv")
+    assert served.status_code == 200 and "东昌公司" in served.get_data(as_text=True)
+    assert server.calls == [path]
+    assert world["anonymous"].get(
+        f"/dataset/{kept['id']}/resource/{moved['id']}/download").status_code in (403, 404)
