@@ -1,9 +1,13 @@
 """The catalog-management auth functions called directly (``call_auth``), on the real
 database: departments submit, record and export their own entries, their admins import, the
-Big Data Bureau reviews (Art. 6, 15; issue 15 rule 7)."""
+Big Data Bureau reviews; duplicates are marked by the Bureau and merged or declined by the
+departments compiling them (Art. 6, 15, 16; issue 15 rule 7)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from ckan.tests import helpers
 
 from tests.conftest import PLUGINS
 from tests.factories import CatalogEntry, district, staff, who_may
@@ -38,6 +42,7 @@ ON_THE_DEPARTMENT = {
     "dongchang_catalog_import": {"scjg-admin"},
     "dongchang_catalog_export": EDITORS_AND_BUREAU,
     "dongchang_catalog_list": EDITORS_AND_BUREAU,
+    "dongchang_catalog_revision_list": EDITORS_AND_BUREAU,
     "dongchang_catalog_change_list": EDITORS_AND_BUREAU,
 }
 
@@ -56,3 +61,17 @@ def test_r7_who_may_see_and_move_a_departments_catalog(world, auth, row):
 def test_r7_changes_are_recorded_by_the_entrys_department(world):
     assert who_may("dongchang_catalog_change_create", world["users"],
                    dataset_id=world["entry"]["id"]) == EDITORS_AND_BUREAU
+
+
+def test_r7_a_change_is_reported_by_the_entrys_department(world):
+    change = helpers.call_action(
+        "dongchang_catalog_change_create", context={"user": world["users"]["scjg-editor"]["name"]},
+        dataset_id=world["entry"]["id"], trigger="legal_basis",
+        occurred_on=(dt.date.today() - dt.timedelta(days=1)).isoformat(), note="法规修订")
+    assert who_may("dongchang_catalog_change_report", world["users"],
+                   id=change["id"]) == EDITORS_AND_BUREAU
+
+
+def test_r7_the_entry_picker_is_public_its_answers_are_filtered(world):
+    assert who_may("dongchang_entry_autocomplete", world["users"], q="企业") == {
+        *world["users"], "anonymous"}

@@ -88,14 +88,17 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> Auth
                       tk._("Only department editors and the Bureau can see catalog changes."))
 
 
+_reports_on_entry = _bureau_or_editor(
+    "dataset_id", N_("Only the department's editors and admins can report its changes."))
+
+
 def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> AuthResult:
+    """The Bureau and the editors and admins of the changed entry's department."""
     try:
         change = service.get_change(str(data_dict.get("id") or ""))
     except tk.ObjectNotFound:
         change = None
-    dataset = model.Package.get(change.dataset_id) if change else None
-    return allowed_if(_bureau_or_editor(context, dataset),
-                      tk._("Only the department's editors and admins can report its changes."))
+    return _reports_on_entry(context, {"dataset_id": change.dataset_id if change else None})
 
 
 def dongchang_catalog_import(context: Context, data_dict: DataDict) -> AuthResult:
