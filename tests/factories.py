@@ -190,14 +190,27 @@ def staff(departments: dict[str, Any], *people: tuple[str, str | None, str]
 
 # --- who-may matrices for auth functions called directly -------------------------------------
 ANONYMOUS = "anonymous"
+# Everyone an auth row asks (with ``who_may``'s anonymous visitor): each capacity in the owning
+# department 区市场监督管理局, an admin of another department, the Bureau's admin and member, a
+# member of the public; ``cast()`` adds a sysadmin.
+CAST = (("scjg-admin", "scjg", "admin"), ("scjg-editor", "scjg", "editor"),
+        ("scjg-member", "scjg", "member"), ("rsj-admin", "rsj", "admin"),
+        ("bureau-admin", "bureau", "admin"), ("bureau-member", "bureau", "member"),
+        ("citizen", None, "member"))
+
+
+def cast(departments: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``CAST`` of ``district()``'s departments, and a sysadmin, by name."""
+    return dict(staff(departments, *CAST), sysadmin=Official(name="sysadmin", sysadmin=True))
 
 
 def may(auth: str, user: Any, **data: Any) -> bool:
     """Whether ``user`` (a user dict, a name, or ``None``/"" for nobody) passes ``auth``
-    with ``data``, as CKAN's ``call_auth`` answers it (a refusal raises there)."""
+    with ``data``, as CKAN's ``call_auth`` answers it (a refusal raises there; so does a
+    chain that answers "not found" for a file the caller may not know of)."""
     try:
         return helpers.call_auth(auth, {"user": _name_of(user) or ""}, **data)
-    except toolkit.NotAuthorized:
+    except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
         return False
 
 
