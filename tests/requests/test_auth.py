@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import PLUGINS
 from tests.entries import conditional
-from tests.factories import AccessRequest, CatalogEntry, district, may, staff, who_may
+from tests.factories import AccessRequest, CatalogEntry, district, grant, may, staff, who_may
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -28,7 +28,7 @@ def people():
                   ("stranger", None, "member"))
     entry = CatalogEntry(owner_org=orgs["scjg"], **conditional(share_class="unconditional"))
     request = AccessRequest(user=users["applicant"], dataset_id=entry["id"])
-    return {"users": users, "request": request, "orgs": orgs}
+    return {"users": users, "request": request, "orgs": orgs, "entry": entry}
 
 
 def _may(auth: str, who: str, people: dict, **data) -> bool:
@@ -44,6 +44,12 @@ ON_THE_REQUEST = {
     "dongchang_access_request_approve": DECIDERS,
     "dongchang_access_request_refuse": DECIDERS,
     "dongchang_access_request_return": DECIDERS,
+    "dongchang_access_request_extend": DECIDERS,
+    "dongchang_access_request_verify": DECIDERS,
+    # the Bureau's security oversight may revoke any grant (Art. 27, site policy)
+    "dongchang_access_request_revoke": {*DECIDERS, "bureau-admin"},
+    # the providing department decides this one itself: there is no opinion to give
+    "dongchang_access_request_opinion": set(),
     "dongchang_access_request_withdraw": APPLICANT,
     "dongchang_access_request_resubmit": APPLICANT,
     "dongchang_agreement_sign": {"applicant", "scjg-admin", "scjg-editor"},
@@ -85,3 +91,25 @@ def test_r7_a_departments_request_list_is_its_editors_and_the_bureaus(people, wh
                                                ("applicant", False), ("anonymous", False)])
 def test_r7_only_the_bureau_reads_the_audit_log(people, who, expected):
     assert _may("dongchang_audit_list", who, people) is expected
+
+
+SHARE_ROWS = {
+    # a company's share request: the city Bureau decides (the district Bureau stands in while
+    # no city organisation is configured), the providing department gives its opinion
+    "dongchang_access_request_approve": {"bureau-admin"},
+    "dongchang_access_request_revoke": {"bureau-admin"},
+    "dongchang_access_request_opinion": DECIDERS,
+    "dongchang_access_request_show": {"applicant", "bureau-admin", *DECIDERS},
+}
+
+
+@pytest.mark.parametrize(("auth", "row"), SHARE_ROWS.items(), ids=list(SHARE_ROWS))
+def test_r7_art20_the_city_bureau_decides_a_companys_share_request(people, auth, row):
+    shared = grant(people["entry"], people["users"]["applicant"], [], kind="share",
+                   applicant_kind="legal_person")
+    assert who_may(auth, people["users"], id=shared.id) == row
+
+
+def test_r7_the_request_picker_is_for_signed_in_users(people):
+    assert who_may("dongchang_request_autocomplete", people["users"], q="养老") == set(
+        people["users"])
