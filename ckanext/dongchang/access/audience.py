@@ -21,6 +21,7 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.access.rules import visibility
 from ckanext.dongchang.departments import rules as departments
+from ckanext.dongchang.kernel import request_memo
 from ckanext.dongchang.kernel.auth import allowed_if
 from ckanext.dongchang.requests.model import AccessRequest
 
@@ -99,14 +100,8 @@ def _request_cache() -> dict[str | None, Memberships]:
     return flask.g.setdefault(_CACHE_KEY, {})
 
 
-def _forget_request_cache(*_args: Any) -> None:
-    """Any write may change memberships or grants: the next check reads them again."""
-    if flask.has_app_context():
-        flask.g.pop(_CACHE_KEY, None)
-
-
-for _event in ("after_flush", "after_commit", "after_soft_rollback"):
-    sa.event.listen(model.Session, _event, _forget_request_cache)
+# Any write may change memberships or grants: the next check reads them again.
+request_memo.forget_on_write(_CACHE_KEY)
 
 
 def _user(user: Any) -> model.User | None:

@@ -24,10 +24,15 @@ def memo(name: str) -> dict[Any, Any]:
     return flask.g.setdefault(_KEY, {}).setdefault(name, {})
 
 
-def _forget(*_args: Any) -> None:
-    if flask.has_app_context():
-        flask.g.pop(_KEY, None)
+def forget_on_write(key: str) -> None:
+    """Empty ``flask.g``'s ``key`` whenever the session flushes, commits or rolls back: what
+    was kept there for the request is read again after any write."""
+    def forget(*_args: Any) -> None:
+        if flask.has_app_context():
+            flask.g.pop(key, None)
+
+    for event in ("after_flush", "after_commit", "after_soft_rollback"):
+        sa.event.listen(model.Session, event, forget)
 
 
-for _event in ("after_flush", "after_commit", "after_soft_rollback"):
-    sa.event.listen(model.Session, _event, _forget)
+forget_on_write(_KEY)
