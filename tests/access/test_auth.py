@@ -14,6 +14,11 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "dongchang_db"),
 ]
 
+EDITORS = {"scjg-admin", "scjg-editor", "sysadmin"}
+# CKAN asks no auth function about a sysadmin: a sysadmin passes every row below (the action
+# then answers an unknown entry as not found).
+SYSADMIN = {"sysadmin"}
+
 
 @pytest.fixture
 def world():
@@ -23,10 +28,6 @@ def world():
             "published": CatalogEntry(owner_org=orgs["scjg"])}
 
 
-EDITORS = {"scjg-admin", "scjg-editor", "sysadmin"}
-# CKAN asks no auth function about a sysadmin: a sysadmin passes every row below (the action
-# then answers an unknown entry as not found).
-SYSADMIN = {"sysadmin"}
 COLLABORATORS = ["package_collaborator_list", "package_collaborator_create",
                  "package_collaborator_delete"]
 
