@@ -123,6 +123,15 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
     return service.list_tenders(context, data)
 
 
+def _changed(name: str, schema: Any, change: Any, context: Context,
+             data_dict: DataDict) -> dict[str, Any]:
+    """The Bureau's change of one tender: its auth, its schema, the service's change, and the
+    tender as it is now."""
+    tk.check_access(name, context, data_dict)
+    data = validated(data_dict, schema(), context)
+    return service.as_dict(change(context, data["id"], data), context)
+
+
 def dongchang_tender_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Change the notice of a tender not yet awarded or cancelled. Bureau only.
 
@@ -130,9 +139,7 @@ def dongchang_tender_update(context: Context, data_dict: DataDict) -> dict[str, 
     :param title, dataset_ids, method, notice, notice_url, scope, bidding_start, bidding_end:
         the fields to change (others stay)
     """
-    tk.check_access("dongchang_tender_update", context, data_dict)
-    data = validated(data_dict, tender_update(), context)
-    return service.as_dict(service.update(context, data["id"], data), context)
+    return _changed("dongchang_tender_update", tender_update, service.update, context, data_dict)
 
 
 def dongchang_tender_award(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -145,9 +152,7 @@ def dongchang_tender_award(context: Context, data_dict: DataDict) -> dict[str, A
     :param contract_end: last day of the contract (YYYY-MM-DD); the access granted under the
         tender ends with it
     """
-    tk.check_access("dongchang_tender_award", context, data_dict)
-    data = validated(data_dict, tender_award(), context)
-    return service.as_dict(service.award(context, data["id"], data), context)
+    return _changed("dongchang_tender_award", tender_award, service.award, context, data_dict)
 
 
 def dongchang_tender_cancel(context: Context, data_dict: DataDict) -> dict[str, Any]:
