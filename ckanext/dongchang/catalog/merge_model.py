@@ -3,41 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
-from ckanext.dongchang.kernel.columns import column_values
+from ckanext.dongchang.kernel import columns
 
 
-class DuplicateMergeTask(tk.BaseModel):  # type: ignore[misc]
+class DuplicateMergeTask(columns.UuidRow):
     """Open until merged (``kept_id``, ``removed_id``) or declined (``reason``); the removed
     entry's name is kept so that its old address can lead to the kept entry."""
 
     __tablename__ = "dongchang_duplicate_merge"
 
-    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True,
-                                default=lambda: str(uuid.uuid4()))
-    entry_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                      nullable=False)
-    duplicate_id: Mapped[str] = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id"),
-                                          nullable=False)
+    entry_id: Mapped[str] = columns.reference("package.id")
+    duplicate_id: Mapped[str] = columns.reference("package.id")
     keep_id: Mapped[str | None] = sa.Column(sa.UnicodeText)  # the Bureau's suggestion
-    note: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    note: Mapped[str] = columns.text_or_blank()
     state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="open")
     due_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)
     due_on_provisional: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
     created_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = sa.Column(sa.DateTime, nullable=False,
-                                             default=dt.datetime.utcnow)
+    created: Mapped[dt.datetime] = columns.timestamp()
     kept_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     removed_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     removed_name: Mapped[str | None] = sa.Column(sa.UnicodeText)
     revision_id: Mapped[str | None] = sa.Column(sa.UnicodeText)  # held for the Bureau's review
-    reason: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, default="")
+    reason: Mapped[str] = columns.text_or_blank()
     closed_on: Mapped[dt.date | None] = sa.Column(sa.Date)
     closed_by: Mapped[str | None] = sa.Column(sa.UnicodeText)
 
@@ -46,4 +39,4 @@ class DuplicateMergeTask(tk.BaseModel):  # type: ignore[misc]
         return (self.entry_id, self.duplicate_id)
 
     def as_dict(self) -> dict[str, Any]:
-        return column_values(self)
+        return columns.column_values(self)

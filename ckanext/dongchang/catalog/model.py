@@ -4,19 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
 from ckanext.dongchang.kernel import columns
 
 
-class CatalogChange(tk.BaseModel):  # type: ignore[misc]
+class CatalogChange(columns.UuidRow):
     """Open until reported (``reported_on``); ``due_on`` counts Chinese working days."""
 
     __tablename__ = "dongchang_catalog_change"
 
-    id: Mapped[str] = columns.uuid_key()
     dataset_id: Mapped[str] = columns.reference("package.id")
     trigger: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     occurred_on: Mapped[dt.date] = sa.Column(sa.Date, nullable=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
@@ -14,7 +13,7 @@ from ckanext.dongchang.kernel import columns
 REVISION_STATES: tuple[str, ...] = ("pending", "approved", "returned", "withdrawn")
 
 
-class PendingRevision(tk.BaseModel):  # type: ignore[misc]
+class PendingRevision(columns.UuidRow):
     """The proposed entry (a whole ``package_update`` dict) and the fields it changes.
 
     ``proposed`` may hold text and resource URLs nobody has reviewed: it is read only by the
@@ -25,7 +24,6 @@ class PendingRevision(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "dongchang_pending_revision"
 
-    id: Mapped[str] = columns.uuid_key()
     dataset_id: Mapped[str] = columns.reference("package.id")
     proposed: Mapped[dict] = sa.Column(JSONB, nullable=False)
     fields: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)

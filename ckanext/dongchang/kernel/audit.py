@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
@@ -14,10 +13,9 @@ from ckanext.dongchang.kernel import columns
 from ckanext.dongchang.kernel.rows import page_of
 
 
-class AuditEvent(tk.BaseModel):  # type: ignore[misc]
+class AuditEvent(columns.SerialRow):
     __tablename__ = "dongchang_audit_event"
 
-    id: Mapped[int] = columns.serial_key()
     occurred_at: Mapped[dt.datetime] = columns.timestamp()
     actor_id: Mapped[str | None] = sa.Column(sa.UnicodeText)
     action: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)

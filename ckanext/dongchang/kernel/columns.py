@@ -6,17 +6,30 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped
 
 
-def uuid_key() -> Any:
-    """The primary key of a row named by a random UUID (text, as CKAN's own ids)."""
-    return sa.Column(sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
+class UuidRow(tk.BaseModel):  # type: ignore[misc]
+    """A table whose rows are named by a random UUID (text, as CKAN's own ids): the primary
+    key ``id``, first of the table's columns, as the migrations made it."""
+
+    __abstract__ = True
+
+    id: Mapped[str] = orm.mapped_column(sa.UnicodeText, primary_key=True,
+                                        default=lambda: str(uuid.uuid4()), sort_order=-1)
 
 
-def serial_key() -> Any:
-    """The primary key of an append-only row, numbered in the order rows are written."""
-    return sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+class SerialRow(tk.BaseModel):  # type: ignore[misc]
+    """An append-only table whose rows are numbered in the order they are written: the primary
+    key ``id``, first of the table's columns, as the migrations made it."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = orm.mapped_column(sa.BigInteger, primary_key=True, autoincrement=True,
+                                        sort_order=-1)
 
 
 def reference(target: str, *, required: bool = True, **options: Any) -> Any:

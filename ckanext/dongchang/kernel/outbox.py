@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
@@ -11,10 +10,9 @@ from sqlalchemy.orm import Mapped
 from ckanext.dongchang.kernel import columns
 
 
-class MailOutbox(tk.BaseModel):  # type: ignore[misc]
+class MailOutbox(columns.SerialRow):
     __tablename__ = "dongchang_mail_outbox"
 
-    id: Mapped[int] = columns.serial_key()
     created: Mapped[dt.datetime] = columns.timestamp()
     message: Mapped[dict] = sa.Column(JSONB, nullable=False)
     sent_at: Mapped[dt.datetime | None] = sa.Column(sa.DateTime)

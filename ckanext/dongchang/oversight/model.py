@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
@@ -13,12 +12,11 @@ from ckanext.dongchang.kernel import columns
 RECTIFICATION_STATES = ("open", "closed")
 
 
-class Rectification(tk.BaseModel):  # type: ignore[misc]
+class Rectification(columns.UuidRow):
     """One problem of one department; open until the Bureau closes it with a note."""
 
     __tablename__ = "dongchang_rectification"
 
-    id: Mapped[str] = columns.uuid_key()
     org_id: Mapped[str] = columns.reference("group.id")
     criterion: Mapped[str | None] = sa.Column(sa.UnicodeText)
     problem: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)

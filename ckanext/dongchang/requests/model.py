@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
@@ -13,10 +12,9 @@ from sqlalchemy.orm import Mapped
 from ckanext.dongchang.kernel import columns
 
 
-class AccessRequest(tk.BaseModel):  # type: ignore[misc]
+class AccessRequest(columns.UuidRow):
     __tablename__ = "dongchang_access_request"
 
-    id: Mapped[str] = columns.uuid_key()
     dataset_id: Mapped[str] = columns.reference("package.id")
     resource_ids: Mapped[list] = sa.Column(JSONB, nullable=False, default=list)
     requester_id: Mapped[str] = columns.reference("user.id")
@@ -67,14 +65,13 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
         return columns.column_values(self)
 
 
-class AccessAgreement(tk.BaseModel):  # type: ignore[misc]
+class AccessAgreement(columns.UuidRow):
     """The agreement a grant rests on (Art. 20 ¶3, Art. 25 ¶4): the terms as signed, the
     applicant's security measures, and each side's signature. Made when the request is
     approved; the grant starts when both sides have signed."""
 
     __tablename__ = "dongchang_access_agreement"
 
-    id: Mapped[str] = columns.uuid_key()
     request_id: Mapped[str] = columns.reference("dongchang_access_request.id", unique=True)
     terms_version: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     terms_text: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)

@@ -47,13 +47,12 @@ class Tender(tk.BaseModel):  # type: ignore[misc]
         return columns.column_values(self)
 
 
-class ProductSource(tk.BaseModel):  # type: ignore[misc]
+class ProductSource(columns.SerialRow):
     """One source of a data product as registered: the entry's classes on that day are kept,
     so the Bureau sees products whose sources changed class since (Art. 25 utilisation)."""
 
     __tablename__ = "dongchang_product_source"
 
-    id: Mapped[int] = columns.serial_key()
     product_id: Mapped[str] = columns.reference("package.id")
     position: Mapped[int] = sa.Column(sa.Integer, nullable=False)
     dataset_id: Mapped[str] = columns.reference("package.id")
