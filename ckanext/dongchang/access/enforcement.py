@@ -233,15 +233,16 @@ class FileAccess:
         return visibility.may_use_file(frozenset({visibility.PUBLIC}), self.share_class,
                                        self.open_class, self.published, declared, False)
 
+    def _asks(self, rule: Any, resource_id: Any, declared: Any) -> bool:
+        """A file rule of ``visibility`` asked for this viewer, entry and file."""
+        return rule(self.viewer, self.share_class, self.open_class, self.published, declared,
+                    self._covered(resource_id, declared))
+
     def uses(self, resource_id: Any, declared: Any) -> bool:
-        return visibility.may_use_file(self.viewer, self.share_class, self.open_class,
-                                       self.published, declared,
-                                       self._covered(resource_id, declared))
+        return self._asks(visibility.may_use_file, resource_id, declared)
 
     def lists(self, resource_id: Any, declared: Any) -> bool:
-        return visibility.file_listed(self.viewer, self.share_class, self.open_class,
-                                      self.published, declared,
-                                      self._covered(resource_id, declared))
+        return self._asks(visibility.file_listed, resource_id, declared)
 
 
 def file_access(context: Context, dataset: dict[str, Any]) -> FileAccess:
@@ -467,13 +468,19 @@ def may_see_all_data(context: Context, dataset_id: str) -> bool:
     """Whether the viewer may use every file the entry has, had or may get: only those
     who use every file whatever its audience (owner department, Bureau), or the public on an
     entry whose files are all open to everyone."""
-    current = current_dataset_fields(dataset_id)
-    if current is None:
+    access = entry_file_access(context, dataset_id)
+    if access is None:
         return False
-    access = file_access(context, current)
     return access.everything or access.uses(None, visibility.FILE_OPEN) and all(
         visibility.file_audience(declared, access.share_class, access.open_class)
         == visibility.FILE_OPEN for declared in current_file_audiences(dataset_id).values())
+
+
+def entry_file_access(context: Context, dataset_id: str) -> FileAccess | None:
+    """The viewer's rights on the files of the entry as it is now (see
+    :func:`current_dataset_fields`); None when there is no such entry."""
+    current = current_dataset_fields(dataset_id)
+    return None if current is None else file_access(context, current)
 
 
 def current_dataset_fields(dataset_id: str) -> dict[str, Any] | None:

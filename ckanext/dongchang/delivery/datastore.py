@@ -68,18 +68,13 @@ def _aliased(name: str) -> str | None:
     return real_id if exists else None
 
 
-def _access(context: Context, resource: model.Resource) -> enforcement.FileAccess | None:
-    dataset = enforcement.current_dataset_fields(resource.package_id)
-    return None if dataset is None else enforcement.file_access(context, dataset)
-
-
 def read_refusal(context: Context, data_dict: DataDict | None) -> AuthResult | None:
     """None when the viewer may read the table's rows; a refusal (403) when the viewer may know
     of the file but not use it; ``ObjectNotFound`` when the viewer may not know of it."""
     resource = _resource_of(data_dict)
     if resource is None:
         return None  # not a resource (an alias, a missing table): CKAN's own check decides
-    access = _access(context, resource)
+    access = enforcement.entry_file_access(context, resource.package_id)
     declared = enforcement.declared_audience(resource)
     if access is not None and (access.everything or access.uses(resource.id, declared)):
         return None
@@ -99,7 +94,7 @@ def write_refusal(context: Context, data_dict: DataDict | None) -> AuthResult | 
     user = context.get("auth_user_obj") or model.User.get(str(context.get("user") or ""))
     if isinstance(user, model.User) and user.sysadmin:
         return None
-    access = _access(context, resource)
+    access = enforcement.entry_file_access(context, resource.package_id)
     if access is not None and visibility.OWNER in access.viewer:
         return None
     return {"success": False, "msg": tk._(
@@ -203,7 +198,7 @@ def _gated_use(context: Context, data_dict: DataDict) -> tuple[model.Resource, s
     resource = _resource_of(data_dict)
     if resource is None:
         return None
-    access = _access(context, resource)
+    access = enforcement.entry_file_access(context, resource.package_id)
     declared = enforcement.declared_audience(resource)
     if access is None or access.public(declared):
         return None
