@@ -12,25 +12,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context, DataDict, Schema
-from flask import Blueprint
+from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completions
-from ckanext.dongchang.kernel.schema import choice, text, validated
+from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completion_query, picker_blueprint
+from ckanext.dongchang.kernel.schema import choice
 
 __all__ = ["dongchang_entry_autocomplete"]
-
-pickers_blueprint = Blueprint("dongchang_entry_picker", __name__)
-
-
-def _schema() -> Schema:
-    ignore_missing = tk.get_validator("ignore_missing")
-    return {"q": [ignore_missing, text(200)],
-            "open_class": [ignore_missing, choice(("unconditional", "conditional"),
-                                                  N_("Choose unconditional or conditional."))],
-            "limit": [ignore_missing, tk.get_validator("int_validator")]}
 
 
 # Solr's syntax characters: the caller's words search the catalog, never steer the query.
@@ -53,8 +42,11 @@ def dongchang_entry_autocomplete(context: Context, data_dict: DataDict) -> list[
     :param limit: at most this many (default and most: 20)
     :returns: ``[{"id", "name", "title", "resource_code"}]``
     """
-    tk.check_access("dongchang_entry_autocomplete", context, data_dict)
-    data = validated(dict(data_dict), _schema(), context)
+    data = completion_query(
+        "dongchang_entry_autocomplete", context, data_dict,
+        open_class=choice(("unconditional", "conditional"),
+                          N_("Choose unconditional or conditional.")),
+        limit=tk.get_validator("int_validator"))
     term = (data.get("q") or "").strip()
     if not term:
         return []
@@ -99,6 +91,5 @@ def related_entries(codes: object, context: Context) -> list[dict[str, str]]:
     return named
 
 
-@pickers_blueprint.get("/dongchang/autocomplete/entries")
-def autocomplete():
-    return completions("dongchang_entry_autocomplete", ("q", "open_class"))
+pickers_blueprint = picker_blueprint("dongchang_entry_picker", "/dongchang/autocomplete/entries",
+                                     "dongchang_entry_autocomplete", ("q", "open_class"))

@@ -15,8 +15,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.helpers import Page
-from ckan.types import Context, Response
-from flask import jsonify
+from ckan.types import Context, DataDict, Response, Validator
+from flask import Blueprint, jsonify
+
+from ckanext.dongchang.kernel.schema import text, validated
 
 
 def context() -> Context:
@@ -156,6 +158,17 @@ def paged(result: dict[str, Any], page_number: int) -> Page:
 MOST_COMPLETIONS = 20  # what a picker offers at most while a person types
 
 
+def completion_query(action: str, context: Context, data_dict: DataDict,
+                     **fields: Validator) -> dict[str, Any]:
+    """A picker action's start: its auth, then what the person typed (``q``) and the action's
+    own optional ``fields`` (one validator each), validated."""
+    tk.check_access(action, context, data_dict)
+    ignore_missing = tk.get_validator("ignore_missing")
+    schema = {key: [ignore_missing, validator]
+              for key, validator in {"q": text(200), **fields}.items()}
+    return validated(dict(data_dict), schema, context)
+
+
 def completions(action: str, arguments: tuple[str, ...]) -> Response:
     """A picker's endpoint: CKAN's ``autocomplete`` module gets the action's results for these
     query arguments as a JSON list (as CKAN's own util endpoints answer); input the action finds
@@ -166,3 +179,15 @@ def completions(action: str, arguments: tuple[str, ...]) -> Response:
     except (tk.ValidationError, tk.NotAuthorized):
         results = []
     return jsonify(results)
+
+
+def picker_blueprint(name: str, path: str, action: str, arguments: tuple[str, ...]) -> Blueprint:
+    """The blueprint ``name`` of one picker: its endpoint ``<name>.autocomplete`` answers GET
+    ``path`` with :func:`completions` of ``action`` for these query ``arguments``."""
+    blueprint = Blueprint(name, __name__)
+
+    @blueprint.get(path)
+    def autocomplete() -> Response:
+        return completions(action, arguments)
+
+    return blueprint

@@ -11,22 +11,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context, DataDict, Schema
-from flask import Blueprint
+from ckan.types import Context, DataDict
 
 from ckanext.dongchang.access import audience
-from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completions
-from ckanext.dongchang.kernel.schema import text, validated
+from ckanext.dongchang.kernel.pages import MOST_COMPLETIONS, completion_query, picker_blueprint
+from ckanext.dongchang.kernel.schema import text
 from ckanext.dongchang.requests.model import AccessRequest
 
 __all__ = ["dongchang_request_autocomplete"]
-
-request_pickers_blueprint = Blueprint("dongchang_request_picker", __name__)
-
-
-def _schema() -> Schema:
-    ignore_missing = tk.get_validator("ignore_missing")
-    return {"q": [ignore_missing, text(200)], "dataset_id": [ignore_missing, text(100)]}
 
 
 def label(request: AccessRequest, dataset: model.Package) -> str:
@@ -46,8 +38,8 @@ def dongchang_request_autocomplete(context: Context, data_dict: DataDict
     :returns: ``[{"id", "name" (the id again), "label", "dataset_id", "dataset_title"}]``,
         newest first
     """
-    tk.check_access("dongchang_request_autocomplete", context, data_dict)
-    data = validated(dict(data_dict), _schema(), context)
+    data = completion_query("dongchang_request_autocomplete", context, data_dict,
+                            dataset_id=text(100))
     user = model.User.get(context.get("user") or "")
     if user is None:
         return []
@@ -75,6 +67,6 @@ def dongchang_request_autocomplete(context: Context, data_dict: DataDict
     return results
 
 
-@request_pickers_blueprint.get("/dongchang/autocomplete/requests")
-def autocomplete():
-    return completions("dongchang_request_autocomplete", ("q", "dataset_id"))
+request_pickers_blueprint = picker_blueprint(
+    "dongchang_request_picker", "/dongchang/autocomplete/requests",
+    "dongchang_request_autocomplete", ("q", "dataset_id"))
