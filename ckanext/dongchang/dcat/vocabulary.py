@@ -29,19 +29,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
-FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
-FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"  # the EU's authority tables
+ACCESS_RIGHT = Namespace(EU_AUTHORITY + "access-right/")
+FREQUENCY = Namespace(EU_AUTHORITY + "frequency/")
+FILE_TYPE = Namespace(EU_AUTHORITY + "file-type/")
+LANGUAGE = Namespace(EU_AUTHORITY + "language/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
-DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
-LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence/")
+DATA_THEME = Namespace(EU_AUTHORITY + "data-theme/")
+LICENCE = Namespace(EU_AUTHORITY + "licence/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 # Prefixes for the authority tables whose IRIs the profile writes. They change only how Turtle
@@ -181,28 +183,24 @@ def term_name(predicate: object) -> str | None:
     return name if name in TERMS or name in SHARE_CLASSES else None
 
 
-def access_right(open_class: str | None) -> URIRef | None:
-    return OPEN_CLASS_ACCESS_RIGHTS.get(open_class or "")
+def _both_ways(terms: dict[str, URIRef]) -> tuple[Callable[[str | None], URIRef | None],
+                                                  Callable[[object], str | None]]:
+    """A code table read both ways: the term of our code, and our code whose term is an IRI
+    (read back from any harvested graph); None where there is none."""
+    def term_of(code: str | None) -> URIRef | None:
+        return terms.get(code or "")
+
+    def code_of(iri: object) -> str | None:
+        for code, term in terms.items():
+            if str(iri) == str(term):
+                return code
+        return None
+
+    return term_of, code_of
 
 
-def open_class_of(access_right_iri: object) -> str | None:
-    return _code_of(OPEN_CLASS_ACCESS_RIGHTS, access_right_iri)
-
-
-def frequency(update_cycle: str | None) -> URIRef | None:
-    return UPDATE_CYCLE_FREQUENCIES.get(update_cycle or "")
-
-
-def update_cycle_of(frequency_iri: object) -> str | None:
-    return _code_of(UPDATE_CYCLE_FREQUENCIES, frequency_iri)
-
-
-def _code_of(terms: dict[str, URIRef], iri: object) -> str | None:
-    """Our code whose term is ``iri`` (read back from any harvested graph), or None."""
-    for code, term in terms.items():
-        if str(iri) == str(term):
-            return code
-    return None
+access_right, open_class_of = _both_ways(OPEN_CLASS_ACCESS_RIGHTS)
+frequency, update_cycle_of = _both_ways(UPDATE_CYCLE_FREQUENCIES)
 
 
 def is_iri(text: str) -> bool:
