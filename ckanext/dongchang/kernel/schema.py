@@ -14,7 +14,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 from ckan.types import Context, DataDict, Schema, Validator
 
-from ckanext.dongchang.kernel.messages import render
+from ckanext.dongchang.kernel.messages import N_, render
 from ckanext.dongchang.kernel.rules import Errors
 
 
@@ -93,10 +93,11 @@ def text(limit: int | None = None) -> Validator:
 
 
 def choice(choices: Collection[str], message: str) -> Validator:
-    """One of ``choices``; anything else is refused with ``message`` (a msgid, ``N_``)."""
+    """One of ``choices``; anything else is refused with ``message`` (a msgid, ``N_``; a
+    ``%(known)s`` in it names the choices)."""
     def validator(value: Any) -> Any:
         if value not in choices:
-            raise tk.Invalid(tk._(message))
+            raise tk.Invalid(tk._(message) % {"known": ", ".join(choices)})
         return value
     return validator
 
@@ -186,11 +187,18 @@ def _whole_number(low: int, high: int) -> Validator:
     return validator
 
 
-def file_content(value: Any) -> Any:
-    """A file's content given in the call itself: text or bytes, nothing else."""
-    if not isinstance(value, (str, bytes)):
-        raise tk.Invalid(tk._("Give the file's content as text."))
-    return value
+def of_type(types: tuple[type, ...], message: str) -> Validator:
+    """A value of one of ``types``, kept as it is (what it means is the caller's to say);
+    anything else is refused with ``message`` (a msgid, ``N_``)."""
+    def validator(value: Any) -> Any:
+        if not isinstance(value, types):
+            raise tk.Invalid(tk._(message))
+        return value
+    return validator
+
+
+# A file's content given in the call itself: text or bytes, nothing else.
+file_content = of_type((str, bytes), N_("Give the file's content as text."))
 
 
 def paging_schema(max_limit: int, default_limit: int = 20) -> Schema:

@@ -8,7 +8,9 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.catalog import freshness
+from ckanext.dongchang.kernel.messages import N_
 from ckanext.dongchang.kernel.schema import (
+    choice,
     date_field,
     paging_schema,
     period_in_order,
@@ -54,18 +56,13 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
 # --- the rectification list (整改; Art. 6, 29) and data freshness (Art. 16) --------------------
 
 @tk.validator_args
-def _rectification_create_schema(not_empty, unicode_safe, ignore_missing) -> Schema:
+def _rectification_create_schema(not_empty, unicode_safe, ignore_empty) -> Schema:
     return {"org_id": [not_empty, unicode_safe], "problem": [not_empty, *text_field(4000)],
-            "criterion": [ignore_missing, unicode_safe, _criterion],
+            "criterion": [ignore_empty, unicode_safe,
+                          choice(rules.CRITERIA, N_("Choose one of the evaluation criteria:"
+                                                    " %(known)s"))],
             "period_start": date_field(), "period_end": date_field(), "due_on": date_field(),
             "__after": [period_in_order("period_start", "period_end")]}
-
-
-def _criterion(value: Any) -> Any:
-    if value and value not in rules.CRITERIA:
-        raise tk.Invalid(tk._("Choose one of the evaluation criteria: %(known)s")
-                         % {"known": ", ".join(rules.CRITERIA)})
-    return value
 
 
 @tk.validator_args

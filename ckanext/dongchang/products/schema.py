@@ -6,17 +6,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
-from ckanext.dongchang.kernel.schema import is_text, text
+from ckanext.dongchang.kernel.messages import N_
+from ckanext.dongchang.kernel.schema import is_text, of_type, text
 from ckanext.dongchang.products.rules import SOURCE_FIELDS
 
 TEXT_FIELDS = ("title", "name", "notes", "product_kind", "developer_name", "product_url")
 
 
-def _yes_or_no(value: Any) -> Any:
-    """``true``/``false`` as text or a boolean; what it means is the dataset schema's to say."""
-    if not isinstance(value, (str, bool)):
-        raise tk.Invalid(tk._("Choose yes or no."))
-    return value
+# ``true``/``false`` as text or a boolean; what it means is the dataset schema's to say.
+_yes_or_no = of_type((str, bool), N_("Choose yes or no."))
 
 
 def _source_list(value: Any) -> Any:
