@@ -123,16 +123,10 @@ def remind(today: dt.date | None = None) -> int:
     for org_id, rows in by_org.items():
         facts = {"org": rows[0]["org_title"], "grace": dc_config.freshness_grace_working_days(),
                  "url": f"{site}/organization/{rows[0]['org_name']}/changes"}
-
-        def body(rows=rows, facts=facts):
-            lines = "\n".join(_REMINDER["line"]() % {
-                "title": row["dataset_title"], "cycle": cycle_label(row["update_cycle"]),
-                "last": row["last_updated"],
-                "since": _day_after(row["current_until"])} for row in rows)
-            return _REMINDER["body"]() % dict(facts, lines=lines)
-
-        sent += mail.send(mail.editors_of(org_id),
-                          lambda facts=facts: _REMINDER["subject"]() % facts, body)
+        sent += mail.digest(org_id, _REMINDER, facts, lambda rows=rows: [{
+            "title": row["dataset_title"], "cycle": cycle_label(row["update_cycle"]),
+            "last": row["last_updated"], "since": _day_after(row["current_until"])}
+            for row in rows])
     return sent
 
 

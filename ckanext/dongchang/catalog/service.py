@@ -581,16 +581,9 @@ def remind(today: dt.date | None = None) -> int:
     sent = 0
     for org_id, changes in by_org.items():
         org = model.Group.get(org_id)
-        facts = {"org": org.title or org.name,
+        facts = {"org": org.title or org.name, "days": dc_config.working_days("catalog_update"),
                  "url": _site_url(f"/organization/{org.name}/changes")}
-
-        def body(changes=changes, facts=facts):
-            lines = "\n".join(_REMINDER["line"]() % {
-                "title": c["dataset_title"], "due_on": c["due_on"],
-                "status": _REMINDER[c["status"]]()} for c in changes)
-            return _REMINDER["body"]() % dict(facts, lines=lines,
-                                              days=dc_config.working_days("catalog_update"))
-
-        sent += mail.send(mail.editors_of(org_id),
-                          lambda facts=facts: _REMINDER["subject"]() % facts, body)
+        sent += mail.digest(org_id, _REMINDER, facts, lambda changes=changes: [{
+            "title": c["dataset_title"], "due_on": c["due_on"],
+            "status": _REMINDER[c["status"]]()} for c in changes])
     return sent

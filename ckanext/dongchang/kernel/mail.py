@@ -6,7 +6,8 @@ job, never in the web request.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from ckan import model
 from flask_babel import force_locale
@@ -39,6 +40,22 @@ def send(users: Iterable[model.User | None], subject: Callable[[], str],
                               bilingual(body, BODY_SEPARATOR))
             sent += 1
     return sent
+
+
+def digest(org_id: str | None, texts: Mapping[str, Callable[[], str]], facts: dict[str, Any],
+           items: Callable[[], list[dict[str, Any]]]) -> int:
+    """Queue one bilingual mail to each editor and admin of a department (:func:`editors_of`):
+    ``texts``' ``subject`` and ``body`` with ``facts``, the body's ``%(lines)s`` one ``line``
+    per item (``items()`` runs once per language, so the labels in them are translated).
+    Returns how many were queued."""
+    def subject() -> str:
+        return texts["subject"]() % facts
+
+    def body() -> str:
+        lines = "\n".join(texts["line"]() % item for item in items())
+        return texts["body"]() % dict(facts, lines=lines)
+
+    return send(editors_of(org_id), subject, body)
 
 
 def editors_of(org_id: str | None) -> list[model.User]:
