@@ -100,8 +100,10 @@ def _request_cache() -> dict[str | None, Memberships]:
     return flask.g.setdefault(_CACHE_KEY, {})
 
 
-# Any write may change memberships or grants: the next check reads them again.
-request_memo.forget_on_write(_CACHE_KEY)
+# A write to a membership, a department, a user or a request may change the answer: the next
+# check reads it again (a commit or rollback always forgets; saving an entry does not).
+request_memo.forget_on_write(_CACHE_KEY, tables=frozenset(
+    {"member", "group", "user", AccessRequest.__tablename__}))
 
 
 def _user(user: Any) -> model.User | None:

@@ -153,8 +153,9 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     if shown is not None:  # the same entry, asked again by CKAN's download view
         tk.check_access("package_show", context, data_dict)
         return shown
-    if enforcement.needs_fresh_read(str(data_dict.get("id") or data_dict.get("name") or "")):
-        context["use_cache"] = False
+    if context.get("use_cache", True) and enforcement.needs_fresh_read(
+            str(data_dict.get("id") or data_dict.get("name") or "")):
+        context["use_cache"] = False  # (a read already uncached, e.g. the index's, need not ask)
     with enforcement.hidden_as_missing():
         dataset = up_func(context, data_dict)
     if _is_search_index_read(context):

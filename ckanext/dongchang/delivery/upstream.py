@@ -67,6 +67,8 @@ def _register(context: Context) -> None:
     with its held revision), gone with a rollback. The rows are remembered so that a refused
     change can take them back (:func:`forget`)."""
     pending = context.get(_PENDING) or {}
+    if not pending:
+        return
     user = context.get("auth_user_obj")
     if not isinstance(user, model.User) and context.get("user"):
         user = model.User.get(context["user"])

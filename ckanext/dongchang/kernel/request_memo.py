@@ -24,15 +24,28 @@ def memo(name: str) -> dict[Any, Any]:
     return flask.g.setdefault(_KEY, {}).setdefault(name, {})
 
 
-def forget_on_write(key: str) -> None:
-    """Empty ``flask.g``'s ``key`` whenever the session flushes, commits or rolls back: what
-    was kept there for the request is read again after any write."""
+def forget_on_write(key: str, tables: frozenset[str] | None = None) -> None:
+    """Empty ``flask.g``'s ``key`` whenever the session commits or rolls back, and whenever it
+    flushes — or, with ``tables``, flushes a row of one of those tables: what was kept there
+    for the request is read again after any write it may depend on."""
     def forget(*_args: Any) -> None:
         if flask.has_app_context():
             flask.g.pop(key, None)
 
-    for event in ("after_flush", "after_commit", "after_soft_rollback"):
+    def forget_if_touched(session: Any, _flush_context: Any) -> None:
+        if tables is None or any(_table_of(row) in tables for row in
+                                 (*session.new, *session.dirty, *session.deleted)):
+            forget()
+
+    sa.event.listen(model.Session, "after_flush", forget_if_touched)
+    for event in ("after_commit", "after_soft_rollback"):
         sa.event.listen(model.Session, event, forget)
+
+
+def _table_of(row: Any) -> str | None:
+    """The name of the table a flushed object is a row of."""
+    table = getattr(sa.inspect(row).mapper, "local_table", None)
+    return getattr(table, "name", None)
 
 
 forget_on_write(_KEY)
