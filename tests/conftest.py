@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from pytest_factoryboy import register
 
 from tests import factories
+
+# Property tests prove rules, not speed: on the shared 2-core machines one example can take
+# longer than Hypothesis's 200 ms default deadline while another suite runs, which fails a
+# correct rule (seen on tests/requests/test_rules.py under load). No deadline here.
+settings.register_profile("dongchang", deadline=None)
+settings.load_profile("dongchang")
 
 PLUGINS = "dongchang activity scheming_datasets scheming_organizations dcat datastore"
 
