@@ -16,16 +16,8 @@ from ckanext.dongchang.catalog import duplicates, revisions, service, spreadshee
 from ckanext.dongchang.catalog.revision_model import REVISION_STATES
 from ckanext.dongchang.catalog.rules.classes import CATALOG_STATES
 from ckanext.dongchang.catalog.rules.workflow import CHANGE_STATES
+from ckanext.dongchang.kernel import schema
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.schema import (
-    choice,
-    decision_schema,
-    file_content,
-    paging_schema,
-    row_schema,
-    text_field,
-    validated,
-)
 
 __all__ = [
     "dongchang_catalog_submit", "dongchang_catalog_review", "dongchang_catalog_mark_duplicate",
@@ -40,12 +32,12 @@ __all__ = [
 
 @tk.validator_args
 def _review_schema(not_empty, unicode_safe) -> Schema:
-    return row_schema(decision=[not_empty, unicode_safe], reason=text_field(4000))
+    return schema.row_schema(decision=[not_empty, unicode_safe], reason=schema.text_field(4000))
 
 
 @tk.validator_args
 def _duplicate_schema(not_empty, unicode_safe) -> Schema:
-    return row_schema(survivor_id=[not_empty, unicode_safe], reason=text_field(4000))
+    return schema.row_schema(survivor_id=[not_empty, unicode_safe], reason=schema.text_field(4000))
 
 
 QUEUE_KINDS = ("new", "change")
@@ -61,9 +53,9 @@ def _days_ago(days: int) -> dt.datetime:
 def _list_schema(ignore_missing, unicode_safe, boolean_validator, one_of,
                  is_positive_integer) -> Schema:
     return {"state": [ignore_missing, unicode_safe,
-                      choice(CATALOG_STATES, N_("Unknown catalog state."))],
+                      schema.choice(CATALOG_STATES, N_("Unknown catalog state."))],
             "org": [ignore_missing, unicode_safe],
-            **paging_schema(max_limit=100),
+            **schema.paging_schema(max_limit=100),
             "include_checks": [ignore_missing, boolean_validator],
             "kind": [ignore_missing, unicode_safe, one_of(list(QUEUE_KINDS))],
             "waiting_days": [ignore_missing, is_positive_integer, _at_most_waiting_days]}
@@ -80,39 +72,40 @@ def _at_most_waiting_days(value: Any) -> Any:
 @tk.validator_args
 def _revision_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"state": [ignore_missing, unicode_safe,
-                      choice(REVISION_STATES, N_("Unknown state of a change."))],
+                      schema.choice(REVISION_STATES, N_("Unknown state of a change."))],
             "org": [ignore_missing, unicode_safe],
             "dataset_id": [ignore_missing, unicode_safe],
             "include_diff": [ignore_missing, boolean_validator],
-            **paging_schema(max_limit=100)}
+            **schema.paging_schema(max_limit=100)}
 
 
 @tk.validator_args
 def _candidates_schema(not_empty, unicode_safe) -> Schema:
     return {"id": [not_empty, unicode_safe],
-            "limit": paging_schema(max_limit=50, default_limit=10)["limit"]}
+            "limit": schema.paging_schema(max_limit=50, default_limit=10)["limit"]}
 
 
 @tk.validator_args
 def _change_schema(not_empty, unicode_safe) -> Schema:
     return {"dataset_id": [not_empty, unicode_safe], "trigger": [not_empty, unicode_safe],
-            "occurred_on": [not_empty, unicode_safe], "note": text_field(4000)}
+            "occurred_on": [not_empty, unicode_safe], "note": schema.text_field(4000)}
 
 
 @tk.validator_args
 def _change_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
     return {"org": [ignore_missing, unicode_safe], "dataset_id": [ignore_missing, unicode_safe],
             "state": [ignore_missing, unicode_safe,
-                      choice(CHANGE_STATES, N_("The state must be open or closed."))],
+                      schema.choice(CHANGE_STATES, N_("The state must be open or closed."))],
             "overdue": [ignore_missing, boolean_validator],
             "due_soon": [ignore_missing, boolean_validator],
-            **paging_schema(max_limit=100)}
+            **schema.paging_schema(max_limit=100)}
 
 
 @tk.validator_args
 def _import_schema(not_empty, unicode_safe, ignore_missing, boolean_validator) -> Schema:
     return {"org": [not_empty, unicode_safe], "upload": [ignore_missing],
-            "content": [ignore_missing, file_content], "filename": [ignore_missing, unicode_safe],
+            "content": [ignore_missing, schema.file_content],
+            "filename": [ignore_missing, unicode_safe],
             "dry_run": [ignore_missing, boolean_validator]}
 
 
@@ -140,7 +133,7 @@ def dongchang_catalog_submit(context: Context, data_dict: DataDict) -> dict[str,
         ``orgs`` (department names; ``org`` the first), ``datasets`` (their entries that the
         caller may see) and ``message``
     """
-    data = validated(data_dict, row_schema(), context)
+    data = schema.validated(data_dict, schema.row_schema(), context)
     tk.check_access("dongchang_catalog_submit", context, data)
     return service.submit(context, data["id"])
 
@@ -157,7 +150,7 @@ def dongchang_catalog_review(context: Context, data_dict: DataDict) -> dict[str,
     decided the same way: ``publish`` applies the change, ``return`` discards it with the
     reason; the entry stays published either way (plus ``revision``: the decided change).
     """
-    data = validated(data_dict, _review_schema(), context)
+    data = schema.validated(data_dict, _review_schema(), context)
     tk.check_access("dongchang_catalog_review", context, data)
     entry = service.get_entry(data["id"])
     if revisions.pending_for(entry.id) is not None \
@@ -176,7 +169,7 @@ def dongchang_catalog_mark_duplicate(context: Context, data_dict: DataDict) -> d
     :param survivor_id: id or name of the entry that stays
     :param reason: optional note to the department
     """
-    data = validated(data_dict, _duplicate_schema(), context)
+    data = schema.validated(data_dict, _duplicate_schema(), context)
     tk.check_access("dongchang_catalog_mark_duplicate", context, data)
     return service.mark_duplicate(context, data["id"], data["survivor_id"],
                                   data.get("reason", ""))
@@ -196,12 +189,12 @@ def dongchang_catalog_withdraw(context: Context, data_dict: DataDict) -> dict[st
     :returns: the entry's ``id``, ``name``, ``title``, ``catalog_state`` and ``private``, and
         ``revision`` (the request)
     """
-    data = validated(data_dict, _withdraw_schema(), context)
+    data = schema.validated(data_dict, _withdraw_schema(), context)
     tk.check_access("dongchang_catalog_withdraw", context, data)
     return revisions.request_withdrawal(context, data["id"], data.get("reason", ""))
 
 
-_withdraw_schema = decision_schema
+_withdraw_schema = schema.decision_schema
 
 
 @tk.side_effect_free
@@ -222,7 +215,7 @@ def dongchang_catalog_list(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``submitted_at`` and
         ``last_event`` (the latest submit, decision or duplicate mark, with its ``reason``)
     """
-    data = validated(data_dict, _list_schema(), context)
+    data = schema.validated(data_dict, _list_schema(), context)
     tk.check_access("dongchang_catalog_list", context, data)
     org = service.get_org(data["org"]).id if data.get("org") else None
     waiting = data.get("waiting_days")
@@ -254,7 +247,7 @@ def dongchang_catalog_revision_list(context: Context, data_dict: DataDict) -> di
         ``field_labels``, ``submitted_at``, ``updated_at``, ``reason`` (why it was returned),
         ``decided_at``
     """
-    data = validated(data_dict, _revision_list_schema(), context)
+    data = schema.validated(data_dict, _revision_list_schema(), context)
     tk.check_access("dongchang_catalog_revision_list", context, data)
     return revisions.list_revisions(context, data)
 
@@ -273,7 +266,7 @@ def dongchang_duplicate_candidates(context: Context, data_dict: DataDict) -> lis
         "catalog_state", "score", "scores": {"title", "notes", "data_items"}, "matched":
         [fields, best first], "shared_items", "same_department"}]``
     """
-    data = validated(data_dict, _candidates_schema(), context)
+    data = schema.validated(data_dict, _candidates_schema(), context)
     tk.check_access("dongchang_duplicate_candidates", context, data)
     dataset = service.get_entry(data["id"])
     return duplicates.candidates(context, dataset, data["limit"])
@@ -291,7 +284,7 @@ def dongchang_catalog_change_create(context: Context, data_dict: DataDict) -> di
     :returns: the change with ``due_on`` (15 Chinese working days later by default) and
         ``due_on_provisional`` (the holiday calendar of that year is not official yet)
     """
-    data = validated(data_dict, _change_schema(), context)
+    data = schema.validated(data_dict, _change_schema(), context)
     tk.check_access("dongchang_catalog_change_create", context, data)
     change = service.create_change(context, data)
     return service.change_dicts([change], *_today_and_soon())[0]
@@ -316,7 +309,7 @@ def dongchang_catalog_change_list(context: Context, data_dict: DataDict) -> dict
     :returns: ``{"count", "page", "limit", "results"}``; each result has ``status``
         (``open``, ``due_soon``, ``overdue``, ``closed``), ``working_days_left`` and ``late``
     """
-    data = validated(data_dict, _change_list_schema(), context)
+    data = schema.validated(data_dict, _change_list_schema(), context)
     tk.check_access("dongchang_catalog_change_list", context, data)
     return service.list_changes(context, data)
 
@@ -326,7 +319,7 @@ def dongchang_catalog_change_report(context: Context, data_dict: DataDict) -> di
 
     :param id: the change event id
     """
-    data = validated(data_dict, row_schema(), context)
+    data = schema.validated(data_dict, schema.row_schema(), context)
     tk.check_access("dongchang_catalog_change_report", context, data)
     change = service.report_change(context, data["id"])
     return service.change_dicts([change], *_today_and_soon())[0]
@@ -346,7 +339,7 @@ def dongchang_catalog_import(context: Context, data_dict: DataDict) -> dict[str,
         "message"}], "created": [{"id", "name", "row"}]}``; nothing is created when
         ``errors`` is not empty
     """
-    data = validated(data_dict, _import_schema(), context)
+    data = schema.validated(data_dict, _import_schema(), context)
     org = service.get_org(data["org"])
     tk.check_access("dongchang_catalog_import", context, {"org": org.id})
     upload = data.get("upload")
@@ -370,7 +363,7 @@ def dongchang_catalog_export(context: Context, data_dict: DataDict) -> dict[str,
     :param org: the department (id or name)
     :returns: ``{"columns", "rows", "items"}``
     """
-    data = validated(data_dict, _org_schema(), context)
+    data = schema.validated(data_dict, _org_schema(), context)
     org = service.get_org(data["org"])
     tk.check_access("dongchang_catalog_export", context, {"org": org.id})
     return spreadsheet.export_rows(context, org.id)

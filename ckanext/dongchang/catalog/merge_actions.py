@@ -14,14 +14,7 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang.catalog import merges
 from ckanext.dongchang.catalog.rules import merge as rules
-from ckanext.dongchang.kernel.schema import (
-    decision_schema,
-    invalid,
-    paging_schema,
-    row_schema,
-    text_field,
-    validated,
-)
+from ckanext.dongchang.kernel import schema
 
 __all__ = ["dongchang_duplicate_mark", "dongchang_duplicate_merge",
            "dongchang_duplicate_decline", "dongchang_duplicate_task_list",
@@ -31,18 +24,18 @@ __all__ = ["dongchang_duplicate_mark", "dongchang_duplicate_merge",
 @tk.validator_args
 def _mark_schema(not_empty, ignore_missing, unicode_safe) -> Schema:
     return {"entry_id": [not_empty, unicode_safe], "duplicate_id": [not_empty, unicode_safe],
-            "keep_id": [ignore_missing, unicode_safe], "note": text_field(4000)}
+            "keep_id": [ignore_missing, unicode_safe], "note": schema.text_field(4000)}
 
 
 @tk.validator_args
 def _merge_schema(ignore_missing, unicode_safe) -> Schema:
-    return row_schema(keep_id=[ignore_missing, unicode_safe])
+    return schema.row_schema(keep_id=[ignore_missing, unicode_safe])
 
 
 @tk.validator_args
 def _list_schema(ignore_missing, unicode_safe) -> Schema:
     return {"org": [ignore_missing, unicode_safe], "state": [ignore_missing, unicode_safe],
-            **paging_schema(max_limit=100)}
+            **schema.paging_schema(max_limit=100)}
 
 
 def _answer(context: Context, task_id: str) -> dict[str, Any]:
@@ -61,7 +54,7 @@ def dongchang_duplicate_mark(context: Context, data_dict: DataDict) -> dict[str,
         ``due_on``, ``due_on_provisional``, ``entry`` and ``duplicate`` (``id``, ``name``,
         ``title``, ``org_title``), ``keep_id``, ``note``
     """
-    data = validated(data_dict, _mark_schema(), context)
+    data = schema.validated(data_dict, _mark_schema(), context)
     tk.check_access("dongchang_duplicate_mark", context, data)
     return _answer(context, merges.mark(context, data).id)
 
@@ -84,7 +77,7 @@ def dongchang_duplicate_merge(context: Context, data_dict: DataDict) -> dict[str
     :returns: the task with ``state`` (``in_review`` or ``merged``), ``kept_id``,
         ``removed_name``, ``revision_id`` and ``closed_on``
     """
-    data = validated(data_dict, _merge_schema(), context)
+    data = schema.validated(data_dict, _merge_schema(), context)
     tk.check_access("dongchang_duplicate_merge", context, data)
     return _answer(context, merges.merge(context, data["id"], data.get("keep_id")).id)
 
@@ -96,7 +89,7 @@ def dongchang_duplicate_decline(context: Context, data_dict: DataDict) -> dict[s
     :param id: the task id
     :param reason: why the entries are not duplicates or should not be merged
     """
-    data = validated(data_dict, decision_schema(), context)
+    data = schema.validated(data_dict, schema.decision_schema(), context)
     tk.check_access("dongchang_duplicate_decline", context, data)
     return _answer(context, merges.decline(context, data["id"], data.get("reason") or "").id)
 
@@ -107,7 +100,7 @@ def dongchang_duplicate_task_show(context: Context, data_dict: DataDict) -> dict
 
     :param id: the task id
     """
-    data = validated(data_dict, row_schema(), context)
+    data = schema.validated(data_dict, schema.row_schema(), context)
     tk.check_access("dongchang_duplicate_task_show", context, data)
     return _answer(context, data["id"])
 
@@ -125,8 +118,8 @@ def dongchang_duplicate_task_list(context: Context, data_dict: DataDict) -> dict
         ``dongchang_duplicate_task_show``, with ``status`` and ``overdue``; ``reason`` is why
         a department declined, or why the Bureau returned the merged change
     """
-    data = validated(data_dict, _list_schema(), context)
+    data = schema.validated(data_dict, _list_schema(), context)
     if data.get("state") not in (None, *rules.TASK_FILTERS):
-        raise invalid("state", rules.UNKNOWN_STATE)
+        raise schema.invalid("state", rules.UNKNOWN_STATE)
     tk.check_access("dongchang_duplicate_task_list", context, data)
     return merges.list_tasks(context, data)

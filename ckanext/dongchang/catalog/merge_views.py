@@ -12,14 +12,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.dongchang.catalog import merges
-from ckanext.dongchang.kernel.pages import (
-    abort_invalid,
-    call,
-    context,
-    flashing_errors,
-    login_first,
-    paged,
-)
+from ckanext.dongchang.kernel import pages
 
 merges_blueprint = Blueprint("dongchang_merges", __name__)
 
@@ -41,7 +34,7 @@ def redirect_merged_entry():
     match = _ENTRY_PAGE.fullmatch(tk.request.path)
     if match is None:
         return None
-    target = merges.redirect_target(match.group(1), context())
+    target = merges.redirect_target(match.group(1), pages.context())
     if target is None:
         return None
     return tk.redirect_to("dataset.read", id=target)
@@ -50,36 +43,36 @@ def redirect_merged_entry():
 @merges_blueprint.get("/dongchang/merges")
 def index():
     """The caller's merge tasks (the Bureau: all), open ones first by due date."""
-    redirect = login_first()
+    redirect = pages.login_first()
     if redirect:
         return redirect
     page = tk.request.args.get("page", 1)
     state = tk.request.args.get("state") or None
     try:
-        result = call("dongchang_duplicate_task_list",
-                      {"state": state, "page": page} if state else {"page": page})
+        result = pages.call("dongchang_duplicate_task_list",
+                            {"state": state, "page": page} if state else {"page": page})
     except tk.ValidationError as error:
-        return abort_invalid(error)
+        return pages.abort_invalid(error)
     return tk.render("dongchang/catalog/merges.html", {
-        "tasks": result["results"], "page": paged(result, int(result["page"])),
+        "tasks": result["results"], "page": pages.paged(result, int(result["page"])),
         "count": result["count"], "state": state or ""})
 
 
 @merges_blueprint.get("/dongchang/merges/<id>")
 def read(id: str):
     """One task: the two entries, the due date, and the forms to merge or decline it."""
-    redirect = login_first()
+    redirect = pages.login_first()
     if redirect:
         return redirect
-    task = call("dongchang_duplicate_task_show", {"id": id}, not_found=_not_found())
+    task = pages.call("dongchang_duplicate_task_show", {"id": id}, not_found=_not_found())
     return tk.render("dongchang/catalog/merge.html", {"task": task})
 
 
 @merges_blueprint.post("/dongchang/merges/<id>/merge")
 def merge(id: str):
     data = {"id": id, "keep_id": tk.request.form.get("keep_id", "")}
-    with flashing_errors(not_found=_not_found()):
-        task = tk.get_action("dongchang_duplicate_merge")(context(), data)
+    with pages.flashing_errors(not_found=_not_found()):
+        task = tk.get_action("dongchang_duplicate_merge")(pages.context(), data)
         kept = task["entry"] if task["kept_id"] == task["entry"]["id"] else task["duplicate"]
         if task["revision_id"]:
             tk.h.flash_success(tk._(
@@ -96,8 +89,8 @@ def merge(id: str):
 @merges_blueprint.post("/dongchang/merges/<id>/decline")
 def decline(id: str):
     data = {"id": id, "reason": tk.request.form.get("reason", "")}
-    with flashing_errors(not_found=_not_found()):
-        tk.get_action("dongchang_duplicate_decline")(context(), data)
+    with pages.flashing_errors(not_found=_not_found()):
+        tk.get_action("dongchang_duplicate_decline")(pages.context(), data)
         tk.h.flash_success(tk._("The merge was declined; the Big Data Bureau sees your reason."))
     return tk.redirect_to("dongchang_merges.read", id=id)
 
@@ -110,8 +103,8 @@ def mark(id: str):
             "note": tk.request.form.get("note", "")}
     if not data["keep_id"]:
         data.pop("keep_id")
-    with flashing_errors(not_found=tk._("Catalog entry not found")):
-        task = tk.get_action("dongchang_duplicate_mark")(context(), data)
+    with pages.flashing_errors(not_found=tk._("Catalog entry not found")):
+        task = tk.get_action("dongchang_duplicate_mark")(pages.context(), data)
         tk.h.flash_success(tk._(
             "%(entry)s and %(duplicate)s were marked as duplicates; their departments must merge"
             " them by %(due_on)s.") % {"entry": task["entry"]["title"],

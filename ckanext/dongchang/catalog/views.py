@@ -11,19 +11,8 @@ from flask import Blueprint, Response
 
 from ckanext.dongchang.catalog import spreadsheet
 from ckanext.dongchang.catalog.rules import workflow
+from ckanext.dongchang.kernel import pages
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.pages import (
-    abort_invalid,
-    call,
-    context,
-    department_or_404,
-    flash_errors,
-    flashing_errors,
-    form_errors,
-    paged,
-    refusals,
-    signed_in,
-)
 
 catalog_blueprint = Blueprint("dongchang_catalog", __name__)
 
@@ -77,7 +66,7 @@ def _bureau_only(refusal: str) -> Callable[[Callable[..., Any]], Callable[..., A
     """The Bureau's pages: a visitor logs in first; a user who may not review is refused with
     ``refusal`` (a msgid, ``N_``)."""
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @signed_in()
+        @pages.signed_in()
         @functools.wraps(view)
         def page(*args: Any, **kwargs: Any) -> Any:
             if not tk.h.check_access("dongchang_catalog_review", {}):
@@ -94,17 +83,17 @@ def review():
     page_number = tk.h.get_page_number(tk.request.args)
     filters = {key: tk.request.args[key] for key in REVIEW_FILTERS if tk.request.args.get(key)}
     try:
-        result = call("dongchang_catalog_list", dict(
+        result = pages.call("dongchang_catalog_list", dict(
             filters, state="submitted", page=page_number, include_checks=True),
             not_found=tk._("Department not found"))
     except tk.ValidationError as error:
-        return abort_invalid(error)
+        return pages.abort_invalid(error)
     for entry in result["results"]:
         entry["changes"] = _labelled_changes(entry["changes"])
         entry["class_rows"] = _class_rows(entry.get("classes") or {})
-    departments = tk.get_action("organization_list")(context(), {"all_fields": True})
+    departments = tk.get_action("organization_list")(pages.context(), {"all_fields": True})
     return tk.render("dongchang/catalog/review.html", {
-        "page": paged(result, page_number), "result": result, "field_labels": _field_labels(),
+        "page": pages.paged(result, page_number), "result": result, "field_labels": _field_labels(),
         "filters": filters, "departments": departments})
 
 
@@ -125,8 +114,8 @@ def decide(id: str, decision: str):
     if decision not in workflow.DECISIONS:
         return tk.abort(404)
     data = {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")}
-    with flashing_errors(not_found=tk._("Catalog entry not found")):
-        result = tk.get_action("dongchang_catalog_review")(context(), data)
+    with pages.flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_review")(pages.context(), data)
         if workflow.is_withdrawal((result.get("revision") or {}).get("fields") or []):
             message = (tk._("%(title)s was withdrawn from the catalog.")
                        if decision == "publish"
@@ -142,32 +131,32 @@ def decide(id: str, decision: str):
 def mark_duplicate(id: str):
     data = {"id": id, "survivor_id": tk.request.form.get("survivor_id", ""),
             "reason": tk.request.form.get("reason", "")}
-    with flashing_errors(not_found=tk._("Catalog entry not found")):
-        result = tk.get_action("dongchang_catalog_mark_duplicate")(context(), data)
+    with pages.flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_mark_duplicate")(pages.context(), data)
         tk.h.flash_success(tk._("%(title)s was withdrawn as a duplicate of %(survivor)s.") % {
             "title": result["title"], "survivor": result["duplicate_of"]["title"]})
     return tk.redirect_to("dongchang_catalog.review")
 
 
 @catalog_blueprint.get("/dongchang/my-catalog")
-@signed_in()
+@pages.signed_in()
 def my_catalog():
     """A department's entries in the workflow: drafts, returned (with the reason), submitted."""
     sections = {}
     for state in ("returned", "draft", "submitted"):
         sections[state] = tk.get_action("dongchang_catalog_list")(
-            context(), {"state": state, "limit": 100})
+            pages.context(), {"state": state, "limit": 100})
     # Changes of published entries: held for review, and those the Bureau returned (F-10).
     changes = {state: tk.get_action("dongchang_catalog_revision_list")(
-        context(), {"state": state, "limit": 100}) for state in ("pending", "returned")}
+        pages.context(), {"state": state, "limit": 100}) for state in ("pending", "returned")}
     return tk.render("dongchang/catalog/review_mine.html", {
         "sections": sections, "changes": changes, "state_labels": _state_labels()})
 
 
 @catalog_blueprint.post("/dongchang/my-catalog/<id>/submit")
 def submit(id: str):
-    with flashing_errors(not_found=tk._("Catalog entry not found")):
-        result = tk.get_action("dongchang_catalog_submit")(context(), {"id": id})
+    with pages.flashing_errors(not_found=tk._("Catalog entry not found")):
+        result = tk.get_action("dongchang_catalog_submit")(pages.context(), {"id": id})
         tk.h.flash_success(tk._("%(title)s was submitted to the Big Data Bureau for review.")
                            % {"title": result["title"]})
         for warning in result["warnings"]:
@@ -181,9 +170,9 @@ def submit(id: str):
 @catalog_blueprint.post("/dongchang/my-catalog/<id>/withdraw")
 def withdraw(id: str):
     """A department asks the Bureau to withdraw a published entry (issue 17 item 5)."""
-    with flashing_errors(not_found=tk._("Catalog entry not found")):
+    with pages.flashing_errors(not_found=tk._("Catalog entry not found")):
         result = tk.get_action("dongchang_catalog_withdraw")(
-            context(), {"id": id, "reason": tk.request.form.get("reason", "")})
+            pages.context(), {"id": id, "reason": tk.request.form.get("reason", "")})
         tk.h.flash_success(tk._("The withdrawal of %(title)s was sent to the Big Data Bureau;"
                                 " the entry stays public until it decides.")
                            % {"title": result["title"]})
@@ -212,13 +201,13 @@ def _status_labels() -> dict[str, str]:
 def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
     action = tk.get_action("dongchang_catalog_change_list")
     return {
-        "overdue": action(context(), dict(data_dict, overdue=True, limit=100)),
-        "due_soon": action(context(), dict(data_dict, due_soon=True, limit=100)),
-        "open": action(context(), dict(data_dict, state="open", limit=100)),
-        "closed": action(context(), dict(data_dict, state="closed", limit=20)),
+        "overdue": action(pages.context(), dict(data_dict, overdue=True, limit=100)),
+        "due_soon": action(pages.context(), dict(data_dict, due_soon=True, limit=100)),
+        "open": action(pages.context(), dict(data_dict, state="open", limit=100)),
+        "closed": action(pages.context(), dict(data_dict, state="closed", limit=20)),
         # Art. 16: data older than its update cycle allows (listed with the update deadlines)
         "stale": tk.get_action("dongchang_freshness_list")(
-            context(), {"org_id": data_dict["org"], "limit": 100} if data_dict.get("org")
+            pages.context(), {"org_id": data_dict["org"], "limit": 100} if data_dict.get("org")
             else {"limit": 100}),
     }
 
@@ -226,14 +215,14 @@ def _changes_sections(data_dict: dict[str, Any]) -> dict[str, Any]:
 @catalog_blueprint.route("/organization/<id>/changes", methods=("GET", "POST"))
 def org_changes(id: str):
     """A department's change events, and the form to record one."""
-    org = department_or_404(id)
+    org = pages.department_or_404(id)
     data: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         data = {f: tk.request.form.get(f) for f in _CHANGE_FIELDS if tk.request.form.get(f)}
-        with form_errors() as errors:
+        with pages.form_errors() as errors:
             try:
-                created = tk.get_action("dongchang_catalog_change_create")(context(), data)
+                created = tk.get_action("dongchang_catalog_change_create")(pages.context(), data)
             except tk.ObjectNotFound:
                 # The entry was picked from this page's list: say at the field that it is gone.
                 errors["dataset_id"] = [tk._("Catalog entry not found")]
@@ -242,10 +231,10 @@ def org_changes(id: str):
                     tk._("The change was recorded: update %(title)s by %(due_on)s.")
                     % {"title": created["dataset_title"], "due_on": created["due_on"]})
                 return tk.redirect_to("dongchang_catalog.org_changes", id=org["name"])
-    with refusals(forbidden=tk._("Only the department's editors and the Bureau can see its"
-                                 " changes.")):
+    with pages.refusals(forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                       " changes.")):
         sections = _changes_sections({"org": org["id"]})
-    entries = tk.get_action("package_search")(context(), {
+    entries = tk.get_action("package_search")(pages.context(), {
         "fq": f'owner_org:"{org["id"]}" +dataset_type:dataset', "include_private": True,
         "rows": 1000, "sort": "title_string asc", "fl": "id,name,title"})["results"]
     return tk.render("dongchang/catalog/changes_org.html", {
@@ -259,7 +248,7 @@ def org_changes(id: str):
 def all_changes():
     """The Bureau's view of every department's change events."""
     org = tk.request.args.get("org") or None
-    with refusals(not_found=tk._("Department not found")):
+    with pages.refusals(not_found=tk._("Department not found")):
         sections = _changes_sections({"org": org} if org else {})
     return tk.render("dongchang/catalog/changes.html", {
         "sections": sections, "org": org, "trigger_labels": _trigger_labels(),
@@ -268,8 +257,8 @@ def all_changes():
 
 @catalog_blueprint.post("/dongchang/change/<id>/report")
 def report(id: str):
-    with flashing_errors(not_found=tk._("Catalog change not found")):
-        change = tk.get_action("dongchang_catalog_change_report")(context(), {"id": id})
+    with pages.flashing_errors(not_found=tk._("Catalog change not found")):
+        change = tk.get_action("dongchang_catalog_change_report")(pages.context(), {"id": id})
         tk.h.flash_success(tk._("The update of %(title)s was reported to the Big Data Bureau.")
                            % {"title": change["dataset_title"]})
     target = tk.request.form.get("came_from") or ""
@@ -283,17 +272,17 @@ def report(id: str):
 @catalog_blueprint.route("/organization/<id>/import", methods=("GET", "POST"))
 def import_catalog(id: str):
     """Upload page for department admins: check a sheet, then import all rows or none."""
-    org = department_or_404(id)
+    org = pages.department_or_404(id)
     if not tk.h.check_access("dongchang_catalog_import", {"org": org["id"]}):
         return tk.abort(403, tk._("Only the department's admins can import its catalog."))
     result = None
     if tk.request.method == "POST":
         try:
-            result = tk.get_action("dongchang_catalog_import")(context(), {
+            result = tk.get_action("dongchang_catalog_import")(pages.context(), {
                 "org": org["id"], "upload": tk.request.files.get("upload"),
                 "dry_run": tk.request.form.get("mode") != "import"})
         except tk.ValidationError as error:
-            flash_errors(error)
+            pages.flash_errors(error)
         else:
             if result["errors"]:
                 tk.h.flash_error(tk._("The file has errors; nothing was imported."))
@@ -311,9 +300,10 @@ def import_catalog(id: str):
 def export_catalog(id: str, fmt: str):
     if fmt not in ("xlsx", "csv"):
         return tk.abort(404)
-    rows = call("dongchang_catalog_export", {"org": id}, not_found=tk._("Department not found"),
-                forbidden=tk._("Only the department's editors and the Bureau can export its"
-                               " catalog."))
+    rows = pages.call("dongchang_catalog_export", {"org": id},
+                      not_found=tk._("Department not found"),
+                      forbidden=tk._("Only the department's editors and the Bureau can export its"
+                                     " catalog."))
     if fmt == "xlsx":
         body, mimetype = spreadsheet.to_xlsx(rows), _XLSX
     else:

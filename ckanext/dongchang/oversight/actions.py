@@ -8,16 +8,8 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang.catalog import freshness
+from ckanext.dongchang.kernel import schema
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.schema import (
-    choice,
-    date_field,
-    paging_schema,
-    period_in_order,
-    row_schema,
-    text_field,
-    validated,
-)
 from ckanext.dongchang.oversight import rectification, rules, service
 from ckanext.dongchang.oversight.model import RECTIFICATION_STATES
 
@@ -30,8 +22,9 @@ __all__ = ["dongchang_evaluation", "dongchang_rectification_create",
 def _evaluation_schema(ignore_missing, unicode_safe) -> Schema:
     # ``period_start``, not ``start``: every page and action reads ``start`` as CKAN's numeric
     # offset (security/api_parameters.py), so a date there was refused before the action ran.
-    return {"org_id": [ignore_missing, unicode_safe], "period_start": date_field(),
-            "period_end": date_field(), "__after": [period_in_order("period_start", "period_end")]}
+    return {"org_id": [ignore_missing, unicode_safe], "period_start": schema.date_field(),
+            "period_end": schema.date_field(),
+            "__after": [schema.period_in_order("period_start", "period_end")]}
 
 
 @tk.side_effect_free
@@ -48,7 +41,7 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
         {...}, "columns": [...], "weights": {...}, "period": {...}}``
     """
     tk.check_access("dongchang_evaluation", context, data_dict)
-    data = validated(data_dict, _evaluation_schema(), context)
+    data = schema.validated(data_dict, _evaluation_schema(), context)
     return service.evaluation_for(context, data.get("org_id"), data.get("period_start"),
                                   data.get("period_end"))
 
@@ -57,17 +50,18 @@ def dongchang_evaluation(context: Context, data_dict: DataDict) -> dict[str, Any
 
 @tk.validator_args
 def _rectification_create_schema(not_empty, unicode_safe, ignore_empty) -> Schema:
-    return {"org_id": [not_empty, unicode_safe], "problem": [not_empty, *text_field(4000)],
+    return {"org_id": [not_empty, unicode_safe], "problem": [not_empty, *schema.text_field(4000)],
             "criterion": [ignore_empty, unicode_safe,
-                          choice(rules.CRITERIA, N_("Choose one of the evaluation criteria:"
-                                                    " %(known)s"))],
-            "period_start": date_field(), "period_end": date_field(), "due_on": date_field(),
-            "__after": [period_in_order("period_start", "period_end")]}
+                          schema.choice(rules.CRITERIA, N_("Choose one of the evaluation criteria:"
+                                                           " %(known)s"))],
+            "period_start": schema.date_field(), "period_end": schema.date_field(),
+            "due_on": schema.date_field(),
+            "__after": [schema.period_in_order("period_start", "period_end")]}
 
 
 @tk.validator_args
 def _rectification_close_schema(not_empty) -> Schema:
-    return row_schema(closing_note=[not_empty, *text_field(4000)])
+    return schema.row_schema(closing_note=[not_empty, *schema.text_field(4000)])
 
 
 @tk.validator_args
@@ -78,7 +72,7 @@ def _rectification_list_schema(ignore_missing, unicode_safe, one_of) -> Schema:
 
 @tk.validator_args
 def _freshness_list_schema(ignore_missing, unicode_safe) -> Schema:
-    return {"org_id": [ignore_missing, unicode_safe], **paging_schema(max_limit=100)}
+    return {"org_id": [ignore_missing, unicode_safe], **schema.paging_schema(max_limit=100)}
 
 
 def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -93,7 +87,7 @@ def dongchang_rectification_create(context: Context, data_dict: DataDict) -> dic
     :returns: the item
     """
     tk.check_access("dongchang_rectification_create", context, data_dict)
-    data = validated(data_dict, _rectification_create_schema(), context)
+    data = schema.validated(data_dict, _rectification_create_schema(), context)
     return rectification.create(context.get("user"), service.department(data["org_id"]),
                                 data).as_dict()
 
@@ -106,7 +100,7 @@ def dongchang_rectification_close(context: Context, data_dict: DataDict) -> dict
     :returns: the item
     """
     tk.check_access("dongchang_rectification_close", context, data_dict)
-    data = validated(data_dict, _rectification_close_schema(), context)
+    data = schema.validated(data_dict, _rectification_close_schema(), context)
     return rectification.close(context.get("user"), data["id"], data["closing_note"]).as_dict()
 
 
@@ -119,7 +113,7 @@ def dongchang_rectification_list(context: Context, data_dict: DataDict) -> list[
     :returns: items, open ones first
     """
     tk.check_access("dongchang_rectification_list", context, data_dict)
-    data = validated(data_dict, _rectification_list_schema(), context)
+    data = schema.validated(data_dict, _rectification_list_schema(), context)
     return rectification.listed(service.visible_department_ids(context, data.get("org_id")),
                                 data.get("state"))
 
@@ -138,7 +132,7 @@ def dongchang_freshness_list(context: Context, data_dict: DataDict) -> dict[str,
     :returns: ``{"count", "page", "limit", "grace_working_days", "results": [...]}``
     """
     tk.check_access("dongchang_freshness_list", context, data_dict)
-    data = validated(data_dict, _freshness_list_schema(), context)
+    data = schema.validated(data_dict, _freshness_list_schema(), context)
     rows = freshness.overdue(service.visible_department_ids(context, data.get("org_id")))
     limit, page = data["limit"], data["page"]
     return {"count": len(rows), "page": page, "limit": limit,

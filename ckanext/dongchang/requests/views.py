@@ -6,18 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
+from ckanext.dongchang.kernel import pages
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.pages import (
-    call,
-    context,
-    department_or_404,
-    error_summary,
-    flashing_errors,
-    form_errors,
-    paged,
-    show_or_404,
-    signed_in,
-)
 from ckanext.dongchang.requests import rules
 
 requests_blueprint = Blueprint("dongchang_requests", __name__)
@@ -43,17 +33,17 @@ def _form() -> dict[str, Any]:
 
 
 @requests_blueprint.route("/dataset/<id>/request", methods=("GET", "POST"))
-@signed_in(N_("Log in to apply for access."))
+@pages.signed_in(N_("Log in to apply for access."))
 def apply(id: str):
     """The application form for a catalog entry, and its submission."""
-    dataset = show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
+    dataset = pages.show_or_404("package_show", {"id": id}, tk._("Catalog entry not found"))
     data: dict[str, Any] = {"applicant_kind": _kind_of_account()}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         data = _form()
-        with form_errors() as errors:
+        with pages.form_errors() as errors:
             created = tk.get_action("dongchang_access_request_create")(
-                context(), dict(data, dataset_id=dataset["id"]))
+                pages.context(), dict(data, dataset_id=dataset["id"]))
             tk.h.flash_success(tk._(
                 "Your request was submitted. The department will answer by %(due_on)s.")
                 % {"due_on": created["due_on"]})
@@ -61,7 +51,7 @@ def apply(id: str):
     labels = form_labels()
     return tk.render("dongchang/requests/request_form.html", {
         "pkg_dict": dataset, "data": data, "errors": errors, "labels": labels,
-        "error_summary": error_summary(errors, labels),
+        "error_summary": pages.error_summary(errors, labels),
         "purposes_of": {field: " ".join(rules.purposes_using(field))
                         for field in rules.PURPOSE_FIELDS},
         "my_tenders": _my_awarded_tenders(dataset["id"]),
@@ -71,7 +61,7 @@ def apply(id: str):
 def _my_awarded_tenders(dataset_id: str) -> list[dict[str, str]]:
     """The awarded tenders covering the entry that the applicant won, as the choices of the
     form's tender picker (issue 17 item 8): nobody types a tender number."""
-    result = tk.get_action("dongchang_tender_list")(context(), {
+    result = tk.get_action("dongchang_tender_list")(pages.context(), {
         "state": "awarded", "dataset_id": dataset_id, "awardee": tk.current_user.name,
         "limit": 100})
     return [{"value": tender["id"], "text": f"{tender['title']} ({tender['id']})"}
@@ -100,43 +90,44 @@ def _listing(data_dict: dict[str, Any], template: str, extra: dict[str, Any]):
     page_number = tk.h.get_page_number(tk.request.args)
     filters = {key: tk.request.args.get(key) for key in ("state", "overdue")
                if tk.request.args.get(key)}
-    result = call("dongchang_access_request_list", dict(data_dict, page=page_number, **filters),
-                  not_found=tk._("Department not found"),
-                  forbidden=tk._("Only the department's editors and the Bureau can see its"
-                                 " requests."))
-    return tk.render(template, dict(extra, page=paged(result, page_number), result=result,
+    result = pages.call("dongchang_access_request_list",
+                        dict(data_dict, page=page_number, **filters),
+                        not_found=tk._("Department not found"),
+                        forbidden=tk._("Only the department's editors and the Bureau can see its"
+                                       " requests."))
+    return tk.render(template, dict(extra, page=pages.paged(result, page_number), result=result,
                                     filters=filters))
 
 
 @requests_blueprint.get("/dongchang/requests")
-@signed_in()
+@pages.signed_in()
 def mine():
     return _listing({"mine": True}, "dongchang/requests/requests_mine.html", {})
 
 
 @requests_blueprint.get("/organization/<id>/requests")
 def inbox(id: str):
-    org = department_or_404(id)
+    org = pages.department_or_404(id)
     return _listing({"org": org["id"]}, "dongchang/requests/requests_inbox.html",
                     {"group_dict": org, "group_type": "organization"})
 
 
 @requests_blueprint.get("/dongchang/request/<id>")
 def read(id: str):
-    request_dict = call("dongchang_access_request_show", {"id": id},
-                        not_found=tk._("Access request not found"),
-                        forbidden=tk._("Only the applicant and the providing department can see"
-                                       " this request."))
+    request_dict = pages.call("dongchang_access_request_show", {"id": id},
+                              not_found=tk._("Access request not found"),
+                              forbidden=tk._("Only the applicant and the providing department"
+                                             " can see this request."))
     return tk.render("dongchang/requests/request_read.html", {"request_dict": request_dict,
-                                                     "errors": {}})
+                                                              "errors": {}})
 
 
 @requests_blueprint.post("/dongchang/request/<id>/<decision>")
 def decide(id: str, decision: str):
     if decision not in DECISIONS:
         return tk.abort(404)
-    with flashing_errors(not_found=tk._("Access request not found")):
-        tk.get_action(_ACTIONS[decision])(context(), dict(_form(), id=id))
+    with pages.flashing_errors(not_found=tk._("Access request not found")):
+        tk.get_action(_ACTIONS[decision])(pages.context(), dict(_form(), id=id))
         tk.h.flash_success(_DONE_MESSAGES[decision]())
     return tk.redirect_to("dongchang_requests.read", id=id)
 

@@ -10,15 +10,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema
 
+from ckanext.dongchang.kernel import schema
 from ckanext.dongchang.kernel.messages import N_
-from ckanext.dongchang.kernel.schema import (
-    decision_schema,
-    id_list,
-    paging_schema,
-    row_schema,
-    text_field,
-    validated,
-)
 from ckanext.dongchang.tenders import rules, service
 
 __all__ = [
@@ -26,7 +19,7 @@ __all__ = [
     "dongchang_tender_update", "dongchang_tender_award", "dongchang_tender_cancel",
 ]
 
-_id_list = id_list(N_("Give a list of catalog entry ids or names."), distinct=True)
+_id_list = schema.id_list(N_("Give a list of catalog entry ids or names."), distinct=True)
 
 
 def _state_list(value: Any) -> list[str]:
@@ -40,33 +33,34 @@ def _state_list(value: Any) -> list[str]:
 
 @tk.validator_args
 def tender_announcement(ignore_missing) -> Schema:
-    schema = {field: text_field(200) for field in ("title", "method")}
-    schema.update({field: text_field(20000) for field in ("notice", "scope")})
-    schema.update({field: text_field(20) for field in ("bidding_start", "bidding_end")})
-    schema["notice_url"] = text_field(1000)
-    schema["dataset_ids"] = [ignore_missing, _id_list]
-    return schema
+    fields = {field: schema.text_field(200) for field in ("title", "method")}
+    fields.update({field: schema.text_field(20000) for field in ("notice", "scope")})
+    fields.update({field: schema.text_field(20) for field in ("bidding_start", "bidding_end")})
+    fields["notice_url"] = schema.text_field(1000)
+    fields["dataset_ids"] = [ignore_missing, _id_list]
+    return fields
 
 
 def tender_update() -> Schema:
-    return row_schema(**tender_announcement())
+    return schema.row_schema(**tender_announcement())
 
 
 def tender_award() -> Schema:
-    return row_schema(awardee=text_field(100), award_date=text_field(20),
-                      contract_start=text_field(20), contract_end=text_field(20))
+    return schema.row_schema(awardee=schema.text_field(100), award_date=schema.text_field(20),
+                             contract_start=schema.text_field(20),
+                             contract_end=schema.text_field(20))
 
 
-tender_cancel = decision_schema
+tender_cancel = schema.decision_schema
 
 
 @tk.validator_args
 def tender_list(ignore_missing) -> Schema:
     return {
         "state": [ignore_missing, _state_list],
-        "dataset_id": text_field(200),
-        "awardee": text_field(100),
-        **paging_schema(max_limit=100),
+        "dataset_id": schema.text_field(200),
+        "awardee": schema.text_field(100),
+        **schema.paging_schema(max_limit=100),
     }
 
 
@@ -87,7 +81,7 @@ def dongchang_tender_create(context: Context, data_dict: DataDict) -> dict[str, 
         ``tender_id`` in a commercial access request
     """
     tk.check_access("dongchang_tender_create", context, data_dict)
-    data = validated(data_dict, tender_announcement(), context)
+    data = schema.validated(data_dict, tender_announcement(), context)
     return service.as_dict(service.create(context, data), context)
 
 
@@ -119,16 +113,16 @@ def dongchang_tender_list(context: Context, data_dict: DataDict) -> dict[str, An
     :returns: ``{"count": n, "results": [...], "page": p, "limit": l}``
     """
     tk.check_access("dongchang_tender_list", context, data_dict)
-    data = validated(data_dict, tender_list(), context)
+    data = schema.validated(data_dict, tender_list(), context)
     return service.list_tenders(context, data)
 
 
-def _changed(name: str, schema: Any, change: Any, context: Context,
+def _changed(name: str, schema_of: Any, change: Any, context: Context,
              data_dict: DataDict) -> dict[str, Any]:
     """The Bureau's change of one tender: its auth, its schema, the service's change, and the
     tender as it is now."""
     tk.check_access(name, context, data_dict)
-    data = validated(data_dict, schema(), context)
+    data = schema.validated(data_dict, schema_of(), context)
     return service.as_dict(change(context, data["id"], data), context)
 
 
@@ -163,6 +157,6 @@ def dongchang_tender_cancel(context: Context, data_dict: DataDict) -> dict[str, 
     :param reason: required; bidders and grantees see it
     """
     tk.check_access("dongchang_tender_cancel", context, data_dict)
-    data = validated(data_dict, tender_cancel(), context)
+    data = schema.validated(data_dict, tender_cancel(), context)
     return service.as_dict(service.cancel(context, data["id"], data.get("reason") or ""),
                            context)

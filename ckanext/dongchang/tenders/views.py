@@ -6,14 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from ckanext.dongchang.kernel.pages import (
-    call,
-    context,
-    error_summary,
-    flashing_errors,
-    form_errors,
-    paged,
-)
+from ckanext.dongchang.kernel import pages
 from ckanext.dongchang.tenders import rules
 
 tenders_blueprint = Blueprint("dongchang_tenders", __name__)
@@ -50,9 +43,9 @@ def index():
     entry = _entry(tk.request.args.get("dataset") or "")
     if entry:
         data["dataset_id"] = entry["id"]
-    result = tk.get_action("dongchang_tender_list")(context(), data)
+    result = tk.get_action("dongchang_tender_list")(pages.context(), data)
     return tk.render("dongchang/tenders/tender_list.html", {
-        "page": paged(result, page_number), "state": state, "labels": labels(),
+        "page": pages.paged(result, page_number), "state": state, "labels": labels(),
         "may_manage": _may_manage(), "entry": entry})
 
 
@@ -61,13 +54,13 @@ def _entry(name: str) -> dict[str, Any] | None:
     if not name:
         return None
     try:
-        return tk.get_action("package_show")(context(), {"id": name})
+        return tk.get_action("package_show")(pages.context(), {"id": name})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
 
 
 def _show(id: str) -> dict[str, Any]:
-    return call("dongchang_tender_show", {"id": id}, not_found=tk._("Tender not found"))
+    return pages.call("dongchang_tender_show", {"id": id}, not_found=tk._("Tender not found"))
 
 
 @tenders_blueprint.get("/tender/<id>")
@@ -77,7 +70,7 @@ def read(id: str, award_data: dict[str, Any] | None = None,
     return tk.render("dongchang/tenders/tender_read.html", {
         "tender": tender, "labels": labels(), "may_manage": _may_manage(),
         "award_data": award_data or {}, "award_errors": award_errors or {},
-        "award_summary": error_summary(award_errors or {})})
+        "award_summary": pages.error_summary(award_errors or {})})
 
 
 @tenders_blueprint.route("/tender/new", methods=("GET", "POST"))
@@ -105,13 +98,14 @@ def _edit_form(tender_id: str | None):
         data = _form(_ANNOUNCEMENT_FIELDS)
         action = "dongchang_tender_update" if tender else "dongchang_tender_create"
         payload = dict(data, id=tender["id"]) if tender else data
-        with form_errors() as errors:
-            saved = tk.get_action(action)(context(), payload)
+        with pages.form_errors() as errors:
+            saved = tk.get_action(action)(pages.context(), payload)
             tk.h.flash_success(tk._("The tender was saved. Its number is %(id)s.")
                                % {"id": saved["id"]})
             return tk.redirect_to("dongchang_tenders.read", id=saved["id"])
     return tk.render("dongchang/tenders/tender_form.html", {
-        "tender": tender, "data": data, "errors": errors, "error_summary": error_summary(errors),
+        "tender": tender, "data": data, "errors": errors,
+        "error_summary": pages.error_summary(errors),
         # the picker shows the covered entries by title (issue 17 item 8)
         "entry_labels": {d["name"]: d["title"] for d in (tender or {}).get("datasets", [])},
         "method_options": [{"value": value, "text": labels()["method"][value]}
@@ -122,9 +116,9 @@ def _edit_form(tender_id: str | None):
 def award(id: str):
     """Award the tender; invalid input shows the notice again with the award form's errors."""
     data = _form(_AWARD_FIELDS)
-    with form_errors(not_found=tk._("Tender not found"), message=tk._(
+    with pages.form_errors(not_found=tk._("Tender not found"), message=tk._(
             "The tender was not awarded; please correct the highlighted fields.")) as errors:
-        tk.get_action("dongchang_tender_award")(context(), dict(data, id=id))
+        tk.get_action("dongchang_tender_award")(pages.context(), dict(data, id=id))
         tk.h.flash_success(tk._("The tender was awarded. The awardee may now request the data"
                                 " for commercial use."))
         return tk.redirect_to("dongchang_tenders.read", id=id)
@@ -133,9 +127,9 @@ def award(id: str):
 
 @tenders_blueprint.post("/tender/<id>/cancel")
 def cancel(id: str):
-    with flashing_errors(not_found=tk._("Tender not found")):
+    with pages.flashing_errors(not_found=tk._("Tender not found")):
         tk.get_action("dongchang_tender_cancel")(
-            context(), {"id": id, "reason": tk.request.form.get("reason") or ""})
+            pages.context(), {"id": id, "reason": tk.request.form.get("reason") or ""})
         tk.h.flash_success(tk._("The tender was cancelled; access granted under it has"
                                 " ended."))
     return tk.redirect_to("dongchang_tenders.read", id=id)
