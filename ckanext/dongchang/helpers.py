@@ -16,6 +16,7 @@ from ckanext.dongchang.catalog import pickers as catalog_pickers
 from ckanext.dongchang.catalog import revisions as catalog_revisions
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.departments import lookup as department_lookup
+from ckanext.dongchang.portal import facets
 from ckanext.dongchang.products import rules as product_rules
 from ckanext.dongchang.products import service as product_service
 from ckanext.dongchang.requests import rules as request_rules
@@ -29,7 +30,7 @@ __all__ = [
     "dongchang_entry_status", "render_datetime", "humanize_entity_type",
     "dongchang_product_sources", "dongchang_department_title", "dongchang_related_entries",
     "dongchang_picker",
-    "dongchang_links_offered",
+    "dongchang_links_offered", "dongchang_facet_href",
 ]
 
 
@@ -240,3 +241,7 @@ def dongchang_links_offered(package_id: Any) -> bool:
         return True  # no entry yet: the server still refuses a gated link on save
     return not visibility.file_is_gated("open", extras.get("share_class"),
                                         extras.get("open_class"))
+
+
+# A facet value's link, its page's address built once per request (issue 20).
+dongchang_facet_href = facets.facet_href

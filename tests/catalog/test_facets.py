@@ -6,9 +6,11 @@ the permission-filtered query: an entry hidden from the viewer never shows in a 
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
 
+from ckanext.dongchang.portal.facets import facet_href
 from tests.api import Api, EnglishApi
 from tests.conftest import PLUGINS
 from tests.entries import class_fields
@@ -82,3 +84,29 @@ def test_i17_facet_counts_never_count_entries_hidden_from_the_viewer(world):
                                 **{"facet.field": fields})
     assert {i["name"] for i in member["search_facets"]["open_class"]["items"]} == {
         "unconditional", "not_open"}
+
+
+@pytest.mark.parametrize("query", [
+    "/dataset/",
+    "/dataset/?q=%E6%B0%B4%E8%B4%A8&page=3&tags=%E7%8E%AF%E5%A2%83&tags=monitoring",
+    "/dataset/?open_class=unconditional&update_cycle=daily&page=2&sort=score+desc",
+    "/organization/dcf-scjg?open_class=unconditional",
+])
+def test_i20_facet_links_are_the_addresses_ckan_builds(app, query):
+    """Our facet links (the page's address built once per request) are CKAN's own: adding a
+    value, removing an active one, removing every value of a field, with and without extras
+    or another address."""
+    with app.flask_app.test_request_context(query):
+        h = tk.h
+        for extras, other in ((None, None), ({"id": "dcf-rsj"}, None), (None, "/catalog/x")):
+            if extras and "organization" not in query:
+                continue
+            for name, value in (("open_class", "unconditional"), ("tags", "环境"),
+                                ("update_cycle", "daily"), ("organization", "dcf-scjg")):
+                assert facet_href(name, value, False, extras, other) == h.add_url_param(
+                    new_params={name: value}, extras=extras, alternative_url=other)
+                if (name, value) in tk.request.args.items(multi=True):
+                    assert facet_href(name, value, True, extras, other) == h.remove_url_param(
+                        name, value, extras=extras, alternative_url=other)
+                assert facet_href(name, "", True, extras, other) == h.remove_url_param(
+                    name, "", extras=extras, alternative_url=other)

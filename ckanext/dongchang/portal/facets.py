@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.dongchang.kernel import request_memo
 
 # The schema fields faceted on, in the order the search page shows them.
 SCHEMA_FACETS: tuple[str, ...] = ("open_class", "share_class", "catalog_category",
@@ -73,3 +76,49 @@ def label_values(search_results: dict[str, Any]) -> dict[str, Any]:
             item["display_name"] = tk.h.scheming_choices_label(
                 spec["choices"], item.get("name")) or item.get("name")
     return search_results
+
+
+def facet_href(name: str, value: str, active: bool, extras: dict[str, Any] | None = None,
+               alternative_url: str | None = None) -> str:
+    """The link of one facet value: the current search without its page number, plus
+    ``name=value`` (or, for an active value, without it).
+
+    The same address CKAN's ``h.add_url_param``/``h.remove_url_param`` give, but the page's
+    own address and its query are worked out once per request, not once per value: with the
+    regulation's four facets the catalog page lists some 40 values, and building their links
+    one ``url_for`` at a time was most of its cost over stock CKAN (issue 20).
+    """
+    base, params = _current_search(extras, alternative_url)
+    if not active:
+        params = [*params, (name, value)]
+    elif value:
+        params = list(params)
+        params.remove((name, value))
+    else:
+        params = [(key, kept) for key, kept in params if key != name]
+    if not params:
+        return base
+    return base + "?" + urlencode([(key, kept.encode("utf-8") if isinstance(kept, str)
+                                    else str(kept)) for key, kept in params])
+
+
+def _current_search(extras: dict[str, Any] | None,
+                    alternative_url: str | None) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """This request's address (or ``alternative_url``) and its query without ``page``."""
+    key = (alternative_url, tuple(sorted((extras or {}).items())))
+    known = request_memo.memo("facet_links")
+    if key not in known:
+        known[key] = (alternative_url or _page_url(extras), tuple(
+            (name, value) for name, value in tk.request.args.items(multi=True)
+            if name != "page"))
+    return known[key]
+
+
+def _page_url(extras: dict[str, Any] | None) -> str:
+    """The current view's address as CKAN's URL helpers build it: the view's own arguments
+    (``package_type``) unless ``extras`` are given."""
+    blueprint, view = tk.get_endpoint()
+    controller = getattr(tk.g, "controller", blueprint)
+    action = getattr(tk.g, "action", view)
+    return tk.h.url_for(f"{controller}.{action}",
+                        **(extras or dict(tk.request.view_args or {})))
