@@ -161,33 +161,49 @@ def needs_fresh_read(dataset_id_or_name: str) -> bool:
 
     The index holds gated entries without their resource URLs, and products and related
     entries without the ids of the entries they name (see ``indexing``), so a viewer who may
-    see those must get the entry from the database.
+    see those must get the entry from the database. One query asks all of it (the entry's
+    classes, whether it has a relationship, its files' declared audiences): it runs before
+    every read of an entry.
     """
     if not dataset_id_or_name:
         return False
     relationship = model.package_relationship_table
     related = sa.exists().where(sa.or_(relationship.c.subject_package_id == model.Package.id,
                                        relationship.c.object_package_id == model.Package.id))
+    resource = model.resource_table
+    file_extras = (sa.select(sa.func.array_agg(sa.type_coerce(resource.c.extras, sa.Text)))
+                   .where(resource.c.package_id == model.Package.id,
+                          resource.c.state == "active")
+                   .scalar_subquery())
     found = (
-        model.Session.query(model.Package.id, model.Package.extras, related)
+        model.Session.query(model.Package.extras, related, file_extras)
         .filter(sa.or_(model.Package.id == dataset_id_or_name,
                        model.Package.name == dataset_id_or_name))
         .first()
     )
     if found is None:
         return False
-    dataset_id, extras, has_relationships = found
+    extras, has_relationships, files = found
     extras = extras or {}
     return (not publication.data_is_public(extras) or has_relationships
-            or bool(extras.get(SOURCES_FIELD)) or _has_file_not_for_all(dataset_id, extras))
+            or bool(extras.get(SOURCES_FIELD)) or _has_file_not_for_all(
+                extras, (_declared_audience_of(stored) for stored in files or ())))
 
 
-def _has_file_not_for_all(dataset_id: str, extras: dict[str, Any]) -> bool:
+def _declared_audience_of(stored_extras: str | None) -> Any:
+    """A file's declared audience from its stored extras (JSON text, as CKAN keeps them)."""
+    try:
+        return (json.loads(stored_extras) if stored_extras else {}).get(AUDIENCE_FIELD)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _has_file_not_for_all(extras: dict[str, Any], declared: Iterable[Any]) -> bool:
     """A file that is not the open version leaves the index (``indexing``): the entry's
     department must get the entry from the database to see it."""
     share, open_ = extras.get("share_class"), extras.get("open_class")
-    return any(visibility.file_audience(declared, share, open_) != visibility.FILE_OPEN
-               for declared in current_file_audiences(dataset_id).values())
+    return any(visibility.file_audience(audience_, share, open_) != visibility.FILE_OPEN
+               for audience_ in declared)
 
 
 def _context_user(context: Context) -> Any:
