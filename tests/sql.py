@@ -22,3 +22,24 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+@contextlib.contextmanager
+def compiled_every_time() -> Iterator[list[str]]:
+    """The statements sent inside the block that SQLAlchemy cannot keep compiled (no cache
+    key: a column type not marked ``cache_ok``), so they are compiled again on every run."""
+    from sqlalchemy.engine.default import NO_CACHE_KEY
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, context, _many):
+        if context is not None and context.compiled is not None \
+                and context.cache_hit is NO_CACHE_KEY:
+            seen.append(" ".join(statement.split()))
+
+    engine = model.meta.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

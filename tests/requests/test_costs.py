@@ -13,7 +13,7 @@ from ckan.tests import factories, helpers
 from ckanext.dongchang.access import audience, enforcement
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
-from tests.sql import statements
+from tests.sql import compiled_every_time, statements
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -130,3 +130,7 @@ def test_i20_whether_to_read_an_entry_fresh_is_one_statement(sysadmin):
         assert enforcement.needs_fresh_read("i20-department-file")
         assert not enforcement.needs_fresh_read("no-such-entry")
     assert len(seen) == 3, seen
+    with compiled_every_time() as uncached:
+        enforcement.needs_fresh_read("i20-department-file")
+        enforcement.current_file_audiences(model.Package.get("i20-department-file").id)
+    assert uncached == [], "kept compiled: no column of a type SQLAlchemy may not cache"

@@ -156,6 +156,11 @@ def product_sources(dataset: dict[str, Any]
 
 
 # --- data: resource URLs ----------------------------------------------------------------------
+# ``resource.extras`` by name, as JSON text: CKAN's JSON type of that column is not marked safe
+# for SQLAlchemy's statement cache, so a query naming the column is compiled again on every run.
+_STORED_FILE_EXTRAS = sa.literal_column("resource.extras", sa.Text)
+
+
 def needs_fresh_read(dataset_id_or_name: str) -> bool:
     """Whether ``package_show`` must read from the database instead of Solr's stored copy.
 
@@ -171,7 +176,7 @@ def needs_fresh_read(dataset_id_or_name: str) -> bool:
     related = sa.exists().where(sa.or_(relationship.c.subject_package_id == model.Package.id,
                                        relationship.c.object_package_id == model.Package.id))
     resource = model.resource_table
-    file_extras = (sa.select(sa.func.array_agg(sa.type_coerce(resource.c.extras, sa.Text)))
+    file_extras = (sa.select(sa.func.array_agg(_STORED_FILE_EXTRAS)).select_from(resource)
                    .where(resource.c.package_id == model.Package.id,
                           resource.c.state == "active")
                    .scalar_subquery())
@@ -371,10 +376,10 @@ def current_file_audiences(dataset_id: str) -> dict[str, Any]:
     """The entry's active files today: ``{resource id: declared audience}`` (one query)."""
     if not dataset_id:
         return {}
-    rows = (model.Session.query(model.Resource.id, model.Resource.extras)
-            .filter(model.Resource.package_id == dataset_id,
-                    model.Resource.state == "active").all())
-    return {row.id: (row.extras or {}).get(AUDIENCE_FIELD) for row in rows}
+    resource = model.resource_table
+    rows = (model.Session.query(resource.c.id, _STORED_FILE_EXTRAS)
+            .filter(resource.c.package_id == dataset_id, resource.c.state == "active").all())
+    return {file_id: _declared_audience_of(stored) for file_id, stored in rows}
 
 
 def _is_download_request() -> bool:
