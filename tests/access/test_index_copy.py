@@ -1,0 +1,79 @@
+"""An anonymous visitor's entry comes from the search index's copy (issue 20).
+
+The index holds what the least-privileged finder may know of an entry's files (``indexing``):
+for an entry the public finds, that is exactly an anonymous visitor's view, so a conditionally
+open entry need not be read from the database for them (12 statements against stock's 5).
+These tests hold the index's answer to the database's, entry kind by entry kind, so the
+shortcut can never show an anonymous visitor more, or less, than the database read would.
+"""
+from __future__ import annotations
+
+import pytest
+from ckan.tests import factories, helpers
+
+from ckanext.dongchang.access import enforcement
+from tests.api import Api
+from tests.conftest import PLUGINS
+from tests.entries import class_fields, conditional, create_entry
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "dongchang_db"),
+]
+
+
+def _files(*audiences: str) -> list[dict[str, str]]:
+    return [{"name": f"文件{n}", "url": f"https://files.example.gov.cn/i20-{n}.csv",
+             "format": "CSV", "audience": audience} for n, audience in enumerate(audiences)]
+
+
+# entry name -> (its fields, whether the public finds it)
+KINDS = {
+    "i20-open": ({}, True),
+    "i20-open-with-department-files": ({"resources": _files("open", "shared", "owner")}, True),
+    "i20-conditional": ({**conditional(), "resources": _files("open", "shared", "owner")}, True),
+    "i20-conditionally-open-shared-freely": (
+        {**conditional(share_class="unconditional"), "resources": _files("open", "shared")},
+        True),
+    "i20-shared-not-open": ({**class_fields("unconditional", "not_open"),
+                             "resources": _files("shared", "owner")}, False),
+}
+
+
+def _anonymous_show(name: str, **context: object) -> dict | str:
+    try:
+        return helpers.call_action("package_show", context={
+            "user": "", "ignore_auth": False, **context}, id=name)
+    except Exception as error:  # noqa: BLE001 — the refusal itself is compared
+        return type(error).__name__
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_i20_an_anonymous_visitor_gets_from_the_index_what_the_database_gives(app, sysadmin,
+                                                                             name):
+    fields, found_by_the_public = KINDS[name]
+    create_entry(sysadmin, factories.Organization()["id"], name=name, **fields)
+    if found_by_the_public:
+        assert not enforcement.needs_fresh_read(name, for_the_public=True), \
+            "the index's copy is used for the public"
+        assert enforcement.needs_fresh_read(name) == (name != "i20-open"), \
+            "anyone else still reads a gated entry from the database"
+    from_index = _anonymous_show(name)
+    from_database = _anonymous_show(name, use_cache=False)
+    assert from_index == from_database
+    if found_by_the_public:
+        assert Api(app).ok("package_show", id=name) == from_database
+    else:
+        assert from_database == "NotFound", "an entry hidden from the public does not exist"
+        Api(app).error("package_show", status=404, id=name)
+
+
+def test_i20_an_entry_that_names_another_is_read_from_the_database_for_everyone(sysadmin):
+    """References (relationships, a product's sources) stay out of the index, so even an
+    anonymous visitor's read of such an entry goes to the database."""
+    org = factories.Organization()["id"]
+    create_entry(sysadmin, org, name="i20-named", **conditional())
+    create_entry(sysadmin, org, name="i20-naming", **conditional())
+    helpers.call_action("package_relationship_create", subject="i20-naming",
+                        object="i20-named", type="links_to")
+    assert enforcement.needs_fresh_read("i20-naming", for_the_public=True)
