@@ -134,3 +134,21 @@ def test_i20_whether_to_read_an_entry_fresh_is_one_statement(sysadmin):
         enforcement.needs_fresh_read("i20-department-file")
         enforcement.current_file_audiences(model.Package.get("i20-department-file").id)
     assert uncached == [], "kept compiled: no column of a type SQLAlchemy may not cache"
+
+
+@pytest.mark.usefixtures("with_request_context")
+def test_i20_a_department_named_again_in_a_request_is_looked_up_once(sysadmin):
+    """An entry names the same departments again and again (its data items' sources, an
+    import's rows, a page's titles): one lookup per name and request, read again after a
+    write to a department or a membership."""
+    from ckanext.dongchang.departments import lookup
+
+    org = factories.Organization(name="i20-scjg", title="区市场监督管理局（i20）")
+    with statements() as seen:
+        for _ in range(3):
+            assert [g.id for g in lookup.departments_called("i20-scjg")] == [org["id"]]
+            assert lookup.department_title("i20-scjg") == "区市场监督管理局（i20）"
+    assert len(seen) == 1, seen
+    helpers.call_action("organization_patch", context={"user": sysadmin["name"]}, id=org["id"],
+                        title="区市场监管局（i20）")
+    assert lookup.department_title("i20-scjg") == "区市场监管局（i20）"

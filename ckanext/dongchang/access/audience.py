@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-import flask
 import sqlalchemy as sa
 from ckan import authz, model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
@@ -81,7 +80,7 @@ def memberships_for(user: Any, context: Context | None = None) -> Memberships:
     """Memberships of ``user`` (a ``model.User``, a name, or None for anonymous)."""
     user_obj = _user(user)
     key = user_obj.id if user_obj else None
-    caches = [_request_cache()]
+    caches = [request_memo.kept(_CACHE_KEY)]
     if context is not None:  # also outside web requests: CLI commands and jobs
         caches.append(context.setdefault(_CACHE_KEY, {}))
     for cache in caches:
@@ -93,11 +92,6 @@ def memberships_for(user: Any, context: Context | None = None) -> Memberships:
     return found
 
 
-def _request_cache() -> dict[str | None, Memberships]:
-    """The current web request's cache (``flask.g``), or a throwaway one outside a request."""
-    if not flask.has_app_context():
-        return {}
-    return flask.g.setdefault(_CACHE_KEY, {})
 
 
 # A write to a membership, a department, a user or a request may change the answer: the next

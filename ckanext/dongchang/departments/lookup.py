@@ -9,7 +9,13 @@ from __future__ import annotations
 from ckan import model
 
 from ckanext.dongchang.access import audience
+from ckanext.dongchang.kernel import request_memo
 from ckanext.dongchang.kernel.schema import typed_name
+
+# What each typed value meant, kept for the rest of the web request: an entry names the same
+# departments again and again (data items' sources, an import's rows, a page's titles).
+_MEMO = "dongchang_departments_called"
+request_memo.forget_on_write(_MEMO, tables=frozenset({"group", "member"}))
 
 
 def departments_called(value: str) -> list[model.Group]:
@@ -18,6 +24,13 @@ def departments_called(value: str) -> list[model.Group]:
     value = typed_name(value)
     if not value:
         return []
+    known = request_memo.kept(_MEMO)
+    if value not in known:
+        known[value] = _look_up(value)
+    return list(known[value])
+
+
+def _look_up(value: str) -> list[model.Group]:
     query = model.Session.query(model.Group).filter(audience.recognised_department())
     exact = query.filter((model.Group.name == value) | (model.Group.id == value)).all()
     if exact:

@@ -24,6 +24,14 @@ def memo(name: str) -> dict[Any, Any]:
     return flask.g.setdefault(_KEY, {}).setdefault(name, {})
 
 
+def kept(key: str) -> dict[Any, Any]:
+    """``flask.g``'s ``key`` of the current request, for a memo with its own
+    :func:`forget_on_write` rules; a throwaway one outside a request (CLI, jobs)."""
+    if not flask.has_app_context():
+        return {}
+    return flask.g.setdefault(key, {})
+
+
 def forget_on_write(key: str, tables: frozenset[str] | None = None) -> None:
     """Empty ``flask.g``'s ``key`` whenever the session commits or rolls back, and whenever it
     flushes — or, with ``tables``, flushes a row of one of those tables: what was kept there
