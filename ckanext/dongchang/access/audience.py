@@ -92,8 +92,6 @@ def memberships_for(user: Any, context: Context | None = None) -> Memberships:
     return found
 
 
-
-
 # A write to a membership, a department, a user or a request may change the answer: the next
 # check reads it again (a commit or rollback always forgets; saving an entry does not).
 request_memo.forget_on_write(_CACHE_KEY, tables=frozenset(
