@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 from ckan import model
+from sqlalchemy.engine.default import NO_CACHE_KEY
 
 
 @contextlib.contextmanager
@@ -28,8 +29,6 @@ def statements() -> Iterator[list[str]]:
 def compiled_every_time() -> Iterator[list[str]]:
     """The statements sent inside the block that SQLAlchemy cannot keep compiled (no cache
     key: a column type not marked ``cache_ok``), so they are compiled again on every run."""
-    from sqlalchemy.engine.default import NO_CACHE_KEY
-
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, _parameters, context, _many):
