@@ -152,3 +152,16 @@ def test_i20_a_department_named_again_in_a_request_is_looked_up_once(sysadmin):
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]}, id=org["id"],
                         title="区市场监管局（i20）")
     assert lookup.department_title("i20-scjg") == "区市场监管局（i20）"
+
+
+@pytest.mark.usefixtures("with_request_context")
+def test_i20_a_sysadmin_acts_for_the_bureau_without_a_membership_read(sysadmin,
+                                                                      department_with_entry):
+    """Every entry a sysadmin saves asks whether the saver is the Bureau: a sysadmin always is,
+    and no membership or grant need be read for it; an editor's answer still comes from the
+    memberships."""
+    _org, editor, _entry = department_with_entry
+    with statements() as seen:
+        assert audience.is_bureau({"user": sysadmin["name"]})
+    assert _membership_queries(seen) == 0 and not [s for s in seen if "access_request" in s]
+    assert not audience.is_bureau({"user": editor["name"]})
