@@ -165,3 +165,17 @@ def test_i20_a_sysadmin_acts_for_the_bureau_without_a_membership_read(sysadmin,
         assert audience.is_bureau({"user": sysadmin["name"]})
     assert _membership_queries(seen) == 0 and not [s for s in seen if "access_request" in s]
     assert not audience.is_bureau({"user": editor["name"]})
+
+
+def test_i20_an_anonymous_read_by_id_loads_the_entry_once(app, sysadmin):
+    """The freshness statement loads the entry itself, so CKAN's own ``Package.get`` finds it
+    in the session instead of reading the row again (issue 20: anonymous ``package_show`` 6
+    statements against stock's 5)."""
+    org = factories.Organization()
+    entry = create_entry(sysadmin, org["id"], name="i20-read-once")
+    model.Session.remove()
+    with statements() as seen:
+        shown = app.get("/api/3/action/package_show", query_string={"id": entry["id"]})
+    assert shown.json["result"]["name"] == "i20-read-once"
+    entry_reads = [s for s in seen if s.startswith("SELECT package.")]
+    assert len(entry_reads) == 1, entry_reads

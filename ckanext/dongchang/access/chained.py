@@ -155,7 +155,7 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
         return shown
     if context.get("use_cache", True) and enforcement.needs_fresh_read(
             str(data_dict.get("id") or data_dict.get("name") or ""),
-            for_the_public=enforcement.is_anonymous(context)):
+            for_the_public=enforcement.is_anonymous(context), keep_in=context):
         context["use_cache"] = False  # (a read already uncached, e.g. the index's, need not ask)
     with enforcement.hidden_as_missing():
         dataset = up_func(context, data_dict)

@@ -162,9 +162,12 @@ _STORED_FILE_EXTRAS = sa.literal_column("resource.extras", sa.Text)
 
 
 def _freshness_statement() -> sa.Select:
-    """The entry's extras (its classes), whether it has a relationship, and its active files'
-    stored extras (their declared audiences); the entry bound by id or name. Built once: it
-    runs before every cached read of an entry."""
+    """The entry (its extras hold its classes), whether it has a relationship, and its active
+    files' stored extras (their declared audiences); the entry bound by id or name. Built once:
+    it runs before every cached read of an entry.
+
+    It loads the entry as an ORM object, so ``package_show``'s own ``Package.get(id)`` finds it
+    in the session instead of reading the row a second time."""
     entry = sa.bindparam("entry")
     package, resource = model.Package, model.resource_table
     relationship = model.package_relationship_table
@@ -173,14 +176,16 @@ def _freshness_statement() -> sa.Select:
     file_extras = (sa.select(sa.func.array_agg(_STORED_FILE_EXTRAS)).select_from(resource)
                    .where(resource.c.package_id == package.id, resource.c.state == "active")
                    .scalar_subquery())
-    return (sa.select(package.extras, related, file_extras)
+    return (sa.select(package, related, file_extras)
             .where(sa.or_(package.id == entry, package.name == entry)).limit(1))
 
 
 _FRESHNESS = _freshness_statement()
+_LOADED_ENTRY = "dongchang_entry_loaded"
 
 
-def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False) -> bool:
+def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False,
+                     keep_in: dict[str, Any] | None = None) -> bool:
     """Whether ``package_show`` must read from the database instead of Solr's stored copy.
 
     The index holds gated entries without their resource URLs, and products and related
@@ -193,14 +198,20 @@ def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False) -> b
     *is* the visitor's view, and only the references it lacks send the read to the database
     (issue 20: a conditionally open entry's show was read from the database for everyone, 12
     statements against stock's 5).
+
+    ``keep_in``: the action's context, which holds on to the entry the query loaded. The
+    session keeps loaded objects only while something refers to them; held there, CKAN's own
+    ``Package.get(id)`` in the same action finds it without reading the row again.
     """
     if not dataset_id_or_name:
         return False
     found = model.Session.execute(_FRESHNESS, {"entry": dataset_id_or_name}).first()
     if found is None:
         return False
-    extras, has_relationships, files = found
-    extras = extras or {}
+    entry, has_relationships, files = found
+    if keep_in is not None:
+        keep_in[_LOADED_ENTRY] = entry
+    extras = entry.extras or {}
     references = has_relationships or bool(extras.get(SOURCES_FIELD))
     if for_the_public and publication.least_viewer(extras) == publication.PUBLIC_VIEWER:
         return references
