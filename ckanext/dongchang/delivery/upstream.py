@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 ADDRESS_FIELD = "upstream_url"  # the resource form's field; never stored on the resource
 _PENDING = "dongchang_upstream_addresses"  # in the action's context: {resource id: address}
 _ROWS = "dongchang_upstream_rows"  # the rows registered for them, until the action ends
+_NEW_IDS = "dongchang_upstream_new_ids"  # the resource ids given in this action
 _CHUNK = 64 * 1024
 
 __all__ = ["dongchang_upstream_address"]
@@ -73,10 +74,20 @@ def _register(context: Context) -> None:
     if not isinstance(user, model.User) and context.get("user"):
         user = model.User.get(context["user"])
     rows = context.setdefault(_ROWS, [])
+    new_ids = context.get(_NEW_IDS) or set()
+    registered_here = {row.resource_id: row for row in rows}
     for resource_id, address in pending.items():
-        rows.append(model.Session.merge(Upstream(
-            resource_id=resource_id, address=address, registered_by=getattr(user, "id", None),
-            registered_at=dt.datetime.utcnow())))
+        if resource_id in registered_here:  # asked again in the same action (resource_create)
+            registered_here[resource_id].address = address
+            continue
+        row = Upstream(resource_id=resource_id, address=address,
+                       registered_by=getattr(user, "id", None),
+                       registered_at=dt.datetime.utcnow())
+        if resource_id in new_ids:  # an id given just now has no row to replace: no lookup
+            model.Session.add(row)
+            rows.append(row)
+        else:
+            rows.append(model.Session.merge(row))
 
 
 @contextmanager
@@ -87,8 +98,8 @@ def forgotten_if_refused(context: Context) -> Iterator[None]:
     except Exception:
         forget(context)
         raise
-    context.pop(_ROWS, None)
-    context.pop(_PENDING, None)
+    for key in (_ROWS, _PENDING, _NEW_IDS):
+        context.pop(key, None)
 
 
 def forget(context: Context) -> None:
@@ -97,6 +108,7 @@ def forget(context: Context) -> None:
         if row in model.Session:
             model.Session.expunge(row)
     context.pop(_PENDING, None)
+    context.pop(_NEW_IDS, None)
 
 
 def _take(context: Context, resource: dict[str, Any]) -> None:
@@ -107,6 +119,7 @@ def _take(context: Context, resource: dict[str, Any]) -> None:
         del resource[ADDRESS_FIELD]
         if not isinstance(resource.get("id"), str) or not resource["id"]:
             resource["id"] = str(uuid.uuid4())
+            context.setdefault(_NEW_IDS, set()).add(resource["id"])
         context.setdefault(_PENDING, {})[resource["id"]] = address.strip()
         resource["url_type"] = doors.UPSTREAM
     if resource.get("url_type") == doors.UPSTREAM:
