@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ckan import model
 from ckan.tests import helpers
 
 from ckanext.dongchang.access.rules import visibility
@@ -96,3 +97,17 @@ def create_entry(user: dict, owner_org: str, **overrides: Any) -> dict[str, Any]
     return helpers.call_action(
         "package_create", context={"user": user["name"]}, **entry_dict(owner_org, **overrides)
     )
+
+
+def activity_snapshot(entry_id: str) -> dict[str, Any]:
+    """The entry as the activity stream keeps it, from its latest activity."""
+    from ckanext.activity.model import Activity
+    activity = (model.Session.query(Activity).filter_by(object_id=entry_id)
+                .order_by(Activity.timestamp.desc()).first())
+    return activity.data["package"]
+
+
+def trusted_database_read(entry_id: str) -> dict[str, Any]:
+    """``package_show`` as an internal caller, read from the database (not the index)."""
+    return helpers.call_action("package_show", context={"ignore_auth": True, "user": "",
+                                                        "use_cache": False}, id=entry_id)

@@ -8,7 +8,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang import registry
-from ckanext.dongchang.access import enforcement, indexing
+from ckanext.dongchang.access import enforcement, indexed_version, indexing
 from ckanext.dongchang.catalog import service as catalog_service
 from ckanext.dongchang.dcat import cache as dcat_cache
 from ckanext.dongchang.delivery import upstream
@@ -55,6 +55,7 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
         return facets.label_values(search_results)
 
     def after_dataset_show(self, context, pkg_dict):
+        indexed_version.keep(context, pkg_dict)
         enforcement.strip_dataset(context, pkg_dict)
 
     def after_dataset_create(self, context, pkg_dict):

@@ -14,7 +14,7 @@ from ckanext.dongchang.requests.model import AccessRequest
 from ckanext.dongchang.tenders.model import ProductSource
 from tests.api import EnglishApi as Api
 from tests.conftest import PLUGINS
-from tests.entries import conditional
+from tests.entries import activity_snapshot, conditional, trusted_database_read
 from tests.factories import Bureau, CatalogEntry, Department, staff
 from tests.grants import sign_agreement, verify_applicant
 
@@ -375,3 +375,15 @@ def test_i17_product_page_lists_its_sources_and_no_stock_dataset_furniture(world
     listing = _soup(world["api"]["anonymous"].get("/data-product/"))
     assert "数据产品" in listing.select_one("h1, .page-heading, title").get_text() or \
         "数据产品" in listing.title.get_text()
+
+
+def test_i20_a_products_activity_snapshot_is_the_version_saved_sources_included(world):
+    """Registering a product snapshots it for the activity stream from the version the search
+    index has just read (``access/indexed_version``); that copy must hold the product's
+    sources, which the index's own copy leaves out."""
+    product = _register(world["api"]["citizen-wang"], [{"dataset_id": "371502-SCJG-00001",
+                                                        "acquired_on": _day(-3)}])["result"]
+    snapshot = activity_snapshot(product["id"])
+    assert snapshot == trusted_database_read(product["id"])
+    assert snapshot["sources"] == [{"dataset_id": world["entries"]["open"]["id"],
+                                    "acquired_on": _day(-3)}]

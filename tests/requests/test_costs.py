@@ -11,6 +11,8 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.dongchang.access import audience, enforcement
+from ckanext.dongchang.delivery import upstream
+from tests.api import Api
 from tests.conftest import PLUGINS
 from tests.entries import conditional, create_entry, entry_dict
 from tests.sql import compiled_every_time, statements
@@ -179,3 +181,34 @@ def test_i20_an_anonymous_read_by_id_loads_the_entry_once(app, sysadmin):
     assert shown.json["result"]["name"] == "i20-read-once"
     entry_reads = [s for s in seen if s.startswith("SELECT package.")]
     assert len(entry_reads) == 1, entry_reads
+
+
+def test_i20_saving_a_gated_entry_reads_it_from_the_database_once(app, sysadmin):
+    """The search index reads a new entry from the database (CKAN); the activity snapshot
+    then takes that version instead of reading and validating the entry a second time
+    (issue 20: ``package_create`` ≤ 1.05× stock). Each read of an entry from the database
+    reads its relationships both ways: two statements."""
+    org = factories.Organization()
+    payload = entry_dict(org["id"], name="i20-read-once-saved", **conditional(), resources=[
+        {"name": "部门表", "url": "https://files.example.gov.cn/i20-c.csv", "format": "CSV",
+         "audience": "owner"}])
+    api = Api(app, sysadmin)
+    with statements() as seen:
+        api.ok("package_create", **payload)
+    relationship_reads = [s for s in seen if s.startswith("SELECT package_relationship.id")]
+    assert len(relationship_reads) == 2, relationship_reads
+
+
+def test_i20_registering_the_upstreams_of_new_files_looks_nothing_up(sysadmin):
+    """A new file's upstream address is kept under an id given in the same action: there is
+    no earlier registration to replace, so none is looked up (issue 20: one statement per
+    gated file of every ``package_create``)."""
+    org = factories.Organization()
+    files = [{"name": f"上游表{n}", "upstream_url": f"https://data.scjg.example.gov.cn/{n}.csv",
+              "format": "CSV"} for n in range(3)]
+    with statements() as seen:
+        created = create_entry(sysadmin, org["id"], name="i20-upstreams", **conditional(),
+                               resources=files)
+    assert [s for s in seen if s.startswith("INSERT INTO dongchang_upstream")]
+    assert not [s for s in seen if "FROM dongchang_upstream" in s]
+    assert all(upstream.address_of(r["id"]) for r in created["resources"])

@@ -10,7 +10,7 @@ from ckan.lib.dictization import model_dictize
 from ckan.lib.search import SearchError, SearchIndexError
 from ckan.types import Action, Context, DataDict
 
-from ckanext.dongchang.access import enforcement
+from ckanext.dongchang.access import enforcement, indexed_version
 from ckanext.dongchang.catalog import revisions
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.delivery import upstream
@@ -153,32 +153,31 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     if shown is not None:  # the same entry, asked again by CKAN's download view
         tk.check_access("package_show", context, data_dict)
         return shown
+    indexed = indexed_version.given(context, data_dict)
+    if indexed is not None:  # the activity snapshot of the version the index has just read
+        return indexed
+    indexed_version.settle_before_index_read(context)
     if context.get("use_cache", True) and enforcement.needs_fresh_read(
             str(data_dict.get("id") or data_dict.get("name") or ""),
             for_the_public=enforcement.is_anonymous(context), keep_in=context):
         context["use_cache"] = False  # (a read already uncached, e.g. the index's, need not ask)
     with enforcement.hidden_as_missing():
         dataset = up_func(context, data_dict)
-    if _is_search_index_read(context):
-        _without_relationships(dataset)
+    if indexed_version.is_search_index_read(context):
+        _without_relationships(context, dataset)
     enforcement.remember_shown(context, data_dict, dataset)
     return dataset
 
 
-def _is_search_index_read(context: Context) -> bool:
-    """CKAN reads an entry for the search index unvalidated and uncached
-    (``logic.package_show_default_and_custom_schemas``, used by ``package_create``/``_update``
-    and ``search-index rebuild``); no other caller asks for that."""
-    return context.get("validate") is False and context.get("use_cache") is False
-
-
-def _without_relationships(dataset: Any) -> None:
+def _without_relationships(context: Context, dataset: Any) -> None:
     """Work around a CKAN 2.11+ defect: the indexer validates this dict with the default show
     schema, whose relationship schema moves ``subject_package_id``/``object_package_id`` under
     ``__extras``, then ``lib/search/index.py`` reads ``rel['subject_package_id']``: KeyError, so
     an entry with a relationship could not be updated (500) and ``rebuild`` dropped it.
     Relationships never reach our index anyway (``indexing`` drops them, issue 14 item 8)."""
     if isinstance(dataset, dict):
+        indexed_version.note_relationships(
+            context, dataset, tuple(field for field, _end in enforcement.RELATIONSHIP_ENDS))
         for field, _end in enforcement.RELATIONSHIP_ENDS:
             if field in dataset:
                 dataset[field] = []
