@@ -116,3 +116,17 @@ def test_i20_a_snapshot_with_references_still_comes_from_the_database(app, sysad
     snapshot = activity_snapshot(naming["id"])
     assert snapshot == trusted_database_read(naming["id"])
     assert snapshot["relationships_as_subject"], "the relationship is in the snapshot"
+
+
+def test_i20_only_the_last_indexed_version_is_kept(app, sysadmin):
+    """A rebuild reads every entry for the index in one context without writing: the kept
+    version is the last one read, never one per entry (memory stays bounded)."""
+    from ckan.lib import search
+
+    from ckanext.dongchang.access import indexed_version
+    from ckanext.dongchang.kernel import request_memo
+    org = factories.Organization()["id"]
+    ids = [create_entry(sysadmin, org, name=f"i20-kept-{n}")["id"] for n in range(3)]
+    with app.flask_app.test_request_context():
+        search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
+        assert list(request_memo.kept(indexed_version._KEPT)) == [ids[-1]]

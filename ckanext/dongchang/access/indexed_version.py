@@ -7,8 +7,8 @@ for a gated entry, whose index copy has no URLs (``indexing``), so that entry wa
 database and validated a second time (issue 20: ``package_create`` 48 statements against
 stock's 31).
 
-The index's read is already the trusted view of the same version: it is kept here, for the
-rest of the request, and given to the next internal ``package_show`` of that entry *and
+The index's read is already the trusted view of the same version: the last one is kept here,
+for the rest of the request, and given to the next internal ``package_show`` of that entry *and
 version* (``metadata_modified``). Kept only
 
 * from the index's own read (validated with the dataset schema, before any viewer's
@@ -67,11 +67,13 @@ def note_relationships(context: Context, dataset: dict[str, Any], fields: tuple[
 
 def keep(context: Context, dataset: dict[str, Any]) -> None:
     """Called with every shown entry before it is stripped for its viewer; keeps the index's."""
-    if not is_search_index_read(context) or context.get(_HAS_RELATIONSHIPS) \
+    if not request_memo.keeping() or not is_search_index_read(context) \
+            or context.get(_HAS_RELATIONSHIPS) \
             or not dataset.get("id") or not dataset.get("metadata_modified"):
         return
-    request_memo.kept(_KEPT)[dataset["id"]] = (dataset["metadata_modified"],
-                                               copy.deepcopy(dataset))
+    kept = request_memo.kept(_KEPT)
+    kept.clear()  # the last read only: a rebuild reads thousands in one context, never flushing
+    kept[dataset["id"]] = (dataset["metadata_modified"], copy.deepcopy(dataset))
 
 
 def given(context: Context, data_dict: DataDict) -> dict[str, Any] | None:

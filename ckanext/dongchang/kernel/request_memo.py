@@ -27,9 +27,15 @@ def memo(name: str) -> dict[Any, Any]:
 def kept(key: str) -> dict[Any, Any]:
     """``flask.g``'s ``key`` of the current request, for a memo with its own
     :func:`forget_on_write` rules; a throwaway one outside a request (CLI, jobs)."""
-    if not flask.has_app_context():
+    if not keeping():
         return {}
     return flask.g.setdefault(key, {})
+
+
+def keeping() -> bool:
+    """Whether a memo kept now would last: inside a request (or app context), not in the CLI
+    or a job, where :func:`kept` hands out throwaway ones."""
+    return flask.has_app_context()
 
 
 def forget_on_write(key: str, tables: frozenset[str] | None = None,
