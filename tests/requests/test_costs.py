@@ -169,18 +169,34 @@ def test_i20_a_sysadmin_acts_for_the_bureau_without_a_membership_read(sysadmin,
     assert not audience.is_bureau({"user": editor["name"]})
 
 
-def test_i20_an_anonymous_read_by_id_loads_the_entry_once(app, sysadmin):
-    """The freshness statement loads the entry itself, so CKAN's own ``Package.get`` finds it
-    in the session instead of reading the row again (issue 20: anonymous ``package_show`` 6
+@pytest.mark.parametrize("asked_by", ["id", "name"])
+def test_i20_an_anonymous_read_loads_the_entry_once(app, sysadmin, asked_by):
+    """The freshness statement loads the entry itself, and CKAN's own ``Package.get`` is then
+    asked by its id, so it finds the entry in the session instead of reading the row again —
+    by name, twice: by id first, then by name (issue 20: anonymous ``package_show`` 6
     statements against stock's 5)."""
     org = factories.Organization()
     entry = create_entry(sysadmin, org["id"], name="i20-read-once")
     model.Session.remove()
     with statements() as seen:
-        shown = app.get("/api/3/action/package_show", query_string={"id": entry["id"]})
+        shown = app.get("/api/3/action/package_show", query_string={"id": entry[asked_by]})
     assert shown.json["result"]["name"] == "i20-read-once"
     entry_reads = [s for s in seen if s.startswith("SELECT package.")]
     assert len(entry_reads) == 1, entry_reads
+
+
+def test_i20_a_reference_that_is_one_entrys_id_and_anothers_name_means_the_id(sysadmin):
+    """CKAN looks an entry up by id first, then by name; the freshness statement, which
+    answers for the entry CKAN then shows, prefers the id the same way."""
+    org = factories.Organization()
+    first = create_entry(sysadmin, org["id"], name="i20-first")
+    second = create_entry(sysadmin, org["id"], name="i20-second")
+    model.Session.query(model.Package).filter_by(id=second["id"]).update(
+        {"name": first["id"]})
+    model.Session.commit()
+    shown = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                                id=first["id"])
+    assert shown["id"] == first["id"]
 
 
 def test_i20_saving_a_gated_entry_reads_it_from_the_database_once(app, sysadmin):

@@ -162,7 +162,7 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
             for_the_public=enforcement.is_anonymous(context), keep_in=context):
         context["use_cache"] = False  # (a read already uncached, e.g. the index's, need not ask)
     with enforcement.hidden_as_missing():
-        dataset = up_func(context, data_dict)
+        dataset = up_func(context, enforcement.asked_by_loaded_id(context, data_dict))
     if indexed_version.is_search_index_read(context):
         _without_relationships(context, dataset)
     enforcement.remember_shown(context, data_dict, dataset)

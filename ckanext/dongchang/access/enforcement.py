@@ -177,7 +177,8 @@ def _freshness_statement() -> sa.Select:
                    .where(resource.c.package_id == package.id, resource.c.state == "active")
                    .scalar_subquery())
     return (sa.select(package, related, file_extras)
-            .where(sa.or_(package.id == entry, package.name == entry)).limit(1))
+            .where(sa.or_(package.id == entry, package.name == entry))
+            .order_by((package.id == entry).desc()).limit(1))  # by id first, as CKAN looks
 
 
 _FRESHNESS = _freshness_statement()
@@ -201,7 +202,8 @@ def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False,
 
     ``keep_in``: the action's context, which holds on to the entry the query loaded. The
     session keeps loaded objects only while something refers to them; held there, CKAN's own
-    ``Package.get(id)`` in the same action finds it without reading the row again.
+    ``Package.get(id)`` in the same action finds it without reading the row again (see
+    :func:`asked_by_loaded_id`).
     """
     if not dataset_id_or_name:
         return False
@@ -217,6 +219,16 @@ def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False,
         return references
     return (references or not publication.data_is_public(extras) or _has_file_not_for_all(
         extras, (_declared_audience_of(stored) for stored in files or ())))
+
+
+def asked_by_loaded_id(context: Context, data_dict: DataDict) -> DataDict:
+    """``data_dict`` asking for the entry :func:`needs_fresh_read` loaded into ``context`` by
+    its id: CKAN's ``Package.get`` finds an id in the session, but looks a name up twice (as
+    an id, then as a name)."""
+    entry = context.get(_LOADED_ENTRY)  # type: ignore[misc]
+    if entry is None or data_dict.get("id") == entry.id:
+        return data_dict
+    return {**data_dict, "id": entry.id}
 
 
 def _declared_audience_of(stored_extras: str | None) -> Any:
