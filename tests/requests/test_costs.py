@@ -171,10 +171,10 @@ def test_i20_a_sysadmin_acts_for_the_bureau_without_a_membership_read(sysadmin,
 
 @pytest.mark.parametrize("asked_by", ["id", "name"])
 def test_i20_an_anonymous_read_loads_the_entry_once(app, sysadmin, asked_by):
-    """The freshness statement loads the entry itself, and CKAN's own ``Package.get`` is then
-    asked by its id, so it finds the entry in the session instead of reading the row again —
-    by name, twice: by id first, then by name (issue 20: anonymous ``package_show`` 6
-    statements against stock's 5)."""
+    """The freshness statement loads the entry itself, and CKAN is then asked for it by its
+    id, so its ``Package.get`` finds the entry in the session instead of reading the row again
+    (a name it looked up twice: as an id, then as a name). Issue 20: anonymous
+    ``package_show`` ran 6 statements against stock's 5."""
     org = factories.Organization()
     entry = create_entry(sysadmin, org["id"], name="i20-read-once")
     model.Session.remove()
