@@ -6,6 +6,7 @@ soon as the session writes, so a decision still takes effect on the very next ch
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.tests import factories, helpers
@@ -228,3 +229,18 @@ def test_i20_registering_the_upstreams_of_new_files_looks_nothing_up(sysadmin):
     assert [s for s in seen if s.startswith("INSERT INTO dongchang_upstream")]
     assert not [s for s in seen if "FROM dongchang_upstream" in s]
     assert all(upstream.address_of(r["id"]) for r in created["resources"])
+
+
+def test_i20_a_context_used_again_asks_for_the_entry_it_names(sysadmin):
+    """CKAN's views reuse one context for several actions: the entry loaded for one
+    ``package_show`` must never stand in for the entry (or the missing one) the next asks for."""
+    org = factories.Organization()
+    first = create_entry(sysadmin, org["id"], name="i20-context-first", **conditional())
+    second = create_entry(sysadmin, org["id"], name="i20-context-second")
+    context = {"user": sysadmin["name"], "ignore_auth": False}
+    assert helpers.call_action("package_show", context=context, id=first["name"])["id"] \
+        == first["id"]
+    assert helpers.call_action("package_show", context=context, id=second["name"])["id"] \
+        == second["id"]
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("package_show", context=context, id="i20-no-such-entry")

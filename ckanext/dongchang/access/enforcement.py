@@ -208,11 +208,11 @@ def needs_fresh_read(dataset_id_or_name: str, for_the_public: bool = False,
     if not dataset_id_or_name:
         return False
     found = model.Session.execute(_FRESHNESS, {"entry": dataset_id_or_name}).first()
+    if keep_in is not None:
+        keep_in[_LOADED_ENTRY] = found[0] if found is not None else None
     if found is None:
         return False
     entry, has_relationships, files = found
-    if keep_in is not None:
-        keep_in[_LOADED_ENTRY] = entry
     extras = entry.extras or {}
     references = has_relationships or bool(extras.get(SOURCES_FIELD))
     if for_the_public and publication.least_viewer(extras) == publication.PUBLIC_VIEWER:
@@ -226,8 +226,9 @@ def asked_by_loaded_id(context: Context, data_dict: DataDict) -> DataDict:
     its id: CKAN's ``Package.get`` finds an id in the session, but looks a name up twice (as
     an id, then as a name)."""
     entry = context.get(_LOADED_ENTRY)  # type: ignore[misc]
-    if entry is None or data_dict.get("id") == entry.id:
-        return data_dict
+    asked = data_dict.get("id") or data_dict.get("name_or_id")
+    if entry is None or asked == entry.id or asked != entry.name:
+        return data_dict  # (a context used again may hold the entry of an earlier ask)
     return {**data_dict, "id": entry.id}
 
 

@@ -36,7 +36,7 @@ from ckanext.dongchang.kernel import request_memo
 _KEPT = "dongchang_indexed_versions"  # on flask.g: {entry id: (metadata_modified, dict)}
 _HAS_RELATIONSHIPS = "dongchang_index_read_had_relationships"  # in the index read's context
 _PLAIN_ASK = frozenset({"id", "name", "include_tracking"})
-_SHAPING_CONTEXT = ("schema", "for_view", "for_update", "use_default_schema")
+_SHAPING_CONTEXT = ("schema", "for_view", "for_update")  # (use_default_schema: not a plain ask)
 
 request_memo.forget_on_write(_KEPT, across_commit=True)
 
