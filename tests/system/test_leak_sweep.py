@@ -1098,17 +1098,22 @@ def unclassified(app, visited: set[str]) -> list[str]:
 
 
 def dcat_cache_leaks(markers: dict[str, Marker]) -> list[str]:
-    """Every document in the DCAT cache was answered to somebody anonymous: a marker only other
-    audiences may see must not be in any of them (issue 20 item 1)."""
+    """Every document in the DCAT cache, and every entry's kept Turtle, was answered to
+    somebody anonymous: a marker only other audiences may see must not be in any of them
+    (issue 20 item 1)."""
     client = connect_to_redis()
-    keys = client.keys(f"{tk.config['ckan.site_id']}:dongchang:dcat:doc:*")
-    documents = [(client.hget(key, "body") or b"").decode("utf-8", "replace").lower()
-                 for key in keys]
-    problems = [f"DCAT cache: {found.row} {found.kind} in a cached document"
-                for text, found in markers.items() if "anonymous" not in found.allowed
-                and any(text in document for document in documents)]
-    if not documents:
-        problems.append("DCAT cache: the sweep cached no document (is the cache on?)")
+    prefix = f"{tk.config['ckan.site_id']}:dongchang:dcat"
+    kept = {"cached document": [client.hget(key, "body")
+                                for key in client.keys(f"{prefix}:doc:*")],
+            "kept entry rendering": [client.get(key) for key in client.keys(f"{prefix}:entry:*")]}
+    problems = []
+    for kind, values in kept.items():
+        documents = [(value or b"").decode("utf-8", "replace").lower() for value in values]
+        problems += [f"DCAT cache: {found.row} {found.kind} in a {kind}"
+                     for text, found in markers.items() if "anonymous" not in found.allowed
+                     and any(text in document for document in documents)]
+        if not documents:
+            problems.append(f"DCAT cache: the sweep left no {kind} (is the cache on?)")
     return sorted(set(problems))
 
 

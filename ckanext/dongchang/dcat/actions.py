@@ -24,7 +24,7 @@ from dateutil.parser import parse as parse_date
 
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
-from ckanext.dongchang.dcat import jsonld, rules
+from ckanext.dongchang.dcat import entry_cache, jsonld, rules
 from ckanext.dongchang.kernel.chains import chained_read, named
 
 __all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
@@ -96,8 +96,9 @@ def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...
     paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
     results = [prepare(entry) for entry in query["results"]] if prepare else query["results"]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
-    output = serializer.serialize_catalog({}, results, _format=data_dict.get("format"),
-                                          pagination_info=paging)
+    anonymous = not (prepare or context.get("user") or context.get("ignore_auth"))
+    output = entry_cache.serialize_catalog(serializer, results, data_dict.get("format"), paging,
+                                           anonymous)
     return _compacted(output, data_dict.get("format"))
 
 

@@ -58,37 +58,37 @@ class _Health:
     down = False
 
 
-def _key(*parts: str) -> str:
+def key(*parts: str) -> str:
     return ":".join((tk.config.get("ckan.site_id") or "default", "dongchang", "dcat", *parts))
 
 
-def _redis_failed(error: Exception) -> None:
+def redis_failed(error: Exception) -> None:
     if not _Health.down:
         log.warning("DCAT cache off while Redis does not answer (%s); documents are rendered "
                     "uncached", error)
     _Health.down = True
 
 
-def _redis():
+def redis_client():
     """A Redis client, or None if Redis fails; after an outage, bump once on recovery."""
     try:
         client = connect_to_redis()
         if _Health.down:
-            client.incr(_key("generation"))
+            client.incr(key("generation"))
             _Health.down = False
             log.info("DCAT cache on again: Redis answers")
         return client
     except RedisError as error:
-        _redis_failed(error)
+        redis_failed(error)
         return None
 
 
 def bump_generation(*_args: Any, **_kwargs: Any) -> None:
     """The public catalog may have changed: every cached document is out of date."""
     try:
-        connect_to_redis().incr(_key("generation"))
+        connect_to_redis().incr(key("generation"))
     except RedisError as error:
-        _redis_failed(error)
+        redis_failed(error)
 
 
 def on_action_succeeded(sender: str, **_kwargs: Any) -> None:
@@ -116,7 +116,7 @@ def _document_key(generation: str) -> str:
     args = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
     digest = hashlib.sha256("\n".join(
         (request.path, args, request.headers.get("Accept", ""))).encode()).hexdigest()
-    return _key("doc", generation, digest)
+    return key("doc", generation, digest)
 
 
 @dcat_cache_blueprint.before_app_request
@@ -124,18 +124,18 @@ def answer_from_cache() -> flask.Response | None:
     if (flask.request.method != "GET" or flask.request.endpoint not in CACHED_ENDPOINTS
             or not _enabled() or not _anonymous()):
         return None
-    client = _redis()
+    client = redis_client()
     if client is None:
         return None
     try:
-        generation = (client.get(_key("generation")) or b"0").decode()
-        key = _document_key(generation)
-        cached = client.hgetall(key)
+        generation = (client.get(key("generation")) or b"0").decode()
+        document = _document_key(generation)
+        cached = client.hgetall(document)
     except RedisError as error:
-        _redis_failed(error)
+        redis_failed(error)
         return None
     if not cached:
-        flask.g.dongchang_dcat_cache_key = key  # rendered now, kept by keep_in_cache
+        flask.g.dongchang_dcat_cache_key = document  # rendered now, kept by keep_in_cache
         return None
     response = flask.Response(cached[b"body"], mimetype=cached[b"mimetype"].decode())
     return _conditional(response, cached[b"etag"].decode(),
@@ -144,8 +144,8 @@ def answer_from_cache() -> flask.Response | None:
 
 @dcat_cache_blueprint.after_app_request
 def keep_in_cache(response: flask.Response) -> flask.Response:
-    key = flask.g.pop("dongchang_dcat_cache_key", None)
-    if (key is None or response.status_code != 200 or response.mimetype not in RDF_MIMETYPES
+    document = flask.g.pop("dongchang_dcat_cache_key", None)
+    if (document is None or response.status_code != 200 or response.mimetype not in RDF_MIMETYPES
             or response.direct_passthrough):
         return response
     body = response.get_data()
@@ -154,12 +154,12 @@ def keep_in_cache(response: flask.Response) -> flask.Response:
     try:
         client = connect_to_redis()
         with client.pipeline() as pipe:
-            pipe.hset(key, mapping={"body": body, "mimetype": response.mimetype, "etag": etag,
+            pipe.hset(document, mapping={"body": body, "mimetype": response.mimetype, "etag": etag,
                                     "modified": modified.timestamp()})
-            pipe.expire(key, tk.asint(tk.config.get(SECONDS_OPTION)))
+            pipe.expire(document, tk.asint(tk.config.get(SECONDS_OPTION)))
             pipe.execute()
     except RedisError as error:
-        _redis_failed(error)
+        redis_failed(error)
     return _conditional(response, etag, modified)
 
 

@@ -94,14 +94,25 @@ def derivation_sources(dataset_dict: dict[str, Any]) -> list[DerivationSource]:
     DCAT-AP requires both of every ``dcat:Dataset`` in the document (tests/dcat/
     test_every_document.py).
     """
-    sources = [source for source in dataset_dict.get("sources") or []
-               if isinstance(source, dict) and isinstance(source.get("dataset_id"), str)
-               and source["dataset_id"]]
+    sources = _registered_sources(dataset_dict)
     texts = _entry_texts([source["dataset_id"] for source in sources])
     return [DerivationSource(f"{_site_url()}/dataset/{source['dataset_id']}",
                              date_or_none(source.get("acquired_on")),
                              *texts.get(source["dataset_id"], ("", "")))
             for source in sources]
+
+
+def reads_other_entries(dataset_dict: dict[str, Any]) -> bool:
+    """Whether this profile's DCAT of the entry reads other entries (a product's sources'
+    titles and descriptions), so that it is not a function of the entry's own fields
+    (``entry_cache`` keeps only renderings that are)."""
+    return bool(_registered_sources(dataset_dict))
+
+
+def _registered_sources(dataset_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    return [source for source in dataset_dict.get("sources") or []
+            if isinstance(source, dict) and isinstance(source.get("dataset_id"), str)
+            and source["dataset_id"]]
 
 
 def _entry_texts(ids: list[str]) -> dict[str, tuple[str, str]]:
