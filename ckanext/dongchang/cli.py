@@ -10,6 +10,7 @@ import click
 from ckanext.dongchang import config as dc_config
 from ckanext.dongchang import jobs
 from ckanext.dongchang.catalog import cli as catalog_cli
+from ckanext.dongchang.dcat import entry_cache
 from ckanext.dongchang.delivery import service as delivery_service
 from ckanext.dongchang.demo import load_catalog
 from ckanext.dongchang.requests import service as request_service
@@ -55,6 +56,23 @@ def expire_grants():
 def flush_outbox(older_than: int):
     """Queue again the notifications that could not be queued (e.g. Redis was down)."""
     click.echo(f"queued {jobs.flush_outbox(older_than)} message(s)")
+
+
+@dongchang.command("dcat-warm")
+def dcat_warm():
+    """Render every public entry's DCAT and keep it, before harvesters walk the catalog.
+
+    Each entry's Turtle is kept under a digest of the code that wrote it, so after a
+    deployment the first walk would render everything again. Run after deploying:
+    ``ckan -c ckan.ini dongchang dcat-warm``.
+    """
+    client = click.get_current_context().meta["flask_app"].test_client()
+
+    def get(path: str) -> tuple[int, str]:
+        response = client.get(path)
+        return response.status_code, response.get_data(as_text=True)
+
+    click.echo(f"walked {entry_cache.warm(get)} page(s) of /catalog.ttl")
 
 
 @dongchang.command("purge-access-log")

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import click
 import pytest
 import rdflib
 from ckan.lib.redis import connect_to_redis
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
+from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
+from ckanext.dongchang import cli
 from ckanext.dongchang.dcat import entry_cache, profile
 from tests.conftest import PLUGINS
 from tests.dcat.test_every_document import PUBLIC_CLASSES, _next_page
@@ -129,6 +132,14 @@ def test_i20_nothing_is_kept_for_a_signed_in_caller_or_another_format(app, catal
     app.get("/catalog.xml", status=200)
     app.get("/catalog.jsonld", status=200)
     assert not kept_renderings()
+
+
+def test_i20_dcat_warm_renders_every_public_entry_before_the_first_walk(app, catalog):
+    parent = click.Context(cli.dongchang)
+    parent.meta["flask_app"] = app.flask_app  # what ``ckan`` gives its commands
+    result = CliRunner().invoke(cli.dcat_warm, [], parent=parent, catch_exceptions=False)
+    assert "walked 2 page(s)" in result.output  # 4 public entries, 3 a page
+    assert len(kept_renderings()) == len(catalog)
 
 
 @pytest.mark.parametrize(("documents", "joined"), [

@@ -37,7 +37,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +199,17 @@ def _keep(client, renderings: dict[str, str]) -> None:
             pipe.execute()
     except RedisError as error:
         cache.redis_failed(error)
+
+
+def warm(get: Callable[[str], tuple[int, str]]) -> int:
+    """Walk ``/catalog.ttl`` page by page as an anonymous harvester does, through ``get``
+    (path -> status, body: the site's own WSGI stack), so every public entry is rendered and
+    kept before the first real walk. Returns the number of pages walked."""
+    page = 0
+    while True:
+        page += 1
+        status, body = get(f"/catalog.ttl?page={page}")
+        if status != 200:
+            raise RuntimeError(f"/catalog.ttl?page={page} answered {status}")
+        if "hydra:next" not in body:
+            return page
