@@ -59,7 +59,8 @@ def locust_installed() -> Path:
 
 def prod(action: str, site: str, workers: int) -> None:
     env = dict(os.environ, PROD_CONFIG=str(sites.config_path(site)), PROD_NAME=f"bench-{site}",
-               PROD_PORT=str(PORTS[site]), PROD_WORKERS=str(workers))
+               PROD_PORT=str(PORTS[site]), PROD_WORKERS=str(workers),
+               PROD_DCAT_WARM="wait")  # as deployed: DCAT rendered before the load starts
     subprocess.run(["bash", str(PROD), action], env=env, check=True, cwd=ROOT)
 
 

@@ -12,6 +12,8 @@
 #   PROD_PORT     nginx's port on 127.0.0.1 (default 8080); gunicorn listens on PROD_PORT+1000
 #   PROD_WORKERS  gunicorn workers (default 4: two per core on this 2-core machine)
 #   PROD_JOBS     1 to start `ckan jobs worker` (default 1)
+#   PROD_DCAT_WARM  render the DCAT feed's entries after start: 1 in the background (default),
+#                 wait, or 0 (`ckan dongchang dcat-warm`)
 # The daily jobs (cron or systemd timer) are in crontab.example and systemd/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,6 +24,7 @@ PORT=${PROD_PORT:-8080}
 APP_PORT=$((PORT + 1000))
 WORKERS=${PROD_WORKERS:-4}
 JOBS=${PROD_JOBS:-1}
+DCAT_WARM=${PROD_DCAT_WARM:-1}
 STATE=$ROOT/.services/prod/$NAME
 GUNICORN_VERSION=23.0.0
 
@@ -86,7 +89,22 @@ up() {
     [ $SECONDS -lt $deadline ] || die "no answer on port $PORT after 180 s; see $STATE/gunicorn.log"
     sleep 1
   done
+  warm_dcat
   log "CKAN on http://127.0.0.1:$PORT (nginx → gunicorn × $WORKERS on :$APP_PORT$([ "$JOBS" = 1 ] && echo ', jobs worker')); logs in $STATE"
+}
+
+warm_dcat() {
+  # After a deployment no kept DCAT rendering matches the new code (ckanext/dongchang/dcat/
+  # entry_cache.py): render every public entry before harvesters walk the catalog. In the
+  # background by default (minutes on a large catalog); PROD_DCAT_WARM=wait waits for it,
+  # 0 skips it. A site without the extension has no such command: nothing happens.
+  case "$DCAT_WARM" in
+    0) return 0 ;;
+    wait) "$VENV/bin/ckan" -c "$STATE/prod.ini" dongchang dcat-warm >"$STATE/dcat-warm.log" 2>&1 ||
+            log "dcat-warm did not run; see $STATE/dcat-warm.log" ;;
+    *) setsid "$VENV/bin/ckan" -c "$STATE/prod.ini" dongchang dcat-warm \
+         >"$STATE/dcat-warm.log" 2>&1 </dev/null & ;;
+  esac
 }
 
 stop_pid() {  # stop_pid PIDFILE WHAT: TERM, wait up to 30 s, then KILL
