@@ -103,6 +103,15 @@ def test_i20_an_assembled_page_holds_the_triples_of_a_whole_render(app, catalog,
     assert kept_renderings() == kept, "the second walk rendered nothing again"
 
 
+def test_i20_a_page_whose_parts_cannot_be_joined_is_rendered_whole(app, catalog, monkeypatch):
+    monkeypatch.setitem(tk.config, entry_cache.SECONDS_OPTION, "0")
+    whole = walk(app)
+    monkeypatch.setitem(tk.config, entry_cache.SECONDS_OPTION, "3600")
+    monkeypatch.setattr(entry_cache, "join_turtle", lambda documents: None)
+    for (_, expected), (_, got) in zip(whole, walk(app), strict=True):
+        assert isomorphic(expected, got)
+
+
 def test_i20_a_kept_rendering_is_served_until_its_entry_changes(app, catalog, sysadmin):
     walk(app)
     client = connect_to_redis()

@@ -67,6 +67,7 @@ def serialize_catalog(serializer: RDFSerializer, entries: Sequence[dict[str, Any
         page = _assembled(serializer, entries, paging)
         if page is not None:
             return page
+        serializer.g = type(serializer.g)()
     return serializer.serialize_catalog({}, entries, _format=rdf_format,
                                         pagination_info=paging)
 
