@@ -96,10 +96,11 @@ def test_i20_an_assembled_page_holds_the_triples_of_a_whole_render(app, catalog,
                                                                          strict=True)):
         assert isomorphic(expected, cold), f"page {number + 1}, renderings made now"
         assert isomorphic(expected, warm), f"page {number + 1}, renderings from Redis"
-    # the public entries and the product are kept (its search copy names no source:
-    # ``access/indexing.py``), the closed entry is not in the feed
-    assert len(kept) == len(catalog)
-    assert not any("不开放的保留条目" in text for text in kept.values())
+    # the public entries are kept; the product (its rendering reads its sources) and the
+    # closed entry (not in the feed) are not
+    assert len(kept) == len(catalog) - 1
+    assert not any("保留渲染数据产品" in text or "不开放的保留条目" in text
+                   for text in kept.values())
     assert kept_renderings() == kept, "the second walk rendered nothing again"
 
 
@@ -125,6 +126,36 @@ def test_i20_a_kept_rendering_is_served_until_its_entry_changes(app, catalog, sy
     assert "改过的保留渲染条目" in served and "只在保留渲染里的标题" not in served
 
 
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+
+
+def test_f7_the_catalog_feed_names_a_products_sources_and_when_they_were_obtained(
+        app, catalog, sysadmin):
+    """Art. 25 on the harvesters' path: the product's entry in /catalog.ttl states its source
+    and the date the data was obtained, as its own document does; renaming the source shows
+    at once (the product's rendering reads it, so it is never kept)."""
+    walk(app)
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]}, id="kept-0",
+                        title="改名后的来源条目")
+    graph = rdflib.Graph()
+    for _, page in walk(app):
+        graph += page
+    product = next(graph.subjects(rdflib.DCTERMS.title, rdflib.Literal("保留渲染数据产品",
+                                                                        lang="zh")))
+    source = rdflib.URIRef(f"http://test.ckan.net/dataset/{_entry_id('kept-0')}")
+    assert set(graph.objects(product, PROV.wasDerivedFrom)) == {source}
+    derivation = graph.value(product, PROV.qualifiedDerivation)
+    assert graph.value(derivation, PROV.entity) == source
+    assert graph.value(derivation, PROV.atTime).toPython() == (
+        dt.date.today() - dt.timedelta(days=1))
+    assert {str(t) for t in graph.objects(source, rdflib.DCTERMS.title)} == {"改名后的来源条目"}
+    assert not any("保留渲染数据产品" in text for text in kept_renderings().values())
+
+
+def _entry_id(name: str) -> str:
+    return helpers.call_action("package_show", id=name)["id"]
+
+
 def test_i20_an_entry_whose_dcat_reads_other_entries_is_not_kept():
     """A product's sources are written with their titles, read from the database: its
     rendering is not a function of its own fields, so no digest of them may name it."""
@@ -147,8 +178,8 @@ def test_i20_dcat_warm_renders_every_public_entry_before_the_first_walk(app, cat
     parent = click.Context(cli.dongchang)
     parent.meta["flask_app"] = app.flask_app  # what ``ckan`` gives its commands
     result = CliRunner().invoke(cli.dcat_warm, [], parent=parent, catch_exceptions=False)
-    assert "walked 2 page(s)" in result.output  # 4 public entries, 3 a page
-    assert len(kept_renderings()) == len(catalog)
+    assert "walked 2 page(s)" in result.output  # 3 public entries and a product, 3 a page
+    assert len(kept_renderings()) == len(catalog) - 1  # not the product
 
 
 @pytest.mark.parametrize(("documents", "joined"), [

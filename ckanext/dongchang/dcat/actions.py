@@ -26,6 +26,7 @@ from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 from ckanext.dongchang.dcat import entry_cache, jsonld, rules
 from ckanext.dongchang.kernel.chains import chained_read, named
+from ckanext.dongchang.products.service import PRODUCT_TYPE
 
 __all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
 
@@ -66,6 +67,19 @@ def share_catalog_page(context: Context, data_dict: DataDict) -> Any:
                          prepare=as_shared, include_private=True)
 
 
+def _with_sources(context: Context) -> Any:
+    """A data product read again as the caller: its search copy names no source (``access/
+    indexing.py``: no entry names another there), and Art. 25 wants its DCAT to state its
+    sources and when their data was obtained, on the harvesters' path too. ``package_show``
+    gives the sources this caller may see. Products are few; catalog entries pass as found."""
+    def prepare(entry: dict[str, Any]) -> dict[str, Any]:
+        if entry.get("type") != PRODUCT_TYPE:
+            return entry
+        return tk.get_action("package_show")(dict(context), {"id": entry["id"]})
+
+    return prepare
+
+
 def _withhold_conditional_shares(entry: dict[str, Any]) -> dict[str, Any]:
     if entry.get("share_class") != "conditional":
         return entry
@@ -94,7 +108,7 @@ def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...
         total = query["count"]
         remaining = max(total - per_page * (page - 1), 0)
     paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
-    results = [prepare(entry) for entry in query["results"]] if prepare else query["results"]
+    results = [(prepare or _with_sources(context))(entry) for entry in query["results"]]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
     anonymous = not (prepare or context.get("user") or context.get("ignore_auth"))
     output = entry_cache.serialize_catalog(serializer, results, data_dict.get("format"), paging,

@@ -177,11 +177,17 @@ def _code_digest() -> str:
 
 
 def _kept(client, keys: list[str]) -> dict[str, str] | None:
-    """The kept renderings among ``keys``; None if Redis does not answer."""
+    """The kept renderings among ``keys``, each kept for another period from now (an entry
+    nobody changes stays rendered while harvesters keep walking); None if Redis does not
+    answer."""
     if not keys:
         return {}
+    seconds = tk.asint(tk.config.get(SECONDS_OPTION))
     try:
-        values = client.mget(keys)
+        with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.getex(key, ex=seconds)
+            values = pipe.execute()
     except RedisError as error:
         cache.redis_failed(error)
         return None
