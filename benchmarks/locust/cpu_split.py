@@ -5,7 +5,9 @@ not why. This drives both sites, in the production topology (``run_load.py``'s s
 the same way), with the same mixed workload at one fixed rate (default 10 requests/s, below
 both sites' saturation, so neither queues much), ABBA, ``--duration`` seconds each, and counts
 the CPU time every process on the machine used meanwhile (``/proc/<pid>/stat``: user +
-system; processes started during a run count whole). Processes are grouped by what they are:
+system; processes started during a run count whole, Locust's own through its exit status; a
+process that starts and ends inside a run, such as a restarted worker's predecessor, is
+missed). Processes are grouped by what they are:
 each site's gunicorn workers, its jobs worker and nginx, PostgreSQL, Solr, Redis, Locust, and
 the rest. Reported per request served (CPU ms / request), so the sites compare directly.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -48,6 +51,12 @@ def _processes() -> dict[int, tuple[str, float]]:
     return found
 
 
+def _children_seconds() -> float:
+    """CPU seconds of this process's children that have exited (Locust runs as one)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _group(cmdline: str) -> str:
     for site in sites.SITES:
         if f"bench-{site}" in cmdline or f":{run_load.PORTS[site] + 1000}" in cmdline:
@@ -57,8 +66,7 @@ def _group(cmdline: str) -> str:
                 return f"{site}: jobs worker"
             return f"{site}: other"
     for marker, name in (("nginx", "nginx (the site under load)"), ("postgres", "PostgreSQL"),
-                         ("solr", "Solr"), ("java", "Solr"), ("redis", "Redis"),
-                         ("locust", "Locust")):
+                         ("solr", "Solr"), ("java", "Solr"), ("redis", "Redis")):
         if marker in cmdline.lower():
             return name
     return "other"
@@ -97,11 +105,13 @@ def main() -> int:
             run_load.locust(exe, site, fixtures[site], 0, args.users, 20, None,
                             out_dir / f"warmup-{site}")
         for number, site in enumerate(("ours", "vanilla", "vanilla", "ours")):
-            before = _processes()
+            before, locust_before = _processes(), _children_seconds()
             stats = run_load.locust(exe, site, fixtures[site], 1 + number // 2, args.users,
                                     args.duration, args.rate / args.users,
                                     out_dir / f"run{number}-{site}")
-            for group, seconds in _used(before, _processes()).items():
+            used = _used(before, _processes())
+            used["Locust"] = _children_seconds() - locust_before  # it has exited by now
+            for group, seconds in used.items():
                 totals[site][group] = totals[site].get(group, 0.0) + seconds
             served[site] += stats["Aggregated"]["requests"]
             run_load.log(f"{site}: {stats['Aggregated']['requests']} requests")
