@@ -37,6 +37,9 @@ PLUGINS = {
     "vanilla": "activity scheming_datasets scheming_organizations dcat",
 }
 REDIS_DB = {"ours": 2, "vanilla": 3}
+# Where both sites send mail: `smtp.server` of the site config they inherit
+# (services/write-site-config.sh).
+SMTP = "127.0.0.1:8025"
 VALIDATOR_KEYS = ("validators", "output_validators", "after_validators", "before_validators")
 # our form and display snippets live in our templates, which vanilla does not have: scheming's
 # own text snippets stand in for them

@@ -15,6 +15,7 @@ serializer) with our search order and links, so they do not call the chained fun
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -67,7 +68,7 @@ def share_catalog_page(context: Context, data_dict: DataDict) -> Any:
                          prepare=as_shared, include_private=True)
 
 
-def _with_sources(context: Context) -> Any:
+def _with_sources(context: Context) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A data product read again as the caller: its search copy names no source (``access/
     indexing.py``: no entry names another there), and Art. 25 wants its DCAT to state its
     sources and when their data was obtained, on the harvesters' path too. ``package_show``
@@ -108,9 +109,9 @@ def _catalog_page(context: Context, data_dict: DataDict, filters: tuple[str, ...
         total = query["count"]
         remaining = max(total - per_page * (page - 1), 0)
     paging = _paging(data_dict, query["results"], total, remaining, per_page, page, cursor)
+    anonymous = not (prepare or context.get("user") or context.get("ignore_auth"))
     results = [(prepare or _with_sources(context))(entry) for entry in query["results"]]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
-    anonymous = not (prepare or context.get("user") or context.get("ignore_auth"))
     output = entry_cache.serialize_catalog(serializer, results, data_dict.get("format"), paging,
                                            anonymous)
     return _compacted(output, data_dict.get("format"))
