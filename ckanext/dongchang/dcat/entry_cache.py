@@ -167,12 +167,14 @@ def _setting_digest(serializer: RDFSerializer) -> str:
 
 @functools.cache
 def _code_digest() -> str:
-    """The rendering code: ckanext-dcat's version and our profile's modules (a deployment
-    that changes either makes every kept rendering unused)."""
+    """The rendering code: ckanext-dcat's version, our profile's modules and our scheming
+    schemas (ckanext-dcat's profiles read the schema's fields); a deployment that changes any
+    of them makes every kept rendering unused."""
     digest = hashlib.sha256(importlib.metadata.version("ckanext-dcat").encode())
     here = Path(__file__).resolve().parent
-    for name in ("profile.py", "vocabulary.py", "entry_cache.py"):
-        digest.update((here / name).read_bytes())
+    for path in (*(here / name for name in ("profile.py", "vocabulary.py", "entry_cache.py")),
+                 *sorted((here.parent / "schemas").glob("*.yaml"))):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
