@@ -59,16 +59,16 @@ class DongchangPlugin(p.SingletonPlugin, DefaultTranslation):
         enforcement.strip_dataset(context, pkg_dict)
 
     def after_dataset_create(self, context, pkg_dict):
-        dcat_cache.bump_generation()
+        dcat_cache.bump_after_commit()
 
     def after_dataset_update(self, context, pkg_dict):
         catalog_service.record_resubmission(context, pkg_dict)
         enforcement.refresh_activity_labels(pkg_dict["id"])
-        dcat_cache.bump_generation()
+        dcat_cache.bump_after_commit()
 
     def after_dataset_delete(self, context, pkg_dict):
         enforcement.refresh_activity_labels(pkg_dict["id"], deleting=True)
-        dcat_cache.bump_generation()
+        dcat_cache.bump_after_commit()
 
     # IResourceController (issue 16 item 3: an upstream file's url is the portal's route)
     def before_resource_show(self, resource_dict):

@@ -251,3 +251,38 @@ def test_f10_exported_cells_never_become_formulas(app, world):
     csv_text = app.get("/organization/dcf-scjg/export.csv", headers=headers).data
     assert "'=HYPERLINK" in csv_text.decode("utf-8-sig")
     assert spreadsheet.read(csv_text, "x.csv").rows[0].data["title"] == formula
+
+
+def test_i20_an_import_reads_each_entry_once_and_indexes_them_together(app, world,
+                                                                       monkeypatch):
+    """Issue 20 item 2: each imported entry is read from the database once, for the search
+    index, and its activity snapshot is that read (not a second one); the entries go to Solr
+    together after the commit (``index_batch``), here two requests of at most two."""
+    import pysolr
+
+    from ckanext.dongchang.kernel import index_batch
+    from tests.entries import activity_snapshot, trusted_database_read
+    from tests.sql import statements
+
+    monkeypatch.setattr(index_batch, "DOCUMENTS_PER_REQUEST", 2)
+    sent: list[list[str]] = []
+    solr_add = pysolr.Solr.add
+
+    def add(self, docs, *args, **kwargs):  # the real Solr still gets every document
+        sent.append([doc.get("name") for doc in docs])
+        return solr_add(self, docs, *args, **kwargs)
+
+    monkeypatch.setattr(pysolr.Solr, "add", add)
+    rows = [dict(ENTRY, name=f"i20-import-{n}", title=f"批量导入条目{n}",
+                 resource_code=f"371502-SCJG-0009{n}") for n in range(3)]
+    with statements() as seen:
+        result = _upload(app, world, _xlsx(rows))["result"]
+    assert result["errors"] == [] and len(result["created"]) == 3
+
+    assert sorted(map(sorted, sent)) == [["i20-import-0", "i20-import-1"], ["i20-import-2"]]
+    relationship_reads = [s for s in seen if s.startswith("SELECT package_relationship.id")]
+    assert len(relationship_reads) == 2 * 3, "one database read (two statements) per entry"
+    found = helpers.call_action("package_search", q="name:i20-import-*", include_private=True)
+    assert found["count"] == 3
+    for created in result["created"]:
+        assert activity_snapshot(created["id"]) == trusted_database_read(created["id"])

@@ -7,7 +7,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from tests.conftest import PLUGINS
-from tests.entries import as_upstream, class_fields, conditional, create_entry
+from tests.entries import as_upstream, class_fields, conditional, create_entry, entry_dict
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -118,3 +118,25 @@ def test_i1_gated_content_never_enters_the_cache(app, sysadmin):
         assert gated not in documents
     # exactly the anonymous answers that succeeded: the catalog in 3 formats, 2 public entries
     assert len(cached_documents()) == 5
+
+
+def _generation() -> int:
+    from ckanext.dongchang.dcat import cache
+
+    return int(connect_to_redis().get(cache.key("generation")) or 0)
+
+
+def test_i1_a_change_bumps_the_generation_when_it_commits_not_before(sysadmin):
+    """Bumped before the commit, a page rendered in between (still without the change) would
+    be kept under the new generation and served until the next change."""
+    from ckan import model
+
+    org = factories.Organization()
+    before = _generation()
+    helpers.call_action("package_create", context={"user": sysadmin["name"],
+                                                   "defer_commit": True},
+                        **entry_dict(org["id"], name="i20-bump-deferred"))
+    assert _generation() == before, "nothing is committed yet"
+    model.Session.commit()
+    assert _generation() > before
+

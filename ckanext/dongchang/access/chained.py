@@ -14,6 +14,7 @@ from ckanext.dongchang.access import enforcement, indexed_version
 from ckanext.dongchang.catalog import revisions
 from ckanext.dongchang.catalog.rules import workflow
 from ckanext.dongchang.delivery import upstream
+from ckanext.dongchang.kernel import index_batch
 from ckanext.dongchang.kernel.chains import (
     chained_read,
     core_messages_translated,
@@ -91,7 +92,9 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
     _check_shape(data_dict)
     upstream.take_addresses(context, data_dict)  # before anything can store or echo them
     with upstream.forgotten_if_refused(context):
-        return _saved_with_index(up_func, context, data_dict)
+        created = _saved_with_index(up_func, context, data_dict)
+    index_batch.read_if_batched(context, created)  # before the activity snapshot reads it
+    return created
 
 
 @tk.chained_action

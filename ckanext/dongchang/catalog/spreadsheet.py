@@ -37,7 +37,7 @@ from ckan.lib import plugins as lib_plugins
 from ckan.types import Context
 
 from ckanext.dongchang.catalog.rules import workflow
-from ckanext.dongchang.kernel import tables
+from ckanext.dongchang.kernel import index_batch, tables
 from ckanext.dongchang.kernel.messages import N_, Message, render
 
 CATALOG_SHEET = "catalog"
@@ -422,14 +422,15 @@ def _error_order(error: dict[str, Any]) -> tuple[int, int, str]:
 
 def _create_all(context: Context, org_id: str, rows: list[Row],
                 result: dict[str, Any]) -> list[dict[str, str]]:
-    """Create every row in one transaction (``defer_commit``; CKAN then neither shows nor
-    indexes each entry), commit once, index them all after. A row that fails undoes the rows
+    """Create every row in one transaction (``defer_commit``), commit once, then send the
+    entries to the search index together (``index_batch``: each read for the index once, as
+    it is created, which its activity snapshot reuses). A row that fails undoes the rows
     before it; the report then lists every error of the file, as a dry run would."""
-    from ckan.lib import search
-
-    ids = []
+    ids: list[str] = []
+    batch: index_batch.Batch = []
     for row in rows:
-        create_context = dict(_context(context), defer_commit=True, return_id_only=True)
+        create_context = index_batch.joined(
+            dict(_context(context), defer_commit=True, return_id_only=True), batch)
         try:
             ids.append(tk.get_action("package_create")(create_context, _entry(row, org_id)))
         except tk.ValidationError as error:
@@ -444,8 +445,7 @@ def _create_all(context: Context, org_id: str, rows: list[Row],
     model.Session.commit()
     names = dict(model.Session.query(model.Package.id, model.Package.name)
                  .filter(model.Package.id.in_(ids)))
-    search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
-    search.commit()
+    index_batch.send(batch)
     return [{"id": entry_id, "name": names[entry_id], "row": row.number}
             for entry_id, row in zip(ids, rows, strict=True)]
 

@@ -12,6 +12,9 @@ costs seconds. What an anonymous visitor gets from ``/catalog.<format>`` and
 * **Generation.** One Redis counter per site; every entry created, updated or deleted, every
   purge, bulk visibility change and change to a department bumps it (``bump_generation``,
   from the plugin's ``IPackageController`` hooks and the ``action_succeeded`` signal).
+  A change made inside a transaction bumps it when the transaction commits
+  (``bump_after_commit``), once however many entries it saved: bumped before the commit, a
+  page rendered in between, still without the change, would be kept under the new generation.
   The generation is part of every key, so an entry is never served after the generation it
   was rendered in, in any worker process. Entries also expire after
   ``ckanext.dongchang.dcat_cache_seconds`` (a backstop for changes made outside CKAN's
@@ -29,6 +32,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import flask
+import sqlalchemy as sa
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 
@@ -91,9 +96,31 @@ def bump_generation(*_args: Any, **_kwargs: Any) -> None:
         redis_failed(error)
 
 
-def on_action_succeeded(sender: str, **_kwargs: Any) -> None:
-    """``action_succeeded`` receiver for the changes no ``IPackageController`` hook sees."""
-    if sender in CHANGING_ACTIONS:
+def bump_after_commit() -> None:
+    """The public catalog changes when the session's transaction commits: bump then, once
+    (an import of a thousand rows bumps once). A rolled-back transaction leaves the mark for
+    the session's next commit: one needless bump, never a missed one."""
+    model.Session().info[_BUMP_ON_COMMIT] = True
+
+
+def _bump_if_marked(session: Any) -> None:
+    if session.info.pop(_BUMP_ON_COMMIT, False):
+        bump_generation()
+
+
+_BUMP_ON_COMMIT = "dongchang_dcat_bump_on_commit"  # in the session's ``info``
+sa.event.listen(model.Session, "after_commit", _bump_if_marked)
+
+
+def on_action_succeeded(sender: str, context: Any = None, **_kwargs: Any) -> None:
+    """``action_succeeded`` receiver for the changes no ``IPackageController`` hook sees. An
+    action run inside another's transaction (``defer_commit``, as ``package_create`` runs
+    ``package_owner_org_update``) has not committed yet; any other has."""
+    if sender not in CHANGING_ACTIONS:
+        return
+    if isinstance(context, dict) and context.get("defer_commit"):
+        bump_after_commit()
+    else:
         bump_generation()
 
 
