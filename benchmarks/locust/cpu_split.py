@@ -5,9 +5,10 @@ not why. This drives both sites, in the production topology (``run_load.py``'s s
 the same way), with the same mixed workload at one fixed rate (default 10 requests/s, below
 both sites' saturation, so neither queues much), ABBA, ``--duration`` seconds each, and counts
 the CPU time every process on the machine used meanwhile (``/proc/<pid>/stat``: user +
-system; processes started during a run count whole, Locust's own through its exit status; a
-process that starts and ends inside a run, such as a restarted worker's predecessor, is
-missed). Processes are grouped by what they are:
+system, its own and that of the children it has waited for; processes started during a run
+count whole, Locust's own through its exit status; a process that starts and ends inside a run
+— the jobs worker's forked job processes, gunicorn's replaced workers — counts in its parent's,
+which may also bring in the part of a child's time spent before the run). Processes are grouped by what they are:
 each site's gunicorn workers, its jobs worker and nginx, PostgreSQL, Solr, Redis, Locust, and
 the rest. Reported per request served (CPU ms / request), so the sites compare directly.
 
@@ -46,8 +47,11 @@ def _processes() -> dict[int, tuple[str, float]]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
+        # utime + stime, and cutime + cstime: the children it has waited for (the jobs
+        # worker's forked job processes, gunicorn's replaced workers), which start and end
+        # inside a run and would otherwise be missed.
         found[int(entry.name)] = (cmdline or stat[stat.index("(") + 1:stat.rindex(")")],
-                                  (int(fields[11]) + int(fields[12])) / TICKS)
+                                  sum(int(f) for f in fields[11:15]) / TICKS)
     return found
 
 
